@@ -1,0 +1,87 @@
+"""Phân tích văn bản (parsing): loaders → normalize → sections → metadata → extractors."""
+
+from __future__ import annotations
+
+import hashlib
+from bisect import bisect_right
+from pathlib import Path
+
+from ._version import __version__
+from .agencies import find_agencies
+from .citations import find_citations
+from .errors import EmptyInputError, KehoachError
+from .loaders import Loaded, LoadOptions, load_file
+from .metadata import read_metadata
+from .models import PlanDocument, Source, SourceFormat
+from .normalize import Normalized, normalize
+from .sections import split_sections
+from .targets import find_targets
+
+
+def _page_starts(norm: Normalized) -> list[int]:
+    """Offsets in the normalized text where each page starts (from the line cues)."""
+    starts: list[int] = []
+    for cue in norm.cues:
+        if cue.page is not None and cue.page > len(starts):
+            starts.extend([cue.start] * (cue.page - len(starts)))
+    return starts
+
+
+def page_of(document: PlanDocument, offset: int) -> int | None:
+    """Số trang (page number, 1-based) of an offset of ``document.text``; None without pages."""
+    starts = document.source.page_starts
+    return bisect_right(starts, offset) if starts else None
+
+
+def _parse(loaded: Loaded, path: str | None) -> PlanDocument:
+    norm = normalize(loaded.raw, loaded.page_starts or None)
+    if not norm.text.strip():
+        raise EmptyInputError("no text after normalization", path=path)
+    sections = split_sections(norm)
+    metadata, warnings = read_metadata(norm, sections)
+    text = norm.text
+    return PlanDocument(
+        parser_version=__version__,
+        source=Source(
+            path=path,
+            format=loaded.format,
+            sha256=loaded.sha256,
+            pages=loaded.pages,
+            encoding=loaded.encoding,
+            page_starts=_page_starts(norm),
+        ),
+        text=text,
+        metadata=metadata,
+        sections=sections,
+        targets=find_targets(text, sections, metadata),
+        agencies=find_agencies(text, sections, metadata),
+        citations=find_citations(text, sections, metadata),
+        warnings=[*loaded.warnings, *warnings],
+    )
+
+
+def parse_text(text: str, *, source: str | Path | None = None,
+               format: SourceFormat = "text") -> PlanDocument:
+    """Phân tích một chuỗi (parse a string) into a :class:`PlanDocument`.
+
+    ``source`` is recorded as ``source.path`` (it is not read).
+
+    >>> doc = parse_text("KẾ HOẠCH\\nPhòng, chống mại dâm năm 2024\\nI. MỤC ĐÍCH, YÊU CẦU\\n- Tăng cường")
+    >>> doc.metadata.doc_type, doc.metadata.plan_year, doc.sections[0].kinds
+    ('KH', 2024, ['purpose', 'requirements'])
+    """
+    if not isinstance(text, str):
+        raise KehoachError(f"parse_text needs a str, not {type(text).__name__}")
+    name = None if source is None else str(source)
+    if not text.strip():
+        raise EmptyInputError("no text (empty or only whitespace)", path=name)
+    loaded = Loaded(
+        raw=text, format=format, sha256=hashlib.sha256(text.encode("utf-8", "surrogatepass"))
+        .hexdigest(),
+    )
+    return _parse(loaded, name)
+
+
+def parse_file(path: str | Path, *, options: LoadOptions | None = None) -> PlanDocument:
+    """Phân tích một tệp (parse a file): .txt, .md (and .pdf, .docx, .doc where supported)."""
+    return _parse(load_file(path, options), str(path))

@@ -1,0 +1,235 @@
+"""Cây mục (section tree): Roman parts, numbered khoản, lettered điểm, articles.
+
+A line is a heading when its shape matches (``data/sections.toml``) *and* its number
+continues the numbering of its would-be siblings (``1.`` then ``2.``; ``a)`` then ``b)``),
+or it carries a layout cue (bold, a markdown heading) and its number moves forward. The
+sequence rule is what keeps a paragraph that happens to open with "10 huyện" from becoming
+a section. Bullets (``-``, ``+``, ``•``) never match a heading shape.
+
+>>> from kehoach_parser.normalize import normalize
+>>> tree = split_sections(normalize("I. MỤC ĐÍCH, YÊU CẦU\\n1. Mục đích\\nTăng cường\\n"
+...                                 "2. Yêu cầu\\nII. TỔ CHỨC THỰC HIỆN\\n1. Sở Y tế: Tổ chức"))
+>>> [(s.path, s.title, s.kinds) for s in walk(tree)]  # doctest: +NORMALIZE_WHITESPACE
+[('I', 'MỤC ĐÍCH, YÊU CẦU', ['purpose', 'requirements']), ('I.1', 'Mục đích', ['purpose']),
+ ('I.2', 'Yêu cầu', ['requirements']), ('II', 'TỔ CHỨC THỰC HIỆN', ['implementation']),
+ ('II.1', 'Sở Y tế', ['other'])]
+"""
+
+from __future__ import annotations
+
+from bisect import bisect_right
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, field
+from functools import cache
+from typing import Any
+
+import regex
+
+from .data import load
+from .models import Section, SectionKind
+from .normalize import LineCue, Normalized
+
+_ROMAN = {"I": 1, "V": 5, "X": 10, "L": 50, "C": 100}
+# Điểm letters: the Vietnamese alphabet has đ and no f, j, w, z.
+_LETTERS = "abcdđeghiklmnopqrstuvxy"
+_SHAPE_RANK = {"article": 0, "roman": 0, "lettered": 10}
+_MAX_TITLE = 200
+
+
+@dataclass(frozen=True)
+class _Patterns:
+    shapes: tuple[tuple[str, Any], ...]
+    end: Any
+    kinds: tuple[tuple[SectionKind, Any], ...]
+
+
+@cache
+def _patterns() -> _Patterns:
+    data = load("sections")
+    shapes = tuple(
+        (name, regex.compile(data["headings"][name]["pattern"]))
+        for name in ("roman", "article", "numbered", "lettered")
+    )
+    kinds = tuple(
+        (entry["kind"], regex.compile(entry["pattern"], regex.IGNORECASE))
+        for entry in data["kinds"]
+    )
+    return _Patterns(shapes, regex.compile(data["end"]["pattern"]), kinds)
+
+
+def _roman_value(numeral: str) -> int:
+    total = 0
+    for a, b in zip(numeral, [*numeral[1:], ""], strict=True):
+        value = _ROMAN[a]
+        total += -value if b and _ROMAN[b] > value else value
+    return total
+
+
+def _ordinal(shape: str, number: str) -> int:
+    """Position of a heading number among its siblings (1-based)."""
+    if shape == "roman":
+        return _roman_value(number)
+    if shape == "lettered":
+        return _LETTERS.index(number) + 1 if number in _LETTERS else 99
+    return int(regex.findall(r"\d+", number)[-1])
+
+
+def _rank(shape: str, number: str) -> int:
+    if shape == "numbered":
+        return 1 + number.count(".")
+    return _SHAPE_RANK[shape]
+
+
+def heading_kinds(title: str) -> list[SectionKind]:
+    """Loại mục (section kinds) from the heading's words.
+
+    >>> heading_kinds("I. MỤC ĐÍCH, YÊU CẦU VÀ CÁC CHỈ TIÊU CHỦ YẾU")
+    ['purpose', 'requirements', 'targets']
+    >>> heading_kinds("Sở Y tế")
+    ['other']
+    """
+    found = [kind for kind, pattern in _patterns().kinds if pattern.search(title)]
+    return found or ["other"]
+
+
+@dataclass
+class _Node:
+    shape: str
+    number: str
+    rank: int
+    path: str
+    title: str
+    start: int
+    heading_end: int
+    end: int = -1
+    children: list[_Node] = field(default_factory=list)
+
+    def freeze(self, level: int) -> Section:
+        return Section(
+            number=self.number,
+            path=self.path,
+            level=level,
+            title=self.title,
+            kinds=heading_kinds(self.title),
+            span=(self.start, self.end),
+            heading_span=(self.start, self.heading_end),
+            children=[child.freeze(level + 1) for child in self.children],
+        )
+
+
+def _title_bounds(line: str, title_start: int, cue: LineCue) -> int:
+    """End (in the line) of a heading's title: the bold run, a short part before ':',
+    or the first clause of a long plain paragraph."""
+    if cue.bold_end is not None and cue.bold_end - cue.start > title_start:
+        return cue.bold_end - cue.start
+    rest = line[title_start:]
+    colon = rest.find(":")
+    if 0 < colon <= 150 and rest[colon + 1 :].strip():
+        return title_start + colon
+    if len(rest) > _MAX_TITLE:
+        cut = regex.search(r"[.;](?=\s)", rest[:_MAX_TITLE])
+        if cut:
+            return title_start + cut.start()
+        space = rest.rfind(" ", 0, _MAX_TITLE)
+        return title_start + (space if space > 0 else _MAX_TITLE)
+    return len(line)
+
+
+def _fits(shape: str, number: str, siblings: Sequence[_Node], parent: _Node | None,
+          strong: bool) -> bool:
+    """Does ``number`` continue the numbering of its siblings?"""
+    ordinal = _ordinal(shape, number)
+    if shape == "numbered" and "." in number:
+        prefix = number.rsplit(".", 1)[0]
+        if parent is None or parent.number != prefix:
+            return strong and parent is not None and parent.shape == "numbered"
+    previous = [s for s in siblings if s.shape == shape]
+    if not previous:
+        return ordinal == 1 or (strong and ordinal <= 2)
+    last = _ordinal(shape, previous[-1].number)
+    return ordinal == last + 1 or (strong and last < ordinal <= last + 2)
+
+
+def _path(parent: _Node | None, shape: str, number: str) -> str:
+    """'I.3.1' for khoản '3.1' under 'I.3': a dotted number repeats its parent's."""
+    if parent is None:
+        return number
+    if shape == "numbered" and "." in number and number.rsplit(".", 1)[0] == parent.number:
+        return f"{parent.path}.{number.rsplit('.', 1)[1]}"
+    return f"{parent.path}.{number}"
+
+
+def _close(node: _Node, end: int, text: str) -> None:
+    while end > node.heading_end and text[end - 1].isspace():
+        end -= 1
+    node.end = max(end, node.heading_end)
+
+
+def split_sections(norm: Normalized) -> list[Section]:
+    """Chia mục (split into sections): the section tree of a normalized document."""
+    patterns = _patterns()
+    text = norm.text
+    roots: list[_Node] = []
+    stack: list[_Node] = []
+    body_end = len(text)
+    for cue in norm.cues:
+        line = text[cue.start : cue.end]
+        if roots and patterns.end.match(line):
+            body_end = cue.start
+            break
+        for shape, pattern in patterns.shapes:
+            match = pattern.match(line)
+            if match is None:
+                continue
+            number = regex.sub(r"\s+", " ", match.group("number"))
+            rank = _rank(shape, number)
+            depth = len(stack)
+            while depth and stack[depth - 1].rank >= rank:
+                depth -= 1
+            parent = stack[depth - 1] if depth else None
+            siblings = parent.children if parent else roots
+            strong = cue.bold or cue.heading > 0 or cue.bold_end is not None
+            if not _fits(shape, number, siblings, parent, strong):
+                continue
+            for node in stack[depth:]:
+                _close(node, cue.start, text)
+            del stack[depth:]
+            title_end = _title_bounds(line, match.start("title"), cue)
+            title = line[match.start("title") : title_end].strip().rstrip(":;.,- ").strip()
+            node = _Node(
+                shape=shape,
+                number=number,
+                rank=rank,
+                path=_path(parent, shape, number),
+                title=title,
+                start=cue.start,
+                heading_end=cue.start + len(line[:title_end].rstrip()),
+            )
+            siblings.append(node)
+            stack.append(node)
+            break
+    for node in stack:
+        _close(node, body_end, text)
+    return [node.freeze(1) for node in roots]
+
+
+def walk(sections: Sequence[Section]) -> Iterator[Section]:
+    """Every section, depth first, in document order."""
+    for section in sections:
+        yield section
+        yield from walk(section.children)
+
+
+def section_at(sections: Sequence[Section], offset: int) -> Section | None:
+    """The deepest section whose span holds ``offset``."""
+    starts = [s.span[0] for s in sections]
+    i = bisect_right(starts, offset) - 1
+    if i < 0 or not sections[i].span[0] <= offset < max(sections[i].span[1], sections[i].span[0] + 1):
+        return None
+    return section_at(sections[i].children, offset) or sections[i]
+
+
+def path_at(sections: Sequence[Section], offset: int) -> str:
+    """The path of the deepest section holding ``offset``; "" outside every section."""
+    section = section_at(sections, offset)
+    return section.path if section else ""
