@@ -23,7 +23,10 @@ import regex
 
 # A numeric date needs a 4-digit year; a 2-part "28/9" is not a date here (too ambiguous
 # with identifiers and fractions such as "10/10 huyện").
-_NUMERIC = r"(?<![\d/.-])(?P<d>\d{1,2})\s?(?P<sep>[/.-])\s?(?P<m>\d{1,2})\s?(?P=sep)\s?(?P<y>(?:19|20)\d{2})(?!\d)"
+_NUMERIC = (
+    r"(?<![\d/.-])(?P<d>\d{1,2})\s?(?P<sep>[/.-])\s?(?P<m>\d{1,2})\s?(?P=sep)\s?"
+    r"(?P<y>(?:19|20)\d{2})(?!\d)"
+)
 # "ngày 28 tháng 9 năm 2021"; every part may be blank (spaces or dots in drafts).
 _WORDS = (
     r"ngày[\s.…_]{0,20}(?P<wd>\d{1,2})?[\s.…_]{0,20}tháng[\s.…_]{0,20}(?P<wm>\d{1,2})?"
@@ -60,7 +63,9 @@ def _valid(year: int | None, month: int | None, day: int | None) -> bool:
 def _from_match(match: regex.Match[str]) -> VnDate | None:
     groups = match.groupdict()
     if groups["y"] is not None:
-        year, month, day = int(groups["y"]), int(groups["m"]), int(groups["d"])
+        year: int | None = int(groups["y"])
+        month: int | None = int(groups["m"])
+        day: int | None = int(groups["d"])
     else:
         parts = [groups[k] for k in ("wy", "wm", "wd")]
         if all(p is None for p in parts):

@@ -200,7 +200,8 @@ def _title(lines: list[tuple[int, str]], type_index: int | None, norm: Normalize
     for _, line in lines:
         subject = rules.subject.match(line)
         if subject:
-            return subject.group("title").strip()
+            title: str = subject.group("title").strip()
+            return title
     if type_index is None:
         return None
     parts: list[str] = []

@@ -173,7 +173,7 @@ class Citation(Model):
 class PlanDocument(Model):
     """A parsed document: the top level of the JSON output."""
 
-    schema_version: Literal["1.0"] = Field(SCHEMA_VERSION, description="Version of this schema.")
+    schema_version: Literal["1.0"] = Field("1.0", description="Version of this schema.")
     parser_version: str = Field(description="Version of kehoach_parser that wrote it.")
     source: Source
     text: str = Field(description="Normalized text; every span points into it.")

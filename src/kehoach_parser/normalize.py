@@ -30,7 +30,9 @@ from dataclasses import dataclass, field
 
 import regex
 
-_DASHES = dict.fromkeys(map(ord, "\u2010\u2011\u2012\u2013\u2014\u2015\u2212\ufe58\ufe63\uff0d"), "-")
+_DASHES = dict.fromkeys(
+    map(ord, "\u2010\u2011\u2012\u2013\u2014\u2015\u2212\ufe58\ufe63\uff0d"), "-"
+)
 _SPACES = dict.fromkeys(map(ord, "\u00a0\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008"
                                  "\u2009\u200a\u202f\u205f\u3000\t\f\v"), " ")
 _CHAR_TABLE = {**_DASHES, **_SPACES}
@@ -48,6 +50,8 @@ _EMPH_RE = regex.compile(r"\*{1,3}")
 _BULLET_STAR_RE = regex.compile(r"^\*[ ]+(?=\S)")
 _PAGE_NUMBER_RE = regex.compile(r"^(?:-\s*)?(?:Trang\s+)?\d{1,4}(?:\s*/\s*\d{1,4})?(?:\s*-)?$")
 _SENTENCE_END = ".:;!?"
+# A numbered line shorter than this is a heading, which never runs on into the next line.
+_SHORT_HEADING = 120
 # A line that starts a new block: bullets, numbered or lettered items, Roman parts.
 _BLOCK_START_RE = regex.compile(
     r"^(?:[-+•●▪◦–]\s|[IVXLC]+[.)]\s|\d+(?:\.\d+)*[.)]?\s+\p{Lu}|\p{Ll}\)\s|Điều\s+\d)"
@@ -141,7 +145,8 @@ def fold_tones(text: str) -> str:
     >>> fold_tones("Uỷ ban, Thuỷ, hoá, khoẻ, quý, hoàn")
     'Ủy ban, Thủy, hóa, khỏe, quý, hoàn'
     """
-    return _OLD_TONE_RE.sub(_fix_tone, text)
+    folded: str = _OLD_TONE_RE.sub(_fix_tone, text)
+    return folded
 
 
 def normalize_chars(raw: str) -> tuple[str, OffsetMap]:
@@ -321,7 +326,8 @@ def normalize(raw: str, page_starts: list[int] | None = None) -> Normalized:
             continue
         if bold_len is not None:
             # Re-measure the bold run after trimming leading spaces.
-            lead = len("".join(t for t, _ in unescaped)) - len("".join(t for t, _ in unescaped).lstrip(" "))
+            joined = "".join(t for t, _ in unescaped)
+            lead = len(joined) - len(joined.lstrip(" "))
             bold_len = max(bold_len - lead, 0)
         page = None
         if page_raw:
@@ -339,8 +345,9 @@ def normalize(raw: str, page_starts: list[int] | None = None) -> Normalized:
             prev_text = prev.content
             if prev_text.endswith("-") and not prev_text.endswith(" -") and content[:1].isalnum():
                 join = True  # identifier cut at its hyphen: "178/2026/NĐ-" + "CP"
-            elif _ends_open(prev_text) and _continues(content) and not line.bold:
-                join = True
+            elif (_ends_open(prev_text) and _continues(content) and not line.bold
+                  and not (len(prev_text) < _SHORT_HEADING and _BLOCK_START_RE.match(prev_text))):
+                join = True  # a sentence cut by a page break or a hard line break
         if join and prev is not None:
             if not (prev.content.endswith("-") and not prev.content.endswith(" -")):
                 out.put(" ", line.pieces[0][1], line.pieces[0][1])

@@ -66,7 +66,8 @@ def parse_text(text: str, *, source: str | Path | None = None,
 
     ``source`` is recorded as ``source.path`` (it is not read).
 
-    >>> doc = parse_text("KẾ HOẠCH\\nPhòng, chống mại dâm năm 2024\\nI. MỤC ĐÍCH, YÊU CẦU\\n- Tăng cường")
+    >>> doc = parse_text("KẾ HOẠCH\\nPhòng, chống mại dâm năm 2024\\n"
+    ...                  "I. MỤC ĐÍCH, YÊU CẦU\\n- Tăng cường")
     >>> doc.metadata.doc_type, doc.metadata.plan_year, doc.sections[0].kinds
     ('KH', 2024, ['purpose', 'requirements'])
     """

@@ -71,7 +71,8 @@ def _ordinal(shape: str, number: str) -> int:
         return _roman_value(number)
     if shape == "lettered":
         return _LETTERS.index(number) + 1 if number in _LETTERS else 99
-    return int(regex.findall(r"\d+", number)[-1])
+    digits: list[str] = regex.findall(r"\d+", number)
+    return int(digits[-1])
 
 
 def _rank(shape: str, number: str) -> int:
@@ -129,7 +130,8 @@ def _title_bounds(line: str, title_start: int, cue: LineCue) -> int:
     if len(rest) > _MAX_TITLE:
         cut = regex.search(r"[.;](?=\s)", rest[:_MAX_TITLE])
         if cut:
-            return title_start + cut.start()
+            cut_at: int = cut.start()
+            return title_start + cut_at
         space = rest.rfind(" ", 0, _MAX_TITLE)
         return title_start + (space if space > 0 else _MAX_TITLE)
     return len(line)
@@ -142,10 +144,10 @@ def _fits(shape: str, number: str, siblings: Sequence[_Node], parent: _Node | No
     if shape == "numbered" and "." in number:
         prefix = number.rsplit(".", 1)[0]
         if parent is None or parent.number != prefix:
-            return strong and parent is not None and parent.shape == "numbered"
+            return strong and (parent is None or parent.shape == "numbered")
     previous = [s for s in siblings if s.shape == shape]
     if not previous:
-        return ordinal == 1 or (strong and ordinal <= 2)
+        return ordinal == 1 or strong
     last = _ordinal(shape, previous[-1].number)
     return ordinal == last + 1 or (strong and last < ordinal <= last + 2)
 
@@ -157,6 +159,11 @@ def _path(parent: _Node | None, shape: str, number: str) -> str:
     if shape == "numbered" and "." in number and number.rsplit(".", 1)[0] == parent.number:
         return f"{parent.path}.{number.rsplit('.', 1)[1]}"
     return f"{parent.path}.{number}"
+
+
+def _is_caps(title: str) -> bool:
+    letters = [c for c in title[:60] if c.isalpha()]
+    return len(letters) >= 3 and all(c.isupper() for c in letters)
 
 
 def _close(node: _Node, end: int, text: str) -> None:
@@ -188,7 +195,9 @@ def split_sections(norm: Normalized) -> list[Section]:
                 depth -= 1
             parent = stack[depth - 1] if depth else None
             siblings = parent.children if parent else roots
-            strong = cue.bold or cue.heading > 0 or cue.bold_end is not None
+            # Layout cues, or the capitals a Roman part's title is printed in (NĐ 30/2020).
+            strong = (cue.bold or cue.heading > 0 or cue.bold_end is not None
+                      or (shape == "roman" and _is_caps(match.group("title"))))
             if not _fits(shape, number, siblings, parent, strong):
                 continue
             for node in stack[depth:]:
@@ -224,7 +233,10 @@ def section_at(sections: Sequence[Section], offset: int) -> Section | None:
     """The deepest section whose span holds ``offset``."""
     starts = [s.span[0] for s in sections]
     i = bisect_right(starts, offset) - 1
-    if i < 0 or not sections[i].span[0] <= offset < max(sections[i].span[1], sections[i].span[0] + 1):
+    if i < 0:
+        return None
+    start, end = sections[i].span
+    if not start <= offset < max(end, start + 1):
         return None
     return section_at(sections[i].children, offset) or sections[i]
 

@@ -1,0 +1,32 @@
+# Set-up, run and test. Every target sets up what it needs first.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+OUT ?= out
+
+.PHONY: setup run test lint bench clean
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e '.[dev]'
+	@if [ -f scripts/setup-system.sh ]; then bash scripts/setup-system.sh; fi
+	touch $(STAMP)
+
+setup: $(STAMP)
+
+# The main job: parse the bundled corpus and show what was found.
+run: setup
+	$(BIN)/kehoach parse corpus/*.txt --out $(OUT) --quiet
+	$(BIN)/python scripts/summary.py $(OUT)
+
+test: setup
+	$(BIN)/python -m pytest -q -n 2
+
+lint: setup
+	$(BIN)/ruff check src tests scripts
+	$(BIN)/mypy
+
+clean:
+	rm -rf $(VENV) $(OUT) .pytest_cache .mypy_cache .ruff_cache

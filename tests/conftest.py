@@ -1,0 +1,30 @@
+"""Shared fixtures: the bundled corpus and the seed documents."""
+
+from __future__ import annotations
+
+import tomllib
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+CORPUS = ROOT / "corpus"
+CASES = Path(__file__).parent / "cases"
+SHARED = ROOT.parent / "shared"
+
+
+def load_cases(name: str) -> dict[str, Any]:
+    with (CASES / name).open("rb") as handle:
+        return tomllib.load(handle)
+
+
+def corpus_texts() -> list[Path]:
+    return sorted(CORPUS.glob("*.txt"))
+
+
+@pytest.fixture(scope="session")
+def corpus_documents() -> dict[str, Any]:
+    from kehoach_parser import parse_file
+
+    return {path.stem: parse_file(path) for path in corpus_texts()}
