@@ -49,6 +49,7 @@ _HEADING_RE = regex.compile(r"^(#{1,6})[ ]+")
 _EMPH_RE = regex.compile(r"\*{1,3}")
 _BULLET_STAR_RE = regex.compile(r"^\*[ ]+(?=\S)")
 _PAGE_NUMBER_RE = regex.compile(r"^(?:-\s*)?(?:Trang\s+)?\d{1,4}(?:\s*/\s*\d{1,4})?(?:\s*-)?$")
+_SPACE_RUN_RE = regex.compile(r" {2,}")
 _SENTENCE_END = ".:;!?"
 # A numbered line shorter than this is a heading, which never runs on into the next line.
 _SHORT_HEADING = 120
@@ -261,21 +262,32 @@ def _strip_line(line: str, base: int, in_bold: bool) -> tuple[list[tuple[str, in
 
 
 def _trim(pieces: list[tuple[str, int]]) -> list[tuple[str, int]]:
-    """Strip leading/trailing whitespace and squeeze inner runs of spaces."""
+    """Strip leading/trailing spaces and squeeze inner runs of spaces to one."""
     out: list[tuple[str, int]] = []
     for text, off in pieces:
-        for m in regex.finditer(r"[^ ]+| +", text):
-            out.append((m.group(), off + m.start()))
-    while out and out[0][0].startswith(" "):
+        last = 0
+        for m in _SPACE_RUN_RE.finditer(text):
+            out.append((text[last : m.start() + 1], off + last))
+            last = m.end()
+        out.append((text[last:], off + last))
+    while out and not out[0][0].strip(" "):
         out.pop(0)
-    while out and out[-1][0].startswith(" "):
+    while out and not out[-1][0].strip(" "):
         out.pop()
-    squeezed: list[tuple[str, int]] = []
-    for text, off in out:
-        if text.startswith(" ") and len(text) > 1:
-            text = " "
-        squeezed.append((text, off))
-    return squeezed
+    if out:  # strip the line's ends
+        text, off = out[0]
+        stripped = text.lstrip(" ")
+        out[0] = (stripped, off + len(text) - len(stripped))
+        text, off = out[-1]
+        out[-1] = (text.rstrip(" "), off)
+    squeezed = [p for p in out if p[0]]
+    # Pieces that met at a cut ("a " + " b") must not leave a double space behind.
+    for i in range(1, len(squeezed)):
+        prev, (text, off) = squeezed[i - 1][0], squeezed[i]
+        if prev.endswith(" ") and text.startswith(" "):
+            stripped = text.lstrip(" ")
+            squeezed[i] = (stripped, off + len(text) - len(stripped))
+    return [p for p in squeezed if p[0]]
 
 
 def _ends_open(text: str) -> bool:
