@@ -11,7 +11,7 @@ $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
 	$(BIN)/pip install --quiet -e '.[dev]'
-	@if [ -f scripts/setup-system.sh ]; then bash scripts/setup-system.sh; fi
+	@for script in scripts/setup-*.sh; do [ -f "$$script" ] && bash "$$script"; done; true
 	touch $(STAMP)
 
 setup: $(STAMP)
