@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 from bisect import bisect_right
+from dataclasses import dataclass
 from pathlib import Path
 
 from ._version import __version__
@@ -33,14 +34,27 @@ def page_of(document: PlanDocument, offset: int) -> int | None:
     return bisect_right(starts, offset) if starts else None
 
 
+@dataclass(frozen=True)
+class Analysis:
+    """A parsed document together with its normalization (for mapping spans to the raw
+    input: ``normalized.to_raw_span(item.span)``)."""
+
+    document: PlanDocument
+    normalized: Normalized
+
+
 def _parse(loaded: Loaded, path: str | None) -> PlanDocument:
+    return _analyze(loaded, path).document
+
+
+def _analyze(loaded: Loaded, path: str | None) -> Analysis:
     norm = normalize(loaded.raw, loaded.page_starts or None)
     if not norm.text.strip():
         raise EmptyInputError("no text after normalization", path=path)
     sections = split_sections(norm)
     metadata, warnings = read_metadata(norm, sections)
     text = norm.text
-    return PlanDocument(
+    document = PlanDocument(
         parser_version=__version__,
         source=Source(
             path=path,
@@ -58,6 +72,19 @@ def _parse(loaded: Loaded, path: str | None) -> PlanDocument:
         citations=find_citations(text, sections, metadata),
         warnings=[*loaded.warnings, *warnings],
     )
+    return Analysis(document, norm)
+
+
+def analyze_text(text: str, *, source: str | Path | None = None,
+                 format: SourceFormat = "text") -> Analysis:
+    """Like :func:`parse_text`, and keep the normalization (offset map to ``text``)."""
+    if not isinstance(text, str):
+        raise KehoachError(f"parse_text needs a str, not {type(text).__name__}")
+    name = None if source is None else str(source)
+    if not text.strip():
+        raise EmptyInputError("no text (empty or only whitespace)", path=name)
+    digest = hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()
+    return _analyze(Loaded(raw=text, format=format, sha256=digest), name)
 
 
 def parse_text(text: str, *, source: str | Path | None = None,
@@ -71,16 +98,7 @@ def parse_text(text: str, *, source: str | Path | None = None,
     >>> doc.metadata.doc_type, doc.metadata.plan_year, doc.sections[0].kinds
     ('KH', 2024, ['purpose', 'requirements'])
     """
-    if not isinstance(text, str):
-        raise KehoachError(f"parse_text needs a str, not {type(text).__name__}")
-    name = None if source is None else str(source)
-    if not text.strip():
-        raise EmptyInputError("no text (empty or only whitespace)", path=name)
-    loaded = Loaded(
-        raw=text, format=format, sha256=hashlib.sha256(text.encode("utf-8", "surrogatepass"))
-        .hexdigest(),
-    )
-    return _parse(loaded, name)
+    return analyze_text(text, source=source, format=format).document
 
 
 def parse_file(path: str | Path, *, options: LoadOptions | None = None) -> PlanDocument:
