@@ -15,6 +15,7 @@ import time
 
 import pytest
 import regex
+
 from conftest import CORPUS, ROOT
 
 RECORDER = r"""
