@@ -28,9 +28,10 @@ _NUMERIC = (
     r"(?P<y>(?:19|20)\d{2})(?!\d)"
 )
 # "ngày 28 tháng 9 năm 2021"; every part may be blank (spaces or dots in drafts).
+# Text that lost its diacritics writes "ngay 28 thang 9 nam 2021".
 _WORDS = (
-    r"ngày[\s.…_]{0,20}(?P<wd>\d{1,2})?[\s.…_]{0,20}tháng[\s.…_]{0,20}(?P<wm>\d{1,2})?"
-    r"[\s.…_]{0,20}năm[\s.…_]{0,5}(?P<wy>(?:19|20)\d{2})?(?!\d)"
+    r"ng[àa]y[\s.…_]{0,20}(?P<wd>\d{1,2})?[\s.…_]{0,20}th[áa]ng[\s.…_]{0,20}(?P<wm>\d{1,2})?"
+    r"[\s.…_]{0,20}n[ăa]m[\s.…_]{0,5}(?P<wy>(?:19|20)\d{2})?(?!\d)"
 )
 DATE_RE = regex.compile(rf"{_NUMERIC}|{_WORDS}", regex.IGNORECASE)
 
