@@ -1,0 +1,205 @@
+"""Bộ chỉ tiêu (indicator catalogue): canonical indicators that targets are mapped to.
+
+A catalogue is a TOML file (``data/indicators.toml`` is the bundled one, for the national
+prostitution-prevention programme): each indicator has an id, a Vietnamese label, the units it
+is measured in, its national target and cue phrases. A target maps to the indicator whose cue
+phrases its subject (or, failing that, its clause) holds, found fuzzily with rapidfuzz; a
+target of another domain maps to none. Users load their own file for another programme
+(``docs/indicators.md``).
+
+>>> catalogue = load_catalogue()
+>>> catalogue.match("người lao động tại các khu công nghiệp", "50% người lao động tại các "
+...                 "khu công nghiệp", unit="percent")
+'propaganda_industrial_workers_pct'
+>>> catalogue.match("hộ nghèo", "giảm 1,5% hộ nghèo", unit="percent") is None
+True
+"""
+
+from __future__ import annotations
+
+import tomllib
+from collections.abc import Iterator, Mapping, Sequence
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+import regex
+from rapidfuzz import fuzz
+
+from .data import load
+from .errors import FileMissingError, InputError
+from .normalize import fold_tones
+
+# A cue part found this well (rapidfuzz partial ratio) is present despite a typo.
+FUZZY_THRESHOLD = 90
+# Parts shorter than this must be found exactly: one wrong letter changes their meaning.
+_FUZZY_MIN_LENGTH = 10
+_PART_SEPARATOR = "…"
+_UNITS = frozenset({"percent", "count", "per_period"})
+_CHANGES = frozenset({"increase", "decrease"})
+
+
+@dataclass(frozen=True)
+class Indicator:
+    """Một chỉ tiêu chuẩn (a canonical indicator)."""
+
+    id: str
+    label: str
+    units: tuple[str, ...]
+    cues: tuple[tuple[str, ...], ...]  # each cue: parts that must all be present
+    examples: tuple[str, ...]
+    change: bool = False
+    period: str | None = None
+    national: Mapping[str, Any] | None = None
+
+
+@dataclass(frozen=True)
+class _Found:
+    """Where a cue was found in a haystack: its first position and its length."""
+
+    position: int
+    length: int
+
+
+def _fold(text: str) -> str:
+    return " ".join(fold_tones(text).lower().split())
+
+
+def _find_part(part: str, hay: str) -> int | None:
+    """Position of ``part`` in ``hay``: exact, else fuzzy for long parts; None if absent.
+    A part written "^…" must open ``hay`` (the subject): "^cán bộ" counts people, not the
+    classes held for them."""
+    if part.startswith("^"):
+        return 0 if hay.startswith(part[1:].lstrip()) else None
+    exact = hay.find(part)
+    if exact >= 0 or len(part) < _FUZZY_MIN_LENGTH:
+        return exact if exact >= 0 else None
+    alignment = fuzz.partial_ratio_alignment(part, hay, score_cutoff=FUZZY_THRESHOLD)
+    return None if alignment is None else alignment.dest_start
+
+
+def _find_cue(cue: Sequence[str], hay: str) -> _Found | None:
+    positions = [_find_part(part, hay) for part in cue]
+    if any(p is None for p in positions):
+        return None
+    return _Found(min(p for p in positions if p is not None), sum(map(len, cue)))
+
+
+class Catalogue:
+    """Bộ chỉ tiêu: a programme's indicators and the words that say a document is about it."""
+
+    def __init__(self, name: str, indicators: Sequence[Indicator], domain: Sequence[str]) -> None:
+        self.name = name
+        self.indicators = tuple(indicators)
+        self._by_id = {indicator.id: indicator for indicator in self.indicators}
+        self._domain = tuple(regex.compile(p, regex.IGNORECASE) for p in domain)
+
+    def __iter__(self) -> Iterator[Indicator]:
+        return iter(self.indicators)
+
+    def __len__(self) -> int:
+        return len(self.indicators)
+
+    def __getitem__(self, indicator_id: str) -> Indicator:
+        return self._by_id[indicator_id]
+
+    def covers(self, text: str) -> bool:
+        """Does ``text`` (a title, or a document's opening) belong to this programme?"""
+        folded = fold_tones(text)
+        return not self._domain or any(p.search(folded) for p in self._domain)
+
+    def match(self, subject: str, text: str, *, unit: str | None = None,
+              comparator: str | None = None, period: str | None = None) -> str | None:
+        """Mã chỉ tiêu (indicator id) of a target, or None.
+
+        ``subject`` is who or what is counted, ``text`` the clause; ``unit``, ``comparator``
+        and ``period`` (when given) rule out indicators measured otherwise: a change
+        (increase, decrease) maps only to a change indicator, and an indicator counted over
+        a period (annual) only to a target of that period or of none stated.
+        """
+        candidates = [i for i in self.indicators if self._fits(i, unit, comparator, period)]
+        for hay in (_fold(subject), _fold(f"{subject} | {text}")):
+            best = self._best(candidates, hay, period)
+            if best is not None:
+                return best
+        return None
+
+    @staticmethod
+    def _fits(indicator: Indicator, unit: str | None, comparator: str | None,
+              period: str | None) -> bool:
+        if unit is not None and unit not in indicator.units:
+            return False
+        if comparator is not None and (comparator in _CHANGES) != indicator.change:
+            return False
+        return not (indicator.period and period and indicator.period != period)
+
+    @staticmethod
+    def _best(candidates: Sequence[Indicator], hay: str, period: str | None) -> str | None:
+        # Rank: the indicator of the stated period, then the cue found earliest (the clause's
+        # main predicate comes first), then the longest (most specific) cue, then the
+        # catalogue's order.
+        ranked: list[tuple[bool, int, int, int]] = []
+        for order, indicator in enumerate(candidates):
+            found = [f for cue in indicator.cues if (f := _find_cue(cue, hay)) is not None]
+            if found:
+                best = min(found, key=lambda f: (f.position, -f.length))
+                same_period = bool(period and indicator.period == period)
+                ranked.append((not same_period, best.position, -best.length, order))
+        return candidates[min(ranked)[3]].id if ranked else None
+
+
+def _indicator(entry: Mapping[str, Any], where: str) -> Indicator:
+    try:
+        units = tuple(entry["units"])
+        cues = tuple(tuple(_fold(p) for p in c.split(_PART_SEPARATOR)) for c in entry["cues"])
+        indicator = Indicator(
+            id=str(entry["id"]), label=str(entry["label"]), units=units, cues=cues,
+            examples=tuple(entry.get("examples", ())), change=bool(entry.get("change", False)),
+            period=entry.get("period"), national=entry.get("national"),
+        )
+    except (KeyError, TypeError, AttributeError) as error:
+        raise InputError(f"indicator {entry.get('id', '?')!r}: missing or bad field {error}",
+                         path=where) from error
+    if not set(units) <= _UNITS or not units:
+        raise InputError(f"indicator {indicator.id!r}: units must be among {sorted(_UNITS)}",
+                         path=where)
+    if not cues or not all(all(cue) for cue in cues):
+        raise InputError(f"indicator {indicator.id!r}: needs non-empty cues", path=where)
+    return indicator
+
+
+def _catalogue(data: Mapping[str, Any], where: str) -> Catalogue:
+    programme = data.get("programme", {})
+    indicators = [_indicator(entry, where) for entry in data.get("indicators", ())]
+    if not indicators:
+        raise InputError("a catalogue needs at least one [[indicators]] entry", path=where)
+    ids = [indicator.id for indicator in indicators]
+    duplicates = sorted({i for i in ids if ids.count(i) > 1})
+    if duplicates:
+        raise InputError(f"duplicate indicator ids: {', '.join(duplicates)}", path=where)
+    try:
+        return Catalogue(str(programme.get("name", "")), indicators,
+                         [str(p) for p in programme.get("domain", ())])
+    except regex.error as error:
+        raise InputError(f"bad domain pattern: {error}", path=where) from error
+
+
+@cache
+def _bundled() -> Catalogue:
+    return _catalogue(load("indicators"), "data/indicators.toml")
+
+
+def load_catalogue(path: str | Path | None = None) -> Catalogue:
+    """Đọc bộ chỉ tiêu (load a catalogue): the bundled one for None, else the TOML file."""
+    if path is None:
+        return _bundled()
+    file = Path(path)
+    if not file.is_file():
+        raise FileMissingError("no such catalogue file", path=file)
+    try:
+        with file.open("rb") as handle:
+            data = tomllib.load(handle)
+    except tomllib.TOMLDecodeError as error:
+        raise InputError(f"not a TOML catalogue: {error}", path=file) from error
+    return _catalogue(data, str(file))

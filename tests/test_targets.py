@@ -1,0 +1,346 @@
+"""Chỉ tiêu (numeric targets): table-driven cases, the seeds against their gold, properties,
+and the data file tested both ways."""
+
+from __future__ import annotations
+
+import doctest
+import importlib.util
+import json
+from pathlib import Path
+from types import ModuleType
+from typing import Any
+
+import pytest
+import regex
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from rapidfuzz import fuzz
+
+from conftest import SHARED, load_cases
+from kehoach_parser import parse_file, parse_text, targets
+from kehoach_parser.data import load
+from kehoach_parser.indicators import load_catalogue
+from kehoach_parser.models import Metadata, Target
+from kehoach_parser.normalize import normalize
+from kehoach_parser.numbers import NUMBER_PATTERN, number_word, parse_number
+from kehoach_parser.sections import section_at, split_sections
+from kehoach_parser.targets import _bound, _candidates, _rules, find_targets
+
+CASES = load_cases("targets.toml")
+SEED_INDICATORS = load_cases("targets_seed_indicators.toml")
+SEEDS = SHARED / "seeds"
+GOLD = SHARED / "gold"
+DEFAULT_TITLE = "Phòng, chống mại dâm năm 2024"
+needs_shared = pytest.mark.skipif(not GOLD.is_dir(), reason="../shared (seeds, gold) absent")
+
+
+def _targets(case: dict[str, Any]) -> list[Target]:
+    raw = f"{case['heading']}\n{case['text']}" if "heading" in case else case["text"]
+    norm = normalize(raw)
+    metadata = Metadata(doc_type=case.get("doc_type", "KH"),
+                        title=case.get("title", DEFAULT_TITLE), plan_year=2024)
+    return find_targets(norm.text, split_sections(norm), metadata)
+
+
+def _label(case: dict[str, Any]) -> str:
+    return f"{case.get('source', case.get('reason'))}: {case['text'][:50]}"
+
+
+def test_doctests() -> None:
+    assert doctest.testmod(targets).failed == 0
+
+
+def test_the_table_is_large_enough() -> None:
+    assert sum(len(c["targets"]) for c in CASES["cases"]) >= 80
+    assert len(CASES["negatives"]) >= 30
+
+
+@pytest.mark.parametrize("case", CASES["cases"], ids=_label)
+def test_targets(case: dict[str, Any]) -> None:
+    got = _targets(case)
+    assert len(got) == len(case["targets"]), [(t.value, t.unit, t.text) for t in got]
+    for target, want in zip(got, case["targets"], strict=True):
+        assert (target.value, target.value_max, target.unit, target.comparator) == (
+            want["value"], want.get("value_max"), want["unit"], want["comparator"])
+        for key in ("period", "scope", "subject", "indicator"):
+            if key in want:
+                assert getattr(target, key) == (want[key] or None), key
+
+
+@pytest.mark.parametrize("case", CASES["negatives"], ids=_label)
+def test_not_targets(case: dict[str, Any]) -> None:
+    assert [(t.value, t.unit, t.text) for t in _targets(case)] == []
+
+
+# ---------------------------------------------------------------------------------------------
+# Seeds against their gold (the scorer's own matching)
+# ---------------------------------------------------------------------------------------------
+
+
+def _scorer() -> ModuleType:
+    spec = importlib.util.spec_from_file_location("score", SHARED / "tools" / "score.py")
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def _predicted(seed: Path) -> list[dict[str, Any]]:
+    return [t.model_dump() for t in parse_file(seed).targets]
+
+
+@needs_shared
+def test_seed_targets_meet_the_bar() -> None:
+    score = _scorer()
+    tp = pred = gold = right = 0
+    for path in sorted(GOLD.glob("*.json")):
+        truth = json.loads(path.read_text(encoding="utf-8"))["targets"]
+        result = score.score_targets(truth, _predicted(SEEDS / f"{path.stem}.txt"))
+        tp, pred, gold = tp + result["tp"], pred + result["pred"], gold + result["gold"]
+        right += round((result["comparator_ok"] or 0) * result["tp"])
+    f1 = 2 * tp / (pred + gold)
+    assert f1 >= 0.95 and right / tp >= 0.95, (f1, right / tp)
+
+
+def _matching(targets: list[dict[str, Any]], want: dict[str, Any]) -> dict[str, Any]:
+    anchor = want["anchor"].lower()
+    for target in targets:
+        hay = f"{target['text']} | {target['subject']}".lower()
+        same = (target["value"], target["unit"]) == (want["value"], want["unit"])
+        if same and fuzz.partial_ratio(anchor, hay) >= 90:
+            return target
+    raise AssertionError(f"no target for {want}")
+
+
+@needs_shared
+@pytest.mark.parametrize("seed", SEED_INDICATORS["seeds"], ids=lambda s: s["document"])
+def test_seed_targets_map_to_their_indicators(seed: dict[str, Any]) -> None:
+    predicted = _predicted(SEEDS / f"{seed['document']}.txt")
+    for want in seed["targets"]:
+        assert _matching(predicted, want)["indicator"] == want["indicator"], want["anchor"]
+
+
+@needs_shared
+def test_seed_indicator_list_covers_every_gold_target() -> None:
+    listed = {s["document"]: len(s["targets"]) for s in SEED_INDICATORS["seeds"]}
+    for path in GOLD.glob("*.json"):
+        assert listed.get(path.stem, 0) == len(json.loads(path.read_text())["targets"])
+
+
+# ---------------------------------------------------------------------------------------------
+# Restatements, catalogues, document types
+# ---------------------------------------------------------------------------------------------
+
+PLAN = """KẾ HOẠCH
+Phòng, chống mại dâm năm 2024
+I. MỤC TIÊU
+- 100% xã, phường tổ chức được ít nhất một hình thức tuyên truyền về phòng ngừa mại dâm.
+II. NHIỆM VỤ
+1. Tuyên truyền
+- Bảo đảm 100% xã, phường tổ chức được ít nhất một hình thức tuyên truyền.
+III. KINH PHÍ
+- Tổng kinh phí 300 triệu đồng.
+"""
+
+
+def test_a_restated_commitment_is_one_target_with_its_mentions() -> None:
+    document = parse_text(PLAN)
+    (target,) = document.targets
+    assert [m.raw[:6] for m in target.mentions] == ["100% x", "Bảo đả"]
+    assert target.section_path == "I"
+    assert all(document.text[s:e] == m.raw for m in target.mentions for s, e in [m.span])
+
+
+def test_a_document_of_another_programme_maps_to_no_indicator() -> None:
+    document = parse_text(PLAN.replace("Phòng, chống mại dâm", "Phòng, chống ma túy"))
+    assert [t.indicator for t in document.targets] == [None]
+
+
+def test_a_custom_catalogue_is_used(tmp_path: Path) -> None:
+    path = tmp_path / "drugs.toml"
+    path.write_text("""
+[programme]
+name = "Phòng, chống ma túy"
+domain = ['ma\\s+túy']
+[[indicators]]
+id = "drug_free_communes_pct"
+label = "Tỷ lệ xã không có ma túy"
+units = ["percent"]
+cues = ["không có ma túy"]
+examples = ["80% xã, phường không có ma túy"]
+""", encoding="utf-8")
+    norm = normalize("- Phấn đấu 80% xã, phường không có ma túy.")
+    (target,) = find_targets(norm.text, [], Metadata(doc_type="KH", title="Phòng, chống ma túy"),
+                             catalogue=load_catalogue(path))
+    assert target.indicator == "drug_free_communes_pct"
+
+
+def test_regulations_have_no_targets() -> None:
+    norm = normalize("- Phấn đấu 100% cơ sở được kiểm tra.")
+    assert find_targets(norm.text, [], Metadata(doc_type="NĐ")) == []
+    assert len(find_targets(norm.text, [], Metadata(doc_type="KH"))) == 1
+
+
+# ---------------------------------------------------------------------------------------------
+# Properties
+# ---------------------------------------------------------------------------------------------
+
+_NUMBER_RE = regex.compile(rf"(?<![\d.,])(?:{NUMBER_PATTERN})(?![\d])|\p{{L}}+")
+_FRACTION_RE = regex.compile(r"(\d+)/(\d+)")
+
+
+def _written_values(text: str) -> set[float]:
+    """Every value written in ``text``: numbers, number words, fractions as percents, and
+    the words for all of a set (100)."""
+    values: set[float] = {100.0} if regex.search(r"(?i)tất cả|toàn bộ", text) else set()
+    for token in _NUMBER_RE.findall(text):
+        word = number_word(token)
+        if word is not None:
+            values.add(word)
+        elif token[0].isdigit():
+            values.add(float(parse_number(token)))
+    values |= {round(100 * int(a) / int(b), 2) for a, b in _FRACTION_RE.findall(text) if int(b)}
+    return values
+
+
+def _check(text: str, targets: list[Target], sections: Any) -> None:
+    for target in targets:
+        start, end = target.span
+        assert text[start:end] == target.text
+        assert float(target.value) in _written_values(target.text), target
+        section = section_at(sections, start)
+        if section is not None:
+            assert section.span[0] <= start and end <= section.span[1]
+            assert target.section_path == section.path
+
+
+@needs_shared
+@pytest.mark.parametrize("seed", sorted(SEEDS.glob("*.txt")) if SEEDS.is_dir() else [],
+                         ids=lambda p: p.stem)
+def test_seed_targets_keep_their_words_and_sections(seed: Path) -> None:
+    document = parse_file(seed)
+    _check(document.text, document.targets, document.sections)
+
+
+_VIETNAMESE = st.one_of(
+    st.integers(1, 100).map(str),
+    st.integers(1, 99).map(lambda n: f"{n:02d}"),
+    st.integers(1000, 999_999).map(lambda n: f"{n:,}".replace(",", ".")),
+    st.tuples(st.integers(1, 99), st.integers(1, 9)).map(lambda t: f"{t[0]},{t[1]}"),
+)
+_LINE = st.tuples(
+    st.sampled_from(["", "Ít nhất ", "Trên ", "Phấn đấu ", "Tối thiểu ", "tăng ", "Dưới "]),
+    _VIETNAMESE,
+    st.sampled_from(["%", " người lao động", " xã, phường", "ha rừng", " tỷ đồng vốn"]),
+    st.sampled_from([" tại các khu công nghiệp", " cấp huyện", " (gọi chung là cấp xã)", ""]),
+    st.sampled_from([" được tuyên truyền", " tổ chức được ít nhất một hình thức", ", ", "; "]),
+)
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(_LINE, min_size=1, max_size=6), st.booleans())
+def test_targets_keep_their_value_and_section(lines: list[tuple[str, ...]], split: bool) -> None:
+    body = [f"- {''.join(parts)}." for parts in lines]
+    middle = len(body) // 2 if split else len(body)
+    raw = "\n".join(["I. CHỈ TIÊU", *body[:middle], "II. NHIỆM VỤ", *body[middle:]])
+    norm = normalize(raw)
+    sections = split_sections(norm)
+    targets = find_targets(norm.text, sections, Metadata(doc_type="KH", title=DEFAULT_TITLE))
+    _check(norm.text, targets, sections)
+
+
+# ---------------------------------------------------------------------------------------------
+# data/targets.toml, both ways
+# ---------------------------------------------------------------------------------------------
+
+DATA = load("targets")
+
+
+def _hits(example: str) -> list[Any]:
+    return _candidates(normalize(example).text)
+
+
+def _entries_with_examples() -> list[tuple[str, dict[str, Any]]]:
+    entries: list[tuple[str, dict[str, Any]]] = []
+    for key, value in DATA.items():
+        for entry in value if isinstance(value, list) else [value]:
+            entries.append((key, entry))
+    return entries
+
+
+@pytest.mark.parametrize(("key", "entry"), _entries_with_examples(), ids=lambda v: str(v)[:30])
+def test_every_entry_has_examples(key: str, entry: dict[str, Any]) -> None:
+    examples = entry["examples"]
+    assert examples, key
+    if isinstance(examples, dict):  # one list per pattern of the entry
+        assert all(examples.values()) and set(examples) <= set(entry), key
+
+
+def test_counted_nouns_and_units_recognise_their_examples() -> None:
+    for group in DATA["nouns"]:
+        for example in group["examples"]:
+            nouns = [example[h.body:h.end] for h in _hits(example) if h.unit == "count"]
+            assert nouns and set(nouns) <= set(group["nouns"]), (group["group"], example)
+    for unit in DATA["units"]:
+        for example in unit["examples"]:
+            assert unit["unit"] in [h.unit for h in _hits(example)], example
+
+
+def test_percent_range_frequency_and_period_examples() -> None:
+    rules = _rules()
+    for example in DATA["percent"]["examples"]:
+        assert any(h.unit == "percent" for h in _hits(example)), example
+    for example in DATA["everything"]["examples"]:
+        assert any(h.value == 100 and h.unit == "percent" for h in _hits(example)), example
+    for example in DATA["range"]["examples"]:
+        assert any(h.value_max is not None for h in _hits(example)), example
+    for entry, pattern in zip(DATA["frequencies"], rules.frequencies, strict=True):
+        assert all(pattern.search(e) for e in entry["examples"]), entry["pattern"]
+    for word in DATA["period_words"]:
+        for example in word["examples"]:
+            assert any(h.unit == "per_period" for h in _hits(example)), example
+    for entry, (period, pattern) in zip(DATA["periods"], rules.periods, strict=True):
+        assert period == entry["period"] and all(pattern.search(e) for e in entry["examples"])
+
+
+def test_comparator_examples() -> None:
+    for entry in DATA["comparators"]:
+        for example in entry["examples"]:
+            first = _hits(example)[0]
+            assert _bound(example[:first.start]) == entry["comparator"], example
+    rules = _rules()
+    for entry in DATA["openers"]:
+        assert all(rules.opener.search(e) for e in entry["examples"])
+    for entry, (comparator, pattern) in zip(DATA["suffixes"], rules.suffixes, strict=True):
+        assert comparator == entry["comparator"]
+        assert all(pattern.search(e) for e in entry["examples"])
+
+
+@pytest.mark.parametrize("table", ["subject", "commitment", "past"])
+def test_pattern_tables_recognise_their_examples(table: str) -> None:
+    entry = DATA[table]
+    for key, examples in entry["examples"].items():
+        if isinstance(entry[key], list):  # a word list: each example holds one of its words
+            assert all(any(w in e for w in entry[key]) for e in examples), key
+            continue
+        pattern = regex.compile(entry[key], regex.IGNORECASE)
+        # the predicate and adjunct patterns need the space that precedes a word
+        assert all(pattern.search(e) or pattern.search(f" {e}") for e in examples), (table, key)
+
+
+@pytest.mark.parametrize("table", ["scope", "naming", "years", "rules", "reporting",
+                                   "results_section"])
+def test_single_patterns_recognise_their_examples(table: str) -> None:
+    entry = DATA[table]
+    key = "before" if table == "years" else "pattern"
+    flags = 0 if entry.get("case") else regex.IGNORECASE
+    pattern = regex.compile(entry[key], flags)
+    assert all(pattern.search(e) for e in entry["examples"]), table
+
+
+def test_document_types_recognise_their_examples() -> None:
+    documents = DATA["documents"]
+    for key, names in documents["examples"].items():
+        codes = {parse_text(f"{name}\nVề việc thử\nNội dung").metadata.doc_type
+                 for name in names}
+        assert codes == set(documents[key]), key
