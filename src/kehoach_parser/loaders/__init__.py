@@ -1,9 +1,17 @@
 """Đọc tệp (file loaders): bytes in, markdown-ish text plus layout facts out.
 
 Every loader returns a :class:`Loaded` whose ``raw`` text uses the light markdown the
-normalizer understands (``**bold**``, ``#`` headings, one paragraph per line), so that PDF,
-DOCX and plain text all share one normalization and one offset map. ``page_starts`` are
-offsets into ``raw``.
+normalizer understands (``**bold**``, one paragraph per line), so that PDF, DOCX, DOC and
+plain text all share one normalization and one offset map. ``page_starts`` are offsets into
+``raw``.
+
+The format is decided by content, not by name: magic bytes are sniffed (``%PDF``, a zip
+holding ``word/document.xml``, an OLE2 compound file holding a ``WordDocument`` stream).
+When the extension lies about a format the parser reads (a PDF named ``.docx``), the file
+is read by its content and a warning says so; when the content is something else (an
+Excel workbook named ``.docx``, text named ``.pdf``) a :class:`FormatMismatchError` names
+both. Limits (bytes, pages, decompressed size, converter time) live in
+:class:`LoadOptions`, with defaults a caller can raise.
 """
 
 from __future__ import annotations
@@ -13,8 +21,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..errors import (
+    CorruptFileError,
     EmptyInputError,
+    EncryptedFileError,
     FileMissingError,
+    FormatMismatchError,
     LimitExceededError,
     NotAFileError,
     UnsupportedFormatError,
@@ -29,7 +40,12 @@ class LoadOptions:
     max_bytes: int = 200 * 1024 * 1024
     max_pages: int = 5000
     max_decompressed_bytes: int = 512 * 1024 * 1024
-    ocr: bool = False
+    # A zip member bigger than zip_ratio_floor that expands more than this is a zip bomb.
+    max_zip_ratio: float = 200.0
+    zip_ratio_floor: int = 1024 * 1024
+    ocr: bool = False  # read scanned PDFs with Tesseract (Debian: tesseract-ocr-vie)
+    ocr_language: str = "vie"
+    timeout: float = 120.0  # seconds for one external converter or OCR run
 
 
 @dataclass
@@ -45,12 +61,71 @@ class Loaded:
     warnings: list[str] = field(default_factory=list)
 
 
-TEXT_SUFFIXES = {".txt": "text", ".md": "markdown", ".markdown": "markdown"}
+TEXT_SUFFIXES: dict[str, SourceFormat] = {".txt": "text", ".md": "markdown",
+                                          ".markdown": "markdown"}
+BINARY_SUFFIXES: dict[str, SourceFormat] = {".pdf": "pdf", ".docx": "docx", ".doc": "doc"}
+_OLE2 = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+# Stream names in an OLE2 directory are UTF-16-LE.
+_WORD_STREAM = "WordDocument".encode("utf-16-le")
+_ENCRYPTED_PACKAGE = "EncryptedPackage".encode("utf-16-le")
+_OTHER_OLE2 = (("Workbook", "an Excel workbook"), ("Book", "an Excel workbook"),
+               ("PowerPoint Document", "a PowerPoint deck"))
+
+
+def sniff(data: bytes) -> SourceFormat | None:
+    """The format the bytes hold, from their magic numbers; None when not recognised.
+
+    >>> sniff(b"%PDF-1.7 ..."), sniff(b"PK\\x03\\x04..."), sniff(b"abc")
+    ('pdf', 'docx', None)
+    """
+    if b"%PDF-" in data[:1024]:  # the spec lets junk precede the header
+        return "pdf"
+    if data.startswith((b"PK\x03\x04", b"PK\x05\x06")):
+        return "docx"
+    if data.startswith(_OLE2):
+        return "doc"
+    return None
+
+
+def _route(data: bytes, p: Path, suffix: str) -> tuple[SourceFormat, list[str]]:
+    """The loader to use and a warning when the extension disagrees with the content."""
+    content = sniff(data)
+    named = BINARY_SUFFIXES.get(suffix) or TEXT_SUFFIXES.get(suffix)
+    if content == "doc" and _ENCRYPTED_PACKAGE in data[:1 << 20]:
+        raise EncryptedFileError("password-protected Office document", path=p)
+    if content == "doc" and _WORD_STREAM not in data:
+        other = next((kind for stream, kind in _OTHER_OLE2
+                      if stream.encode("utf-16-le") + b"\x00\x00" in data), None)
+        if other is not None:
+            raise FormatMismatchError(f"named {suffix or '(no extension)'} but holds {other}, "
+                                      "not a Word document", path=p)
+        raise CorruptFileError("an OLE2 file without a WordDocument stream (truncated or "
+                               "damaged)", path=p)
+    if content is None:
+        if named in BINARY_SUFFIXES.values():
+            if _looks_text(data):
+                raise FormatMismatchError(f"named {suffix} but holds plain text", path=p)
+            raise CorruptFileError(f"not a {suffix} file: its first bytes match no known "
+                                   "format (damaged?)", path=p)
+        if named is None:
+            raise UnsupportedFormatError(
+                f"unsupported file type {suffix or '(none)'}; expected .pdf, .docx, .doc, "
+                ".txt, .md", path=p)
+        return named, []
+    if named is not None and named != content and not (named == "markdown" and content == "text"):
+        return content, [f"{p.name}: the extension {suffix} does not match the content "
+                         f"({content.upper()}); read as {content.upper()}"]
+    return content, []
+
+
+def _looks_text(data: bytes) -> bool:
+    sample = data[:4096]
+    return b"\x00" not in sample and sum(b < 9 for b in sample) == 0
 
 
 def load_file(path: str | Path, options: LoadOptions | None = None) -> Loaded:
-    """Read ``path`` with the loader its extension and content call for."""
-    from . import text
+    """Read ``path`` with the loader its content calls for (see the module notes)."""
+    from . import doc, docx, pdf, text
 
     options = options or LoadOptions()
     p = Path(path)
@@ -67,13 +142,17 @@ def load_file(path: str | Path, options: LoadOptions | None = None) -> Loaded:
     data = p.read_bytes()
     if not data:
         raise EmptyInputError("empty file", path=p)
-    suffix = p.suffix.lower()
-    if suffix in TEXT_SUFFIXES:
-        fmt: SourceFormat = "markdown" if TEXT_SUFFIXES[suffix] == "markdown" else "text"
-        return text.load_text_bytes(data, path=p, fmt=fmt)
-    raise UnsupportedFormatError(
-        f"unsupported file type {suffix or '(none)'}; expected .txt, .md", path=p
-    )
+    fmt, warnings = _route(data, p, p.suffix.lower())
+    if fmt == "pdf":
+        loaded = pdf.load_pdf(data, path=p, options=options)
+    elif fmt == "docx":
+        loaded = docx.load_docx(data, path=p, options=options)
+    elif fmt == "doc":
+        loaded = doc.load_doc(data, path=p, options=options)
+    else:
+        loaded = text.load_text_bytes(data, path=p, fmt=fmt)
+    loaded.warnings[:0] = warnings
+    return loaded
 
 
 def sha256(data: bytes) -> str:

@@ -1,13 +1,16 @@
-"""Plain text and markdown: UTF-8 (with or without BOM) and UTF-16 (with BOM)."""
+"""Plain text and markdown: UTF-8 (with or without BOM), UTF-16, and the legacy 8-bit
+Vietnamese encodings TCVN3 and VNI (detected, converted to Unicode, with a warning)."""
 
 from __future__ import annotations
 
 import codecs
 from pathlib import Path
 
+import regex
+
 from ..errors import BinaryInputError, DecodingError, EmptyInputError
 from ..models import SourceFormat
-from . import Loaded, sha256
+from . import Loaded, legacy, sha256
 
 _BOMS = (
     (codecs.BOM_UTF8, "utf-8-sig"),
@@ -31,6 +34,17 @@ def _looks_utf16(data: bytes) -> str | None:
     return None
 
 
+_ASCII_OR_BAD = regex.compile("[\x00-\x7f\ufffd]+")
+
+
+def _damaged_utf8(data: bytes) -> bool:
+    """UTF-8 with some bad bytes (much of it still decodes to accented letters), not a
+    legacy encoding, whose bytes almost never form valid UTF-8 sequences."""
+    view = data[:65536].decode("utf-8", "replace")
+    decoded = len(_ASCII_OR_BAD.sub("", view))
+    return 2 * decoded >= view.count("\ufffd")
+
+
 def decode(data: bytes, *, path: str | Path | None = None) -> tuple[str, str]:
     """Decode ``data``; returns (text, encoding). Typed errors for binary or unknown bytes."""
     encoding = next((enc for bom, enc in _BOMS if data.startswith(bom)), None)
@@ -42,9 +56,14 @@ def decode(data: bytes, *, path: str | Path | None = None) -> tuple[str, str]:
     try:
         text = data.decode(encoding)
     except UnicodeDecodeError as exc:
-        raise DecodingError(
-            f"not valid {encoding} text (byte {exc.start}); save it as UTF-8", path=path
-        ) from exc
+        text = data.decode("latin-1")
+        found = None if encoding != "utf-8" or _damaged_utf8(data) else legacy.detect(text)
+        if found is None:
+            raise DecodingError(
+                f"not valid {encoding} text (byte {exc.start}) nor TCVN3/VNI; save it as "
+                "UTF-8", path=path
+            ) from exc
+        encoding = found
     controls = sum(1 for c in text[:8192] if ord(c) < 32 and c not in "\n\r\t\f\v")
     if controls > 0.01 * max(len(text[:8192]), 1):
         raise BinaryInputError("binary data, not text (control characters)", path=path)
@@ -55,4 +74,6 @@ def decode(data: bytes, *, path: str | Path | None = None) -> tuple[str, str]:
 
 def load_text_bytes(data: bytes, *, path: str | Path | None, fmt: SourceFormat) -> Loaded:
     text, encoding = decode(data, path=path)
-    return Loaded(raw=text, format=fmt, sha256=sha256(data), encoding=encoding)
+    text, warnings = legacy.repair(text)
+    return Loaded(raw=text, format=fmt, sha256=sha256(data), encoding=encoding,
+                  warnings=warnings)

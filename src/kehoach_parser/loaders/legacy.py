@@ -1,0 +1,157 @@
+"""Bảng mã cũ (legacy encodings): TCVN3 (ABC) and VNI-Windows text turned into Unicode.
+
+Offices still keep documents typed in the 8-bit fonts of the 1990s (.VnTime, VNI-Times).
+Read as cp1252 or latin-1 their bytes show mojibake ("Uû ban nh©n d©n"); the tables in
+``data/legacy_encodings.toml`` map it back.
+
+>>> to_unicode("Uû ban nh©n d©n", "tcvn3")
+'Uỷ ban nhân dân'
+>>> to_unicode("UÛy ban nhaân daân", "vni")
+'Ủy ban nhân dân'
+>>> detect("Céng hoµ x· héi chñ nghÜa ViÖt Nam")
+'tcvn3'
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from dataclasses import dataclass
+from functools import cache
+
+import regex
+
+from .. import data
+
+ENCODINGS = ("tcvn3", "vni")
+_SAMPLE = 20_000  # characters looked at to detect an encoding
+_MIN_SIGNATURE_SHARE = 0.01  # of the letters: below it a few © or ñ are just symbols
+_MIN_SIGNATURE = 4
+_BEYOND_LATIN1 = regex.compile("[\u0100-\u01b0\u1ea0-\u1ef9]+")
+_TCVN3_SHARE_OF_VNI = 0.2  # TCVN3 text holds its own marks far more often than VNI's
+_NO_DIACRITICS_MIN_LETTERS = 400  # shorter texts say too little
+_NO_DIACRITICS_SHARE = 0.01  # Vietnamese prose has ~25% letters with marks
+_NON_LETTERS = regex.compile(r"\P{L}+")
+
+
+@dataclass(frozen=True)
+class _Table:
+    name: str
+    pattern: regex.Pattern[str]  # the table's keys, longest first
+    mapping: dict[str, str]
+    signature: regex.Pattern[str]
+    fonts: tuple[regex.Pattern[str], ...]
+    upper_fonts: tuple[regex.Pattern[str], ...]
+
+
+@cache
+def _table(encoding: str) -> _Table:
+    entry = data.load("legacy_encodings")[encoding]
+    mapping: dict[str, str] = entry["map"]
+    keys = sorted(mapping, key=len, reverse=True)
+    return _Table(
+        name=entry["name"],
+        pattern=regex.compile("|".join(regex.escape(k) for k in keys)),
+        mapping=mapping,
+        signature=regex.compile(entry["signature"]),
+        fonts=tuple(regex.compile(p) for p in entry["fonts"]),
+        upper_fonts=tuple(regex.compile(p) for p in entry["upper_fonts"]),
+    )
+
+
+def name_of(encoding: str) -> str:
+    """The display name of an encoding key ('tcvn3' → 'TCVN3 (ABC, …)')."""
+    return _table(encoding).name
+
+
+def to_unicode(text: str, encoding: str, *, upper: bool = False) -> str:
+    """Chuyển mã (convert) legacy-encoded text to NFC Unicode; ``upper`` for capital fonts."""
+    table = _table(encoding)
+    out = table.pattern.sub(lambda m: table.mapping[m.group()], text)
+    out = unicodedata.normalize("NFC", out)
+    return out.upper() if upper else out
+
+
+@cache
+def font_encoding(font: str | None) -> tuple[str, bool] | None:
+    """The legacy encoding a font name implies, and whether it draws capitals only.
+
+    >>> font_encoding(".VnTimeH"), font_encoding("VNI-Times"), font_encoding("Times New Roman")
+    (('tcvn3', True), ('vni', False), None)
+    """
+    if not font:
+        return None
+    for encoding in ENCODINGS:
+        table = _table(encoding)
+        if any(p.search(font) for p in table.fonts):
+            return encoding, any(p.search(font) for p in table.upper_fonts)
+    return None
+
+
+def convert_run(text: str, font: str | None) -> tuple[str, str | None]:
+    """Convert a run drawn in a legacy font; (text, encoding used or None).
+
+    A run whose text already holds characters beyond latin-1 is Unicode typed in an old
+    font name and is left alone.
+    """
+    found = font_encoding(font)
+    if found is None or not text or max(text) > "\u00ff":
+        return text, None
+    encoding, upper = found
+    return to_unicode(text, encoding, upper=upper), encoding
+
+
+def detect(text: str) -> str | None:
+    """Nhận dạng (detect) TCVN3 or VNI mojibake in ``text``; None for ordinary text.
+
+    TCVN3's signature (latin-1 A1-BE: ©, ¬, µ …) never occurs in VNI text, while VNI's
+    (ñ, ö, ø …) also occurs in TCVN3 text; so any real share of TCVN3 marks means TCVN3.
+    """
+    sample = text[:_SAMPLE]
+    letters = _count_letters(sample) or 1
+    if len(sample) - len(_BEYOND_LATIN1.sub("", sample)) > _MIN_SIGNATURE_SHARE * letters:
+        return None  # real Unicode Vietnamese (ư, ơ, đ, ạ …): legacy bytes never give these
+    tcvn3, vni = (len(_table(e).signature.findall(sample)) for e in ENCODINGS)
+    hits = tcvn3 + vni
+    if hits < _MIN_SIGNATURE or hits < _MIN_SIGNATURE_SHARE * letters:
+        return None
+    return "tcvn3" if tcvn3 >= max(1, vni * _TCVN3_SHARE_OF_VNI) else "vni"
+
+
+_VIETNAMESE_MARKED = regex.compile(
+    r"[àáảãạăằắẳẵặâầấẩẫậđèéẻẽẹêềếểễệìíỉĩịòóỏõọôồốổỗộơờớởỡợùúủũụưừứửữựỳýỷỹỵ]",
+    regex.IGNORECASE,
+)
+
+
+def lacks_diacritics(text: str) -> bool:
+    """True for long text with almost no Vietnamese diacritics ("UY BAN NHAN DAN").
+
+    >>> lacks_diacritics("UY BAN NHAN DAN TINH LAI CHAU " * 30)
+    True
+    >>> lacks_diacritics("Ủy ban nhân dân tỉnh Lai Châu " * 30)
+    False
+    """
+    sample = text[:_SAMPLE]
+    letters = _count_letters(sample)
+    if letters < _NO_DIACRITICS_MIN_LETTERS:
+        return False
+    marked = len(sample) - len(_VIETNAMESE_MARKED.sub("", sample))
+    return marked < _NO_DIACRITICS_SHARE * letters
+
+
+def _count_letters(text: str) -> int:
+    return len(_NON_LETTERS.sub("", text))
+
+
+def repair(text: str) -> tuple[str, list[str]]:
+    """Detect and convert legacy mojibake in a whole text; warn about missing diacritics."""
+    warnings: list[str] = []
+    encoding = detect(text)
+    if encoding is not None:
+        text = to_unicode(text, encoding)
+        warnings.append(f"text was in the legacy {name_of(encoding)} encoding; "
+                        "converted to Unicode")
+    if lacks_diacritics(text):
+        warnings.append("text has almost no Vietnamese diacritics (typed without them or "
+                        "lost in conversion); names and titles may be inexact")
+    return text, warnings
