@@ -10,7 +10,7 @@ OUT ?= out
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
-	$(BIN)/pip install --quiet -e '.[dev]'
+	$(BIN)/pip install --quiet -e '.[dev,spacy]'
 	@for script in scripts/setup-*.sh; do [ -f "$$script" ] && bash "$$script"; done; true
 	touch $(STAMP)
 
