@@ -472,8 +472,6 @@ def test_markup_keeps_the_words(runs: list[tuple[str, bool]]) -> None:
                 if not regex.fullmatch(r"[-.\s]{3,}", line.strip()))
 
 
-@pytest.mark.xfail(strict=True, reason="the metadata reader and dates need the forms without "
-                   "diacritics (So:, ngay … thang … nam) to read a header typed without marks")
 def test_text_without_diacritics_keeps_identifier_and_date(tmp_path: Path) -> None:
     from kehoach_parser import parse_file
 

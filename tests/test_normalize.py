@@ -31,6 +31,8 @@ from kehoach_parser.normalize import fold_tones, normalize
          "Nghị quyết số 49/NQ-HĐND ngày 08/12/2023 của"),
         ("Nghị định số 178/2026/NĐ-\nCP", "Nghị định số 178/2026/NĐ-CP"),
         ("Bộ Lao động -\nThương binh", "Bộ Lao động -\nThương binh"),
+        ("ỦY BAN NHÂN DÂN\n-------\nSố: 146/2025/NĐ-CP", "ỦY BAN NHÂN DÂN\nSố: 146/2025/NĐ-CP"),
+        ("-------\nSố: 146", "Số: 146"),
         ("câu kết thúc.\n\n1. Mục mới", "câu kết thúc.\n1. Mục mới"),
         ("văn bản\n\n- gạch đầu dòng", "văn bản\n- gạch đầu dòng"),
         ("dòng một\n\n\n\n12\n\n\ndòng hai", "dòng một dòng hai"),

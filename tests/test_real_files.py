@@ -127,18 +127,8 @@ def _scores(kind: str, out: Path) -> dict[str, float]:
     return {fam: overall[fam].get("f1", overall[fam].get("share")) for fam in FAMILIES}
 
 
-def _render_params() -> list[Any]:
-    # The metadata reader takes "PHÒNG" in "THÀNH PHỐ HẢI PHÒNG" (a header line the text
-    # seeds lack) for the start of a body's name: issuer "Phòng thành phố Hải".
-    reader_bug = pytest.mark.xfail(
-        reason="metadata reader reads PHÒNG in 'THÀNH PHỐ HẢI PHÒNG' as a body name",
-        strict=True)
-    return [pytest.param(kind, fam, id=f"{kind}-{fam}",
-                         marks=reader_bug if fam == "metadata" else ())
-            for kind in ("pdf", "docx") for fam in FAMILIES]
-
-
-@pytest.mark.parametrize(("kind", "family"), _render_params())
+@pytest.mark.parametrize(("kind", "family"),
+                         [(kind, fam) for kind in ("pdf", "docx") for fam in FAMILIES])
 def test_renderings_score_like_text(kind: str, family: str,
                                     tmp_path_factory: pytest.TempPathFactory) -> None:
     base = tmp_path_factory.getbasetemp()

@@ -31,6 +31,7 @@ class _Rules:
     subject: Any
     body_start: Any
     header_skip: Any
+    issuer_body: Any
     issuer_in_body: Any
     authority: Any
     name: Any
@@ -62,6 +63,7 @@ def _rules() -> _Rules:
         subject=regex.compile(d["subject_line"]["pattern"]),
         body_start=regex.compile(d["body_start"]["pattern"]),
         header_skip=regex.compile(d["header_skip"]["pattern"], regex.IGNORECASE),
+        issuer_body=regex.compile(d["issuer_body"]["pattern"]),
         issuer_in_body=regex.compile(d["issuer_in_body"]["pattern"]),
         authority=regex.compile(d["signature"]["authority"]),
         name=regex.compile(d["signature"]["name"]),
@@ -161,27 +163,43 @@ def _parent(text: str, locality: Locality) -> str | None:
 
 
 def _header_issuer(header: list[tuple[int, str]]) -> str | None:
-    """The issuing body: capital lines of the header's left column, the last body named."""
+    """The issuing body: capital lines of the header's left column. A line that opens with a
+    body word starts a body ("UBND TỈNH LÀO CAI" / "SỞ CÔNG THƯƠNG": the superior, then the
+    issuer); other lines continue it ("ỦY BAN NHÂN DÂN" / "TỈNH LAI CHÂU")."""
     rules = _rules()
-    upper = [
-        line for _, line in header
-        if _is_upper(line) and not rules.header_skip.match(line) and line not in rules.types
-        and not rules.number.search(line)
-    ]
-    if not upper:
+    groups: list[list[str]] = []
+    for _, line in header:
+        if (not _is_upper(line) or rules.header_skip.match(line) or line in rules.types
+                or rules.number.search(line)):
+            continue
+        if rules.issuer_body.match(line) or not groups:
+            groups.append([line])
+        else:
+            groups[-1].append(line)
+    if not groups:
         return None
-    joined = " ".join(upper)
-    # A superior body comes first ("UBND TỈNH LÀO CAI SỞ CÔNG THƯƠNG"): keep the last body.
-    starts = [m.start() for m in regex.finditer(
-        r"\b(?:ỦY BAN NHÂN DÂN|UBND|HỘI ĐỒNG NHÂN DÂN|HĐND|SỞ|BỘ|CỤC|CHI CỤC|PHÒNG|BAN|"
-        r"TRUNG TÂM|VĂN PHÒNG|THANH TRA|CÔNG AN|CHÍNH PHỦ|THỦ TƯỚNG)\b", joined)]
-    body = joined[starts[-1]:] if starts else joined
-    if starts and len(starts) > 1 and not rules.level_re.search(body):
-        # "UBND TỈNH LÀO CAI / SỞ CÔNG THƯƠNG": the Sở belongs to the superior's locality.
-        superior = rules.level_re.search(joined[starts[-2]: starts[-1]])
+    body = " ".join(groups[-1])
+    if len(groups) > 1 and not rules.level_re.search(body):
+        # The issuer belongs to its superior's locality.
+        superior = rules.level_re.search(" ".join(groups[-2]))
         if superior:
             body = f"{body} {superior.group(0)}"
-    return _expand(sentence_case(body))
+    return _registry_case(_expand(sentence_case(body)))
+
+
+def _registry_case(name: str) -> str:
+    """Restore the capitals of a known body ("Sở công thương" → "Sở Công Thương")."""
+    from .agency_registry import name_key, resolve
+
+    match = _rules().level_re.search(name)
+    body, tail = (name[: match.start()].strip(), name[match.start():]) if match else (name, "")
+    entry = resolve(body)
+    if entry is not None:
+        for known in (entry.base, entry.canonical):
+            if name_key(known) == name_key(body):
+                body = known
+                break
+    return f"{body} {tail}".strip()
 
 
 def _body_issuer(lines: list[tuple[int, str]], place: str | None) -> str | None:
@@ -295,7 +313,8 @@ def read_metadata(norm: Normalized, sections: Sequence[Section]) -> tuple[Metada
         match = rules.number.search(line)
         if match and number_index is None:
             number_index = i
-            number, symbol = match.group("number"), regex.sub(r"\s+", "", match.group("symbol"))
+            number = match.group("number")
+            symbol = regex.sub(r"/{2,}", "/", regex.sub(r"\s+", "", match.group("symbol")))
         place_match = rules.place.search(line)
         if place_match and place is None:
             place = place_match.group("place").strip()

@@ -48,6 +48,10 @@ _ESCAPE_RE = regex.compile(r"\\([-.*_#+()\[\]!`>|])")
 _HEADING_RE = regex.compile(r"^(#{1,6})[ ]+")
 _EMPH_RE = regex.compile(r"\*{1,3}")
 _BULLET_STAR_RE = regex.compile(r"^\*[ ]+(?=\S)")
+# A line cut at an identifier's hyphen: "… số 178/2026/NĐ-" then "CP".
+_CUT_IDENTIFIER_RE = regex.compile(r"[\p{L}\d]-$")
+# Decorative rules under the header's names ("-------", "_____").
+_RULE_LINE_RE = regex.compile(r"^[-_=.*~·]{3,}$")
 _PAGE_NUMBER_RE = regex.compile(r"^(?:-\s*)?(?:Trang\s+)?\d{1,4}(?:\s*/\s*\d{1,4})?(?:\s*-)?$")
 _SPACE_RUN_RE = regex.compile(r" {2,}")
 _SENTENCE_END = ".:;!?"
@@ -318,8 +322,9 @@ def normalize(raw: str, page_starts: list[int] | None = None) -> Normalized:
     for raw_line in text1.split("\n"):
         base = pos
         pos += len(raw_line) + 1
-        if not raw_line.strip() or _PAGE_NUMBER_RE.match(raw_line.strip()):
-            if not raw_line.strip():
+        stripped = raw_line.strip()
+        if not stripped or _PAGE_NUMBER_RE.match(stripped) or _RULE_LINE_RE.match(stripped):
+            if not stripped:
                 in_bold = False  # emphasis never crosses a paragraph
             blank = True
             continue
@@ -355,13 +360,13 @@ def normalize(raw: str, page_starts: list[int] | None = None) -> Normalized:
         join = False
         if prev is not None and not prev.heading and not prev.bold and not line.heading:
             prev_text = prev.content
-            if prev_text.endswith("-") and not prev_text.endswith(" -") and content[:1].isalnum():
+            if _CUT_IDENTIFIER_RE.search(prev_text) and content[:1].isalnum():
                 join = True  # identifier cut at its hyphen: "178/2026/NĐ-" + "CP"
             elif (_ends_open(prev_text) and _continues(content) and not line.bold
                   and not (len(prev_text) < _SHORT_HEADING and _BLOCK_START_RE.match(prev_text))):
                 join = True  # a sentence cut by a page break or a hard line break
         if join and prev is not None:
-            if not (prev.content.endswith("-") and not prev.content.endswith(" -")):
+            if not _CUT_IDENTIFIER_RE.search(prev.content):
                 out.put(" ", line.pieces[0][1], line.pieces[0][1])
             for text, off in line.pieces:
                 out.copy(text, off)
