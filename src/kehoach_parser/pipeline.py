@@ -11,7 +11,7 @@ from ._version import __version__
 from .agencies import find_agencies
 from .citations import find_citations
 from .errors import EmptyInputError, KehoachError
-from .loaders import Loaded, LoadOptions, load_file
+from .loaders import Loaded, LoadOptions, check_length, load_file
 from .metadata import read_metadata
 from .models import PlanDocument, Source, SourceFormat
 from .normalize import Normalized, normalize
@@ -76,29 +76,32 @@ def _analyze(loaded: Loaded, path: str | None) -> Analysis:
 
 
 def analyze_text(text: str, *, source: str | Path | None = None,
-                 format: SourceFormat = "text") -> Analysis:
+                 format: SourceFormat = "text", options: LoadOptions | None = None) -> Analysis:
     """Like :func:`parse_text`, and keep the normalization (offset map to ``text``)."""
     if not isinstance(text, str):
         raise KehoachError(f"parse_text needs a str, not {type(text).__name__}")
     name = None if source is None else str(source)
     if not text.strip():
         raise EmptyInputError("no text (empty or only whitespace)", path=name)
+    check_length(text, options or LoadOptions(), path=name)
     digest = hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()
     return _analyze(Loaded(raw=text, format=format, sha256=digest), name)
 
 
 def parse_text(text: str, *, source: str | Path | None = None,
-               format: SourceFormat = "text") -> PlanDocument:
+               format: SourceFormat = "text", options: LoadOptions | None = None
+               ) -> PlanDocument:
     """Phân tích một chuỗi (parse a string) into a :class:`PlanDocument`.
 
-    ``source`` is recorded as ``source.path`` (it is not read).
+    ``source`` is recorded as ``source.path`` (it is not read); ``options.max_chars`` bounds
+    the length (a typed :class:`LimitExceededError` beyond it).
 
     >>> doc = parse_text("KẾ HOẠCH\\nPhòng, chống mại dâm năm 2024\\n"
     ...                  "I. MỤC ĐÍCH, YÊU CẦU\\n- Tăng cường")
     >>> doc.metadata.doc_type, doc.metadata.plan_year, doc.sections[0].kinds
     ('KH', 2024, ['purpose', 'requirements'])
     """
-    return analyze_text(text, source=source, format=format).document
+    return analyze_text(text, source=source, format=format, options=options).document
 
 
 def parse_file(path: str | Path, *, options: LoadOptions | None = None) -> PlanDocument:

@@ -38,6 +38,8 @@ class LoadOptions:
     """Limits and switches for loading; raise them for unusual inputs."""
 
     max_bytes: int = 200 * 1024 * 1024
+    # Characters of text to parse (about 20 s of parsing); a 100 MB text file is refused.
+    max_chars: int = 20_000_000
     max_pages: int = 5000
     max_decompressed_bytes: int = 512 * 1024 * 1024
     # A zip member bigger than zip_ratio_floor that expands more than this is a zip bomb.
@@ -125,8 +127,6 @@ def _looks_text(data: bytes) -> bool:
 
 def load_file(path: str | Path, options: LoadOptions | None = None) -> Loaded:
     """Read ``path`` with the loader its content calls for (see the module notes)."""
-    from . import doc, docx, pdf, text
-
     options = options or LoadOptions()
     p = Path(path)
     if not p.exists():
@@ -139,20 +139,44 @@ def load_file(path: str | Path, options: LoadOptions | None = None) -> Loaded:
             f"{size} bytes is over the limit of {options.max_bytes} (LoadOptions.max_bytes)",
             path=p,
         )
+    if p.suffix.lower() in TEXT_SUFFIXES and size > 4 * options.max_chars:
+        # Every character takes at least one byte (UTF-16: two): refuse before reading.
+        raise LimitExceededError(_too_long(size // 4, options), path=p)
     data = p.read_bytes()
     if not data:
         raise EmptyInputError("empty file", path=p)
     fmt, warnings = _route(data, p, p.suffix.lower())
+    # Each loader is imported when first needed: a text-only user never loads pdfium.
     if fmt == "pdf":
-        loaded = pdf.load_pdf(data, path=p, options=options)
+        from .pdf import load_pdf
+
+        loaded = load_pdf(data, path=p, options=options)
     elif fmt == "docx":
-        loaded = docx.load_docx(data, path=p, options=options)
+        from .docx import load_docx
+
+        loaded = load_docx(data, path=p, options=options)
     elif fmt == "doc":
-        loaded = doc.load_doc(data, path=p, options=options)
+        from .doc import load_doc
+
+        loaded = load_doc(data, path=p, options=options)
     else:
-        loaded = text.load_text_bytes(data, path=p, fmt=fmt)
+        from .text import load_text_bytes
+
+        loaded = load_text_bytes(data, path=p, fmt=fmt)
+    check_length(loaded.raw, options, path=p)
     loaded.warnings[:0] = warnings
     return loaded
+
+
+def _too_long(chars: int, options: LoadOptions) -> str:
+    return (f"about {chars} characters of text is over the limit of {options.max_chars} "
+            "(LoadOptions.max_chars)")
+
+
+def check_length(text: str, options: LoadOptions, *, path: str | Path | None = None) -> None:
+    """Refuse a text longer than ``options.max_chars`` with a typed error."""
+    if len(text) > options.max_chars:
+        raise LimitExceededError(_too_long(len(text), options), path=path)
 
 
 def sha256(data: bytes) -> str:

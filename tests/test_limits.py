@@ -1,0 +1,91 @@
+"""Resource limits: huge, long, inflating or deeply nested inputs are handled within bounds
+or refused with a typed error; every limit can be raised."""
+
+from __future__ import annotations
+
+import time
+import tracemalloc
+import zipfile
+from pathlib import Path
+
+import pypdfium2 as pdfium
+import pytest
+
+from conftest import CORPUS
+from kehoach_parser import LoadOptions, parse_file, parse_text
+from kehoach_parser.errors import LimitExceededError
+from kehoach_parser.sections import walk
+
+
+def test_100_mb_text_file_is_refused_before_reading(tmp_path: Path) -> None:
+    path = tmp_path / "huge.txt"
+    with path.open("wb") as handle:
+        handle.truncate(100 * 1024 * 1024)  # sparse: no 100 MB written to disk
+    start = time.perf_counter()
+    with pytest.raises(LimitExceededError, match="max_chars") as caught:
+        parse_file(path)
+    assert time.perf_counter() - start < 1.0
+    assert str(path) in str(caught.value)
+
+
+def test_long_string_is_refused_and_the_limit_can_be_raised() -> None:
+    text = "KẾ HOẠCH\nPhòng, chống mại dâm năm 2024\n" * 50
+    with pytest.raises(LimitExceededError):
+        parse_text(text, options=LoadOptions(max_chars=1000))
+    assert parse_text(text, options=LoadOptions(max_chars=len(text))).text
+
+
+def _many_pages(pages: int) -> bytes:
+    source = pdfium.PdfDocument(CORPUS / "pdf" / "000_b57d673ba1927f7e.pdf")
+    out = pdfium.PdfDocument.new()
+    while len(out) < pages:
+        out.import_pages(source)
+    for index in range(len(out) - 1, pages - 1, -1):
+        out.del_page(index)
+    from io import BytesIO
+
+    buffer = BytesIO()
+    out.save(buffer)
+    return buffer.getvalue()
+
+
+def test_2000_page_pdf_is_refused_over_the_page_limit(tmp_path: Path) -> None:
+    path = tmp_path / "long.pdf"
+    path.write_bytes(_many_pages(2000))
+    start = time.perf_counter()
+    with pytest.raises(LimitExceededError, match="max_pages"):
+        parse_file(path, options=LoadOptions(max_pages=1000))
+    assert time.perf_counter() - start < 5.0
+
+
+def test_docx_inflating_to_a_gigabyte_is_refused(tmp_path: Path) -> None:
+    path = tmp_path / "bomb.docx"
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED, compresslevel=1) as archive:
+        archive.writestr("[Content_Types].xml", "<Types/>")
+        with archive.open("word/document.xml", "w", force_zip64=True) as member:
+            block = b" " * (1 << 20)
+            for _ in range(1024):
+                member.write(block)
+    assert path.stat().st_size < 20 * 1024 * 1024
+    tracemalloc.start()
+    with pytest.raises(LimitExceededError):
+        parse_file(path)
+    _, peak = tracemalloc.get_traced_memory()
+    tracemalloc.stop()
+    assert peak < 64 * 1024 * 1024
+
+
+def test_deeply_nested_lists_stay_bounded() -> None:
+    lines = ["I. NHIỆM VỤ"]
+    lines += [" " * (2 * depth) + "- mục con cấp " + str(depth) for depth in range(2000)]
+    number = "1"
+    for _ in range(300):
+        lines.append(f"{number}. Nội dung")
+        number += ".1"
+    lines += ["(" * 5000 + "a" + ")" * 5000, "a) b) c) " * 2000]
+    text = "\n".join(lines)
+    start = time.perf_counter()
+    doc = parse_text(text)
+    assert time.perf_counter() - start < 5.0
+    depth = max(s.level for s in walk(doc.sections))
+    assert depth <= 8
