@@ -16,10 +16,11 @@ $(STAMP): pyproject.toml
 
 setup: $(STAMP)
 
-# The main job: parse the bundled corpus and show what was found.
+# The main job: batch the bundled corpus into OUT (JSON per plan + plans.duckdb) and print
+# the comparison of targets between localities.
 run: setup
-	$(BIN)/kehoach parse corpus/*.txt --out $(OUT) --quiet
-	$(BIN)/python scripts/summary.py $(OUT)
+	$(BIN)/kehoach batch corpus --out $(OUT) --include '*.txt' --quiet
+	$(BIN)/kehoach compare $(OUT)
 
 test: setup
 	$(BIN)/python -m pytest -q -n 2

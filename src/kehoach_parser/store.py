@@ -1,0 +1,259 @@
+"""Kho dữ liệu (embedded store): parsed documents as DuckDB tables for SQL.
+
+One row per item, keyed by ``document`` (the input's path relative to the batch folder) and
+carrying the locality of its plan (``locality``, ``level``, ``parent``, ``plan_year``) so
+that a query never needs a join to group by place or year:
+
+- ``documents``: one row per parsed file (metadata, counts, sha256, parser version);
+- ``sections``, ``targets`` (with ``indicator``), ``agencies``, ``citations``.
+
+The text itself is not stored (it is in the JSON output, ``json_path``). Rows are built by
+:func:`document_rows` in the process that parsed the file, so only small tuples travel back
+to the one process that writes the store; :meth:`Store.replace` swaps a document's rows in
+one transaction, so a killed batch leaves the store at its last commit.
+
+>>> from kehoach_parser import parse_text
+>>> doc = parse_text("KẾ HOẠCH\\nPhòng, chống mại dâm năm 2024\\nI. MỤC TIÊU\\n- Tăng cường")
+>>> with Store(":memory:") as store:
+...     store.replace({"a.txt": document_rows(doc, "a.txt", "a.txt.json")})
+...     store.query("SELECT document, plan_year, n_sections FROM documents").rows
+[('a.txt', 2024, 1)]
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from types import TracebackType
+from typing import TYPE_CHECKING, Any
+
+from .models import PlanDocument, Section
+from .sections import walk
+
+if TYPE_CHECKING:
+    import duckdb
+
+STORE_NAME = "plans.duckdb"
+MEMORY_LIMIT = "256MB"  # DuckDB's own cache; queries larger than that spill to disk
+# Bump when a table changes shape: an older store is then rebuilt (and its files re-parsed).
+STORE_VERSION = 1
+
+# The locality columns every item table starts with, after ``document``.
+_PLACE = [("locality", "VARCHAR"), ("level", "VARCHAR"), ("parent", "VARCHAR"),
+          ("plan_year", "INTEGER")]
+
+TABLES: dict[str, list[tuple[str, str]]] = {
+    "documents": [
+        ("document", "VARCHAR"), ("json_path", "VARCHAR"), ("sha256", "VARCHAR"),
+        ("parser_version", "VARCHAR"), ("format", "VARCHAR"), ("pages", "INTEGER"),
+        ("chars", "INTEGER"), *_PLACE, ("doc_type", "VARCHAR"), ("number", "VARCHAR"),
+        ("symbol", "VARCHAR"), ("identifier", "VARCHAR"), ("issuer", "VARCHAR"),
+        ("place", "VARCHAR"), ("year", "INTEGER"), ("month", "INTEGER"), ("day", "INTEGER"),
+        ("title", "VARCHAR"), ("signer", "VARCHAR"), ("signer_position", "VARCHAR"),
+        ("n_sections", "INTEGER"), ("n_targets", "INTEGER"), ("n_agencies", "INTEGER"),
+        ("n_citations", "INTEGER"), ("warnings", "VARCHAR[]"), ("loaded_at", "TIMESTAMP"),
+    ],
+    "sections": [
+        ("document", "VARCHAR"), *_PLACE, ("path", "VARCHAR"), ("number", "VARCHAR"),
+        ("depth", "INTEGER"), ("title", "VARCHAR"), ("kinds", "VARCHAR[]"),
+        ("span_start", "INTEGER"), ("span_end", "INTEGER"),
+    ],
+    "targets": [
+        ("document", "VARCHAR"), *_PLACE, ("indicator", "VARCHAR"), ("value", "DOUBLE"),
+        ("value_max", "DOUBLE"), ("unit", "VARCHAR"), ("period", "VARCHAR"),
+        ("comparator", "VARCHAR"), ("subject", "VARCHAR"), ("scope", "VARCHAR"),
+        ("section_path", "VARCHAR"), ("text", "VARCHAR"), ("span_start", "INTEGER"),
+        ("span_end", "INTEGER"),
+    ],
+    "agencies": [
+        ("document", "VARCHAR"), *_PLACE, ("name", "VARCHAR"), ("canonical", "VARCHAR"),
+        ("agency_level", "VARCHAR"), ("requested", "BOOLEAN"), ("tasks", "VARCHAR[]"),
+        ("leads", "VARCHAR[]"), ("coordinates_with", "VARCHAR[]"), ("successor", "VARCHAR"),
+        ("section_path", "VARCHAR"), ("span_start", "INTEGER"), ("span_end", "INTEGER"),
+    ],
+    "citations": [
+        ("document", "VARCHAR"), *_PLACE, ("doc_type", "VARCHAR"), ("number", "VARCHAR"),
+        ("year", "INTEGER"), ("symbol", "VARCHAR"), ("identifier", "VARCHAR"),
+        ("date", "VARCHAR"), ("issuer", "VARCHAR"), ("title", "VARCHAR"),
+        ("relation", "VARCHAR"), ("mentions", "INTEGER"), ("span_start", "INTEGER"),
+        ("span_end", "INTEGER"),
+    ],
+}
+
+Row = tuple[Any, ...]
+Rows = dict[str, list[Row]]
+
+
+def _place(doc: PlanDocument) -> Row:
+    locality = doc.metadata.locality
+    return (locality.name, locality.level, locality.parent, doc.metadata.plan_year)
+
+
+def _section_rows(name: str, place: Row, sections: list[Section]) -> list[Row]:
+    return [(name, *place, s.path, s.number, s.level, s.title, list(s.kinds), *s.span)
+            for s in walk(sections)]
+
+
+def document_rows(doc: PlanDocument, name: str, json_path: str,
+                  sha256: str | None = None) -> Rows:
+    """Các dòng (rows) of every table for one document, in the column order of ``TABLES``.
+
+    ``sha256`` is the digest of the input file (default: the one the parser recorded).
+    """
+    meta, place = doc.metadata, _place(doc)
+    rows: Rows = {
+        "documents": [(
+            name, json_path, sha256 or doc.source.sha256, doc.parser_version, doc.source.format,
+            doc.source.pages, len(doc.text), *place, meta.doc_type, meta.number, meta.symbol,
+            meta.identifier, meta.issuer, meta.place, meta.date.year, meta.date.month,
+            meta.date.day, meta.title, meta.signer.name, meta.signer.position,
+            sum(1 for _ in walk(doc.sections)), len(doc.targets), len(doc.agencies),
+            len(doc.citations), list(doc.warnings), datetime.now(UTC).replace(tzinfo=None),
+        )],
+        "sections": _section_rows(name, place, doc.sections),
+        "targets": [
+            (name, *place, t.indicator, t.value, t.value_max, t.unit, t.period, t.comparator,
+             t.subject, t.scope, t.section_path, t.text, *t.span)
+            for t in doc.targets
+        ],
+        "agencies": [
+            (name, *place, a.name, a.canonical, a.level, a.requested, list(a.tasks),
+             list(a.leads), list(a.coordinates_with), a.successor, a.section_path, *a.span)
+            for a in doc.agencies
+        ],
+        "citations": [
+            (name, *place, c.doc_type, c.number, c.year, c.symbol, c.identifier, c.date,
+             c.issuer, c.title, c.relation, len(c.mentions),
+             *(c.mentions[0].span if c.mentions else (None, None)))
+            for c in doc.citations
+        ],
+    }
+    return rows
+
+
+@dataclass(frozen=True)
+class Result:
+    """Kết quả truy vấn (a query result): column names and row tuples."""
+
+    columns: list[str]
+    rows: list[Row]
+
+
+class Store:
+    """Kho DuckDB (the DuckDB store) of a batch; a context manager.
+
+    Open it ``read_only`` to query while nothing writes; DuckDB lets one process write a
+    file at a time.
+    """
+
+    def __init__(self, path: str | Path, *, read_only: bool = False) -> None:
+        import duckdb
+
+        self.path = str(path)
+        if read_only and not Path(self.path).exists():
+            raise FileNotFoundError(f"{self.path}: no store (run `kehoach batch` first)")
+        # DuckDB caches up to 80% of the memory by default: a batch must stay flat.
+        self._con: duckdb.DuckDBPyConnection = duckdb.connect(
+            self.path, read_only=read_only, config={"memory_limit": MEMORY_LIMIT})
+        if not read_only:
+            self._create()
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(self, kind: type[BaseException] | None, value: BaseException | None,
+                 trace: TracebackType | None) -> None:
+        self.close()
+
+    def close(self) -> None:
+        self._con.close()
+
+    def _create(self) -> None:
+        con = self._con
+        con.execute("CREATE TABLE IF NOT EXISTS kehoach_store (version INTEGER)")
+        found = con.execute("SELECT max(version) FROM kehoach_store").fetchone()
+        if found is not None and found[0] not in (None, STORE_VERSION):
+            for table in TABLES:
+                con.execute(f"DROP TABLE IF EXISTS {table}")
+        for table, columns in TABLES.items():
+            body = ", ".join(f"{column} {kind}" for column, kind in columns)
+            con.execute(f"CREATE TABLE IF NOT EXISTS {table} ({body})")
+        con.execute("DELETE FROM kehoach_store")
+        con.execute("INSERT INTO kehoach_store VALUES (?)", [STORE_VERSION])
+
+    def known(self, documents: Sequence[str]) -> dict[str, tuple[str, str]]:
+        """(sha256, parser_version) recorded for each of ``documents`` that is stored."""
+        if not documents:
+            return {}
+        found = self._con.execute(
+            "SELECT document, sha256, parser_version FROM documents "
+            "WHERE document IN (SELECT unnest(CAST(? AS VARCHAR[])))", [list(documents)],
+        ).fetchall()
+        return {name: (sha, version) for name, sha, version in found}
+
+    def replace(self, batch: Mapping[str, Rows | None]) -> None:
+        """Swap the rows of each document of ``batch`` in one transaction; ``None`` removes."""
+        if not batch:
+            return
+        con, names = self._con, list(batch)
+        con.begin()
+        try:
+            for table in TABLES:
+                con.execute(f"DELETE FROM {table} WHERE document IN "
+                            "(SELECT unnest(CAST(? AS VARCHAR[])))", [names])
+                self._insert(table, [row for rows in batch.values() if rows
+                                     for row in rows[table]])
+            con.commit()
+        except BaseException:
+            con.rollback()
+            raise
+
+    def _insert(self, table: str, rows: list[Row]) -> None:
+        # Through a DataFrame: ~100x faster than executemany, ~3x faster than list parameters.
+        import pandas as pd
+
+        if not rows:
+            return
+        self._con.register("incoming", pd.DataFrame(rows, columns=[c for c, _ in TABLES[table]]))
+        try:
+            self._con.execute(f"INSERT INTO {table} SELECT * FROM incoming")
+        finally:
+            self._con.unregister("incoming")
+
+    def query(self, sql: str, parameters: Sequence[object] | None = None) -> Result:
+        """Run one SQL statement; all its rows."""
+        cursor = self._con.execute(sql, parameters)
+        columns = [d[0] for d in cursor.description] if cursor.description else []
+        return Result(columns, cursor.fetchall())
+
+    def stream(self, sql: str, size: int = 1000) -> tuple[list[str], Iterator[list[Row]]]:
+        """Run one SQL statement; its columns and its rows in chunks of ``size``."""
+        cursor = self._con.execute(sql)
+        columns = [d[0] for d in cursor.description] if cursor.description else []
+
+        def chunks() -> Iterator[list[Row]]:
+            while chunk := cursor.fetchmany(size):
+                yield chunk
+
+        return columns, chunks()
+
+
+def store_path(location: str | Path) -> Path:
+    """The store file of a batch output folder (or ``location`` itself when it is a file)."""
+    path = Path(location)
+    return path / STORE_NAME if path.is_dir() else path
+
+
+def load_documents(store: Store, documents: Iterable[tuple[str, PlanDocument]]) -> int:
+    """Nạp (load) ``(name, document)`` pairs into ``store``, replacing their rows; a count."""
+    count, pending = 0, {}
+    for name, doc in documents:
+        pending[name] = document_rows(doc, name, f"{name}.json")
+        count += 1
+        if len(pending) >= 256:
+            store.replace(pending)
+            pending = {}
+    store.replace(pending)
+    return count
