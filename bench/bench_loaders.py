@@ -6,12 +6,13 @@ rendered seeds (corpus/), on one core. Files that cannot be read (scans without 
 counted apart. Also times each PDF page count bucket, to show that the time per page does
 not grow with the page count.
 
-Usage: python bench/bench_loaders.py [--repeat N] [--pipeline] [DIR ...]
+Usage: python bench/bench_loaders.py [--repeat N] [--pipeline] [--json FILE] [DIR ...]
 """
 
 from __future__ import annotations
 
 import argparse
+import json
 import statistics
 import tempfile
 import time
@@ -44,7 +45,7 @@ def _time(path: Path, repeat: int, reader: Any) -> tuple[float, int | None] | No
     return best, pages
 
 
-def _scaling(sources: list[Path], repeat: int) -> None:
+def _scaling(sources: list[Path], repeat: int, figures: dict[str, float]) -> None:
     """ms/page of PDFs built from the corpus pages, 10 to 320 pages long."""
     import pypdfium2 as pdfium
 
@@ -65,6 +66,7 @@ def _scaling(sources: list[Path], repeat: int) -> None:
             timed = _time(path, repeat, load_file)
             if timed is not None:
                 print(f"{size:>5} pages: {timed[0] / size * 1000:.2f} ms/page")
+                figures[f"pdf_{size}_pages_ms_per_page"] = timed[0] / size * 1000
 
 
 def main() -> None:
@@ -73,7 +75,9 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=3, help="reads per file (best kept)")
     parser.add_argument("--pipeline", action="store_true",
                         help="also time parse_file (loader + the whole parser)")
+    parser.add_argument("--json", metavar="FILE", help="write the figures as JSON")
     args = parser.parse_args()
+    figures: dict[str, float] = {}
     files = sorted(p for d in args.dirs for p in d.iterdir() if p.suffix.lower() in SUFFIXES)
     stages: list[tuple[str, Any]] = [("load_file", load_file)]
     if args.pipeline:
@@ -101,6 +105,7 @@ def main() -> None:
         if counts["pdf"]:
             print(f"PDF : {pages} pages in {seconds['pdf']:.3f} s = "
                   f"{pages / seconds['pdf']:.0f} pages/s ({counts['pdf']} files)")
+            figures[f"{stage}_pdf_pages_per_s"] = pages / seconds["pdf"]
             for bucket in ("1-3", "4-9", "10+"):
                 if per_page[bucket]:
                     ms = statistics.median(per_page[bucket]) * 1000
@@ -110,7 +115,10 @@ def main() -> None:
             if counts[kind]:
                 print(f"{kind.upper():4}: {counts[kind]} documents in {seconds[kind]:.3f} s = "
                       f"{counts[kind] / seconds[kind]:.1f} documents/s")
-    _scaling(files, args.repeat)
+                figures[f"{stage}_{kind}_docs_per_s"] = counts[kind] / seconds[kind]
+    _scaling(files, args.repeat, figures)
+    if args.json:
+        Path(args.json).write_text(json.dumps(figures, indent=2) + "\n", encoding="utf-8")
 
 
 if __name__ == "__main__":
