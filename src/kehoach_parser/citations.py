@@ -747,17 +747,28 @@ class _Reader:
         return end
 
 
-def _same_document(a: _Mention, b: _Mention) -> bool:
+_Signature = tuple[int | None, str | None, str | None, str | None]
+
+
+def _signature(m: _Mention) -> _Signature:
+    """What decides whether two mentions name one document: year, date, identifier and
+    (when its codes are known) issuer."""
+    issuer = m.issuer.name if m.issuer and m.known else None
+    return (m.year, m.date.iso() if m.date else None, m.identifier, issuer)
+
+
+def _same_document(a: _Signature, b: _Signature) -> bool:
     """Two mentions of one type and number name one document unless their years, dates
     or (both known) issuers differ; an unknown code is a typo of the known one."""
-    if a.year and b.year and a.year != b.year:
+    (year_a, date_a, ident_a, issuer_a), (year_b, date_b, ident_b, issuer_b) = a, b
+    if year_a and year_b and year_a != year_b:
         return False
-    if a.date and b.date and a.date.iso() and b.date.iso() and a.date.iso() != b.date.iso():
+    if date_a and date_b and date_a != date_b:
         return False
-    if a.identifier == b.identifier:
+    if ident_a == ident_b:
         return True
-    if a.issuer and b.issuer and a.known and b.known:
-        return a.issuer.name == b.issuer.name
+    if issuer_a and issuer_b:
+        return issuer_a == issuer_b
     return True
 
 
@@ -766,6 +777,9 @@ def _group(mentions: list[_Mention]) -> list[list[_Mention]]:
     issuer; a short reference joins the nearest document before it."""
     docs: list[list[_Mention]] = []
     by_key: dict[tuple[str | None, str], list[list[_Mention]]] = {}
+    # A document's distinct signatures: comparing with them, not with every mention, keeps
+    # grouping linear in the number of mentions.
+    signatures: dict[int, set[_Signature]] = {}
     for mention in sorted(mentions, key=lambda m: (m.short, m.start)):
         key = (mention.doc_type, (mention.number or "").lstrip("0") or "0")
         candidates = by_key.setdefault(key, [])
@@ -775,12 +789,16 @@ def _group(mentions: list[_Mention]) -> list[list[_Mention]]:
             if target is not None:
                 target.append(mention)
             continue
-        home = next((d for d in candidates if all(_same_document(mention, m) for m in d)), None)
+        signature = _signature(mention)
+        home = next((d for d in candidates
+                     if all(_same_document(signature, s) for s in signatures[id(d)])), None)
         if home is None:
             home = []
             candidates.append(home)
             docs.append(home)
+            signatures[id(home)] = set()
         home.append(mention)
+        signatures[id(home)].add(signature)
     return docs
 
 

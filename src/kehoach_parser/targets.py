@@ -70,6 +70,7 @@ class _Rules:
     """``data/targets.toml``, compiled once."""
 
     quantity: Pattern
+    quantity_starts: Pattern
     frequencies: tuple[Pattern, ...]
     units: dict[str, str]  # as written → unit
     period_words: dict[str, tuple[str, dict[int, str]]]  # word → (period, multiples)
@@ -139,6 +140,15 @@ def _quantity_pattern(data: dict[str, Any]) -> Pattern:
     )
 
 
+def _quantity_starts(data: dict[str, Any]) -> Pattern:
+    """Where a quantity can start: a digit, or a number word or "tất cả" opening a word. The
+    quantity pattern is tried only there: scanning with its word branches at every position
+    was most of the extractor's time."""
+    words = [*number_words(), *data["everything"]["words"]]
+    written = _alternation([*words, *(w.capitalize() for w in words)])
+    return regex.compile(rf"(?<![\p{{L}}\d/.,%])\d|(?<!\p{{L}})(?:{written})(?!\p{{L}})")
+
+
 def _frequency_patterns(data: dict[str, Any], period_words: Iterable[str]) -> tuple[Pattern, ...]:
     number = rf"(?:{NUMBER_PATTERN}|(?<!\p{{L}})(?:{_alternation(number_words())})(?!\p{{L}}))"
     period = _alternation(period_words)
@@ -160,6 +170,7 @@ def _rules() -> _Rules:
     subject = data["subject"]
     return _Rules(
         quantity=_quantity_pattern(data),
+        quantity_starts=_quantity_starts(data),
         frequencies=_frequency_patterns(data, period_words),
         units=units,
         period_words=period_words,
@@ -279,7 +290,16 @@ def _quantity(m: Match) -> _Hit | None:
 def _candidates(text: str) -> list[_Hit]:
     """All numbers with a unit, a noun or a period, in order; a frequency wins an overlap."""
     hits = _frequencies(text)
-    hits += [h for m in _rules().quantity.finditer(text) if (h := _quantity(m)) is not None]
+    rules = _rules()
+    end = 0
+    for start in rules.quantity_starts.finditer(text):
+        if start.start() < end:
+            continue  # inside the previous quantity, as finditer would skip it
+        m = rules.quantity.match(text, start.start())
+        if m is not None:
+            end = m.end()
+            if (hit := _quantity(m)) is not None:
+                hits.append(hit)
     hits.sort(key=lambda h: (h.start, h.kind != "frequency"))
     unique: list[_Hit] = []
     for hit in hits:
