@@ -66,15 +66,19 @@ def _fold(text: str) -> str:
     return " ".join(fold_tones(text).lower().split())
 
 
-def _find_part(part: str, hay: str) -> int | None:
-    """Position of ``part`` in ``hay``: exact, else fuzzy for long parts; None if absent.
-    A part written "^…" must open ``hay`` (the subject): "^cán bộ" counts people, not the
-    classes held for them."""
+def _exact(part: str, hay: str) -> int | None:
+    """Position of ``part`` written as it is in ``hay``. A part written "^…" must open
+    ``hay`` (the subject): "^cán bộ" counts people, not the classes held for them."""
     if part.startswith("^"):
         return 0 if hay.startswith(part[1:].lstrip()) else None
-    exact = hay.find(part)
-    if exact >= 0 or len(part) < _FUZZY_MIN_LENGTH:
-        return exact if exact >= 0 else None
+    found = hay.find(part)
+    return found if found >= 0 else None
+
+
+def _fuzzy(part: str, hay: str) -> int | None:
+    """Position of a long ``part`` written a little differently in ``hay``, or None."""
+    if len(part) < _FUZZY_MIN_LENGTH or part.startswith("^"):
+        return None
     # A part 90% alike to some stretch of hay shares at least one of its longer words with
     # it; checking that first spares most fuzzy alignments (they dominated the time).
     if not any(word in hay for word in part.split() if len(word) >= 4):
@@ -83,14 +87,18 @@ def _find_part(part: str, hay: str) -> int | None:
     return None if alignment is None else alignment.dest_start
 
 
-def _find_cue(cue: Sequence[str], hay: str, seen: dict[str, int | None]) -> _Found | None:
-    positions = []
-    for part in cue:
-        if part not in seen:
-            seen[part] = _find_part(part, hay)
-        positions.append(seen[part])
-    if any(p is None for p in positions):
-        return None
+def _find_cue(cue: Sequence[str], hay: str, exact: Mapping[str, int | None],
+              fuzzy: dict[str, int | None]) -> _Found | None:
+    """Where every part of ``cue`` is in ``hay``: exact positions first (looked up once per
+    hay), fuzzy ones only when the exact lookups leave nothing but long parts missing."""
+    positions = [exact[part] for part in cue]
+    for i, part in enumerate(cue):
+        if positions[i] is None:
+            if part not in fuzzy:
+                fuzzy[part] = _fuzzy(part, hay)
+            positions[i] = fuzzy[part]
+            if positions[i] is None:
+                return None
     return _Found(min(p for p in positions if p is not None), sum(map(len, cue)))
 
 
@@ -148,10 +156,12 @@ class Catalogue:
         # main predicate comes first), then the longest (most specific) cue, then the
         # catalogue's order.
         ranked: list[tuple[bool, int, int, int]] = []
-        seen: dict[str, int | None] = {}  # parts shared by several cues are looked up once
+        parts = {part for indicator in candidates for cue in indicator.cues for part in cue}
+        exact = {part: _exact(part, hay) for part in parts}
+        fuzzy: dict[str, int | None] = {}
         for order, indicator in enumerate(candidates):
             found = [f for cue in indicator.cues
-                     if (f := _find_cue(cue, hay, seen)) is not None]
+                     if (f := _find_cue(cue, hay, exact, fuzzy)) is not None]
             if found:
                 best = min(found, key=lambda f: (f.position, -f.length))
                 same_period = bool(period and indicator.period == period)
