@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import importlib.util
 import tomllib
+from functools import cache
 from pathlib import Path
+from types import ModuleType
 from typing import Any
 
 import pytest
@@ -17,6 +20,16 @@ SHARED = ROOT.parent / "shared"
 def load_cases(name: str) -> dict[str, Any]:
     with (CASES / name).open("rb") as handle:
         return tomllib.load(handle)
+
+
+@cache
+def scorer() -> ModuleType:
+    """``../shared/tools/score.py`` as a module, to score in-process with its own rules."""
+    spec = importlib.util.spec_from_file_location("score", SHARED / "tools" / "score.py")
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
 
 
 def corpus_texts() -> list[Path]:

@@ -3,10 +3,8 @@ implementation part of whole documents, and the seeds against their gold."""
 
 from __future__ import annotations
 
-import importlib.util
 import json
 from functools import cache
-from types import ModuleType
 from typing import Any
 
 import pytest
@@ -14,7 +12,7 @@ import regex
 from hypothesis import given
 from hypothesis import strategies as st
 
-from conftest import SHARED, load_cases
+from conftest import SHARED, load_cases, scorer
 from kehoach_parser import parse_file, parse_text
 from kehoach_parser.agencies import Context, split_heading
 from kehoach_parser.data import load
@@ -183,13 +181,6 @@ def test_successor_depends_on_the_document_date() -> None:
 # --- the seeds ---------------------------------------------------------------------------------
 
 
-@cache
-def _scorer() -> ModuleType:
-    spec = importlib.util.spec_from_file_location("score", SHARED / "tools" / "score.py")
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
 
 
 @cache
@@ -202,7 +193,7 @@ def test_seed_agencies_match_gold(path: Any) -> None:
     gold = json.loads((SHARED / "gold" / f"{path.stem}.json").read_text(encoding="utf-8"))
     document = _seed(path.stem)
     predicted = [a.model_dump() for a in document.agencies]
-    result = _scorer().score_agencies(gold["agencies"], predicted)
+    result = scorer().score_agencies(gold["agencies"], predicted)
     assert result["f1"] >= 0.95, (result["missed"], result["extra"])
     assert result["requested_ok"] == 1.0
     for agency in document.agencies:

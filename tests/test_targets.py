@@ -4,10 +4,8 @@ and the data file tested both ways."""
 from __future__ import annotations
 
 import doctest
-import importlib.util
 import json
 from pathlib import Path
-from types import ModuleType
 from typing import Any
 
 import pytest
@@ -16,7 +14,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from rapidfuzz import fuzz
 
-from conftest import SHARED, load_cases
+from conftest import SHARED, load_cases, scorer
 from kehoach_parser import parse_file, parse_text, targets
 from kehoach_parser.data import load
 from kehoach_parser.indicators import load_catalogue
@@ -77,12 +75,6 @@ def test_not_targets(case: dict[str, Any]) -> None:
 # ---------------------------------------------------------------------------------------------
 
 
-def _scorer() -> ModuleType:
-    spec = importlib.util.spec_from_file_location("score", SHARED / "tools" / "score.py")
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
 
 
 def _predicted(seed: Path) -> list[dict[str, Any]]:
@@ -91,7 +83,7 @@ def _predicted(seed: Path) -> list[dict[str, Any]]:
 
 @needs_shared
 def test_seed_targets_meet_the_bar() -> None:
-    score = _scorer()
+    score = scorer()
     tp = pred = gold = right = 0
     for path in sorted(GOLD.glob("*.json")):
         truth = json.loads(path.read_text(encoding="utf-8"))["targets"]
