@@ -49,6 +49,8 @@ def test_metadata_patterns_recognise_their_examples() -> None:
     rules = _rules()
     for t in data["types"]:
         assert t["examples"] and all(rules.types[e] == t["code"] for e in t["examples"])
+    for t in load("doc_types")["types"]:  # every cited type is read in a type-name line too
+        assert rules.types[t["name"].upper()] == t["code"]
     signature = data["signature"]
     authority, position, name = (regex.compile(signature[k]) for k in
                                  ("authority", "position", "name"))

@@ -70,7 +70,8 @@ def _rules() -> _Rules:
         position=regex.compile(d["signature"]["position"]),
         skip=regex.compile(d["signature"]["skip"], regex.IGNORECASE),
         recipients=regex.compile(d["recipients"]["heading"]),
-        types={t["name"]: t["code"] for t in d["types"]},
+        types={t["name"].upper(): t["code"]
+               for t in [*load("doc_types")["types"], *d["types"]]},
         plan_types=frozenset(d["plan_types"]["codes"]),
         levels=levels,
         level_re=regex.compile(rf"\b(?P<word>{level_words})\s+(?P<name>\p{{Lu}}.*)$",
