@@ -39,7 +39,7 @@ def test_body_end_examples() -> None:
 def test_metadata_patterns_recognise_their_examples() -> None:
     data = load("metadata")
     for key in ("number_line", "place_date", "subject_line", "body_start", "header_skip",
-                "issuer_body",
+                "issuer_body", "motto",
                 "issuer_in_body", "recipients"):
         entry = data[key]
         pattern = regex.compile(entry.get("pattern") or entry["heading"])

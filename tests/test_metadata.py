@@ -137,3 +137,20 @@ def test_missing_facts_are_null_and_warned() -> None:
     m = doc.metadata
     assert m.doc_type is None and m.issuer is None and m.date.year is None
     assert any("date" in w for w in doc.warnings)
+
+
+def test_type_line_with_its_subject() -> None:
+    text = ("UBND TỈNH LÀO CAI\nSỞ CÔNG THƯƠNG\nCỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM\n"
+            "Lào Cai, ngày tháng 7 năm 2026\nBIÊN BẢN THẨM ĐỊNH HỒ SƠ\n"
+            "Phục vụ cấp Giấy phép vận chuyển hàng hóa nguy hiểm loại 2\n"
+            "Căn cứ Nghị định số 161/2024/NĐ-CP ngày 18/12/2024 của Chính phủ;")
+    m = parse_text(text).metadata
+    assert m.doc_type == "BB"
+    assert m.issuer == "Sở Công Thương tỉnh Lào Cai"
+    assert m.title == ("THẨM ĐỊNH HỒ SƠ Phục vụ cấp Giấy phép vận chuyển hàng hóa nguy hiểm "
+                       "loại 2")
+
+
+def test_template_placeholders_are_not_issuers() -> None:
+    text = "(TÊN TỔ CHỨC ĐỀ NGHỊ)\nCỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM\nBẢNG KÊ DANH SÁCH"
+    assert parse_text(text).metadata.issuer is None

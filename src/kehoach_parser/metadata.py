@@ -31,6 +31,7 @@ class _Rules:
     subject: Any
     body_start: Any
     header_skip: Any
+    motto: Any
     issuer_body: Any
     issuer_in_body: Any
     authority: Any
@@ -39,6 +40,7 @@ class _Rules:
     skip: Any
     recipients: Any
     types: dict[str, str]
+    type_names: tuple[str, ...]  # longest first, so "THÔNG TƯ LIÊN TỊCH" wins over "THÔNG TƯ"
     plan_types: frozenset[str]
     levels: dict[str, str]
     level_re: Any
@@ -56,6 +58,7 @@ def _rules() -> _Rules:
             provinces[form.casefold()] = (p["name"], bool(p["central_city"]))
     levels = {k: v for k, v in d["levels"].items()}
     level_words = "|".join(sorted(levels, key=len, reverse=True))
+    types = {t["name"].upper(): t["code"] for t in [*load("doc_types")["types"], *d["types"]]}
     names = "|".join(sorted((regex.escape(k) for k in provinces), key=len, reverse=True))
     return _Rules(
         number=regex.compile(d["number_line"]["pattern"]),
@@ -64,14 +67,15 @@ def _rules() -> _Rules:
         body_start=regex.compile(d["body_start"]["pattern"]),
         header_skip=regex.compile(d["header_skip"]["pattern"], regex.IGNORECASE),
         issuer_body=regex.compile(d["issuer_body"]["pattern"]),
+        motto=regex.compile(d["motto"]["pattern"], regex.IGNORECASE),
         issuer_in_body=regex.compile(d["issuer_in_body"]["pattern"]),
         authority=regex.compile(d["signature"]["authority"]),
         name=regex.compile(d["signature"]["name"]),
         position=regex.compile(d["signature"]["position"]),
         skip=regex.compile(d["signature"]["skip"], regex.IGNORECASE),
         recipients=regex.compile(d["recipients"]["heading"]),
-        types={t["name"].upper(): t["code"]
-               for t in [*load("doc_types")["types"], *d["types"]]},
+        types=types,
+        type_names=tuple(sorted(types, key=len, reverse=True)),
         plan_types=frozenset(d["plan_types"]["codes"]),
         levels=levels,
         level_re=regex.compile(rf"\b(?P<word>{level_words})\s+(?P<name>\p{{Lu}}.*)$",
@@ -170,7 +174,9 @@ def _header_issuer(header: list[tuple[int, str]]) -> str | None:
     rules = _rules()
     groups: list[list[str]] = []
     for _, line in header:
-        if (not _is_upper(line) or rules.header_skip.match(line) or line in rules.types
+        if _type_line(line) or rules.motto.match(line):
+            break  # the names end at the right column (the motto) or at the type name
+        if (not _is_upper(line) or rules.header_skip.match(line) or line.startswith("(")
                 or rules.number.search(line)):
             continue
         if rules.issuer_body.match(line) or not groups:
@@ -214,6 +220,18 @@ def _body_issuer(lines: list[tuple[int, str]], place: str | None) -> str | None:
     return None
 
 
+def _type_line(line: str) -> tuple[str, str] | None:
+    """(code, rest) of a type-name line in capitals: "KẾ HOẠCH" → ("KH", ""), "BIÊN BẢN
+    THẨM ĐỊNH HỒ SƠ" → ("BB", "THẨM ĐỊNH HỒ SƠ"); None for any other line."""
+    if not _is_upper(line):
+        return None
+    upper = line.upper().rstrip(" :")
+    for name in _rules().type_names:
+        if upper == name or upper.startswith(name + " "):
+            return _rules().types[name], line[len(name):].strip()
+    return None
+
+
 def _title(lines: list[tuple[int, str]], type_index: int | None, norm: Normalized) -> str | None:
     rules = _rules()
     for _, line in lines:
@@ -223,7 +241,8 @@ def _title(lines: list[tuple[int, str]], type_index: int | None, norm: Normalize
             return title
     if type_index is None:
         return None
-    parts: list[str] = []
+    typed = _type_line(lines[type_index][1])
+    parts: list[str] = [typed[1]] if typed and typed[1] else []
     first_bold: bool | None = None
     for offset, line in lines[type_index + 1 : type_index + 1 + _TITLE_LINES]:
         cue = norm.cue_at(offset)
@@ -326,9 +345,9 @@ def read_metadata(norm: Normalized, sections: Sequence[Section]) -> tuple[Metada
     if number_index is not None and number is None:
         warnings.append("the document number is blank (a draft?)")
 
-    type_index = next((i for i, (_, line) in enumerate(header) if line.upper() in rules.types
-                       and _is_upper(line)), None)
-    doc_type = rules.types[header[type_index][1].upper()] if type_index is not None else None
+    type_index = next((i for i, (_, line) in enumerate(header) if _type_line(line)), None)
+    typed = _type_line(header[type_index][1]) if type_index is not None else None
+    doc_type = typed[0] if typed else None
     subject = any(rules.subject.match(line) for _, line in header)
     if doc_type is None and symbol:
         head = symbol.split("-")[0]
