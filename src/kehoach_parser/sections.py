@@ -229,6 +229,47 @@ def walk(sections: Sequence[Section]) -> Iterator[Section]:
         yield from walk(section.children)
 
 
+class Locator:
+    """Vị trí trong cây mục (where an offset lies in the tree), for many look-ups: the start
+    offsets of every level are listed once, so a look-up costs a bisection per level.
+
+    >>> from kehoach_parser.normalize import normalize
+    >>> tree = split_sections(normalize("I. MỤC ĐÍCH\\n1. Mục đích\\nNội dung"))
+    >>> [s.path for s in Locator(tree).chain(25)]
+    ['I.1', 'I']
+    """
+
+    def __init__(self, sections: Sequence[Section]) -> None:
+        self._starts: dict[int, list[int]] = {}
+        self._index(sections)
+        self._roots = sections
+
+    def _index(self, sections: Sequence[Section]) -> None:
+        self._starts[id(sections)] = [s.span[0] for s in sections]
+        for section in sections:
+            self._index(section.children)
+
+    def chain(self, offset: int) -> list[Section]:
+        """Sections holding ``offset``, deepest first."""
+        found: list[Section] = []
+        level: Sequence[Section] = self._roots
+        while level:
+            i = bisect_right(self._starts[id(level)], offset) - 1
+            if i < 0:
+                break
+            start, end = level[i].span
+            if not start <= offset < max(end, start + 1):
+                break
+            found.append(level[i])
+            level = level[i].children
+        return found[::-1]
+
+    def path_at(self, offset: int) -> str:
+        """The path of the deepest section holding ``offset``; "" outside every section."""
+        chain = self.chain(offset)
+        return chain[0].path if chain else ""
+
+
 def section_at(sections: Sequence[Section], offset: int) -> Section | None:
     """The deepest section whose span holds ``offset``."""
     starts = [s.span[0] for s in sections]

@@ -21,7 +21,6 @@ part, a fee or fine, or a past result. All words live in ``data/targets.toml``.
 
 from __future__ import annotations
 
-from bisect import bisect_right
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import cache
@@ -34,7 +33,7 @@ from .data import load
 from .indicators import Catalogue, load_catalogue
 from .models import Comparator, Mention, Metadata, Section, Target
 from .numbers import NUMBER_PATTERN, number_word, number_words, parse_number
-from .sections import path_at, walk
+from .sections import Locator, walk
 
 # The regex module ships without type information: its patterns and matches are Any.
 Pattern = Any
@@ -322,11 +321,13 @@ class _Context:
     metadata: Metadata
     catalogue: Catalogue | None
     headings: set[int] = field(init=False)
+    locator: Locator = field(init=False)
     reference_year: int | None = field(init=False)
     tier: str = field(init=False)  # plan, report or other
 
     def __post_init__(self) -> None:
         self.headings = {s.heading_span[0] for s in walk(self.sections)}
+        self.locator = Locator(self.sections)
         self.reference_year = self.metadata.plan_year or self.metadata.date.year
         doc_type, rules = self.metadata.doc_type or "", _rules()
         self.tier = ("plan" if doc_type in rules.plan_docs
@@ -334,15 +335,7 @@ class _Context:
 
     def chain(self, offset: int) -> list[Section]:
         """Sections holding ``offset``, deepest first."""
-        found: list[Section] = []
-        level: Sequence[Section] = self.sections
-        while level:
-            i = bisect_right([s.span[0] for s in level], offset) - 1
-            if i < 0 or not level[i].span[0] <= offset < level[i].span[1]:
-                break
-            found.append(level[i])
-            level = level[i].children
-        return found[::-1]
+        return self.locator.chain(offset)
 
     def kinds(self, offset: int) -> set[str]:
         """Kinds of the nearest section that says more than 'other'."""
@@ -727,7 +720,7 @@ def _target(context: _Context, item: _Item, comparator: Comparator, sentence: in
     return Target(
         text=clause, value=hit.value, value_max=hit.value_max, unit=hit.unit, period=period,
         comparator=comparator, subject=subject, scope=scope, indicator=indicator,
-        section_path=path_at(context.sections, span[0]), span=span,
+        section_path=context.locator.path_at(span[0]), span=span,
         mentions=[Mention(span=span, raw=clause)],
     )
 
@@ -743,10 +736,16 @@ def _same(a: Target, b: Target) -> bool:
 def _merge(targets: Iterable[Target]) -> list[Target]:
     """One target per commitment: a restatement becomes a mention of the first statement."""
     merged: list[Target] = []
+    # Only targets of one value, unit, scope and period can be one commitment: comparing
+    # within those groups keeps merging near linear on long documents.
+    groups: dict[tuple[object, ...], list[Target]] = {}
     for target in targets:
-        first = next((m for m in merged if _same(m, target)), None)
+        key = (target.value, target.value_max, target.unit, target.scope, target.period)
+        group = groups.setdefault(key, [])
+        first = next((m for m in group if _same(m, target)), None)
         if first is None:
             merged.append(target)
+            group.append(target)
         else:
             first.mentions.extend(target.mentions)
     return merged
