@@ -43,6 +43,7 @@ from .normalize import fold_tones
 # break. The head word is followed by a space only ("phòng, chống" is not "Phòng Chống").
 _SEP = r"(?:[ ]*[-,][ ]*|[ ]+)"
 _SPLIT_RE = regex.compile(r"[\s,\-]+")
+_WORD_RE = regex.compile(r"\w+")
 _KEY_RE = regex.compile(r"[\s,\-&.:;()]+")
 # A place name: up to four capitalised syllables ("Lai Châu", "Bà Rịa - Vũng Tàu").
 _PLACE = r"(?-i:\p{Lu}\p{Ll}*(?:(?:[ ]|[ ]?-[ ]?)\p{Lu}\p{Ll}*){0,3})(?!\w)"
@@ -121,6 +122,7 @@ class Registry:
     tail_end: Any  # level words closing a variant, to find its stem
     name_tail: Any  # a locality tail closing any name
     by_head: dict[str, tuple[str, ...]]  # lookup keys by their first word, for fuzzy matching
+    first_words: frozenset[str]  # casefolded first words of all stems: a cheap first check
 
 
 def _stem_pattern(stem: str) -> str:
@@ -218,6 +220,7 @@ def registry() -> Registry:
         tail_end=tail_end,
         name_tail=regex.compile(rf"(?<! )[ ]++(?P<tail>{tail_re})$"),
         by_head=_by_head(by_key),
+        first_words=frozenset(_first_word(stem) for stem in stems),
     )
 
 
@@ -263,13 +266,25 @@ def _tail(match: Any, places: Collection[str]) -> Tail | None:
     return Tail(start, start + len(known), "", (), False, known)
 
 
+def _first_word(stem: str) -> str:
+    first = next(w for w in _SPLIT_RE.split(stem) if w)
+    word = _WORD_RE.match(first)
+    text: str = word.group() if word else first
+    return text.casefold()
+
+
 def match_body(text: str, pos: int = 0, places: Collection[str] = ()) -> BodyMatch | None:
     """Tên cơ quan (a known body) starting exactly at ``pos``, or None.
 
     ``places`` adds place names (the document's locality) to the known provinces; a place
     right after a stem ("Báo Lai Châu") is part of the name only when it is known.
     """
-    match = registry().gazetteer.match(text, pos)
+    reg = registry()
+    # Most positions open no body: their first word rules out the big gazetteer pattern.
+    word = _WORD_RE.match(text, pos)
+    if word is None or word.group().casefold() not in reg.first_words:
+        return None
+    match = reg.gazetteer.match(text, pos)
     return _body(match, places) if match else None
 
 

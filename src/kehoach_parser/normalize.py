@@ -54,6 +54,9 @@ _CUT_IDENTIFIER_RE = regex.compile(r"[\p{L}\d]-$")
 _RULE_LINE_RE = regex.compile(r"^[-_=.*~·]{3,}$")
 _PAGE_NUMBER_RE = regex.compile(r"^(?:-\s*)?(?:Trang\s+)?\d{1,4}(?:\s*/\s*\d{1,4})?(?:\s*-)?$")
 _SPACE_RUN_RE = regex.compile(r" {2,}")
+# What makes a line need the full markup pass: emphasis, heading marks, escapes, a "* "
+# bullet, runs of spaces, or spaces at its ends.
+_MARKUP_RE = regex.compile(r"[*#\\]| {2}|^ | $")
 _SENTENCE_END = ".:;!?"
 # A numbered line shorter than this is a heading, which never runs on into the next line.
 _SHORT_HEADING = 120
@@ -306,6 +309,10 @@ def _continues(text: str) -> bool:
     return first.islower() or first.isdigit()
 
 
+def _page(page_raw: list[int], offsets: OffsetMap, offset: int) -> int | None:
+    return bisect_right(page_raw, offsets.to_raw(offset)) if page_raw else None
+
+
 def normalize(raw: str, page_starts: list[int] | None = None) -> Normalized:
     """Normalize ``raw`` (plain text or markdown-ish text from a conversion).
 
@@ -328,6 +335,12 @@ def normalize(raw: str, page_starts: list[int] | None = None) -> Normalized:
                 in_bold = False  # emphasis never crosses a paragraph
             blank = True
             continue
+        if not in_bold and not _MARKUP_RE.search(raw_line):
+            # Most lines carry no markup and no stray spaces: copied as they are.
+            lines.append(_Line([(raw_line, base)], 0, False, None,
+                               _page(page_raw, map1, base), blank))
+            blank = False
+            continue
         pieces, heading, bold, bold_len, in_bold = _strip_line(raw_line, base, in_bold)
         unescaped: list[tuple[str, int]] = []
         for text, off in pieces:
@@ -346,9 +359,7 @@ def normalize(raw: str, page_starts: list[int] | None = None) -> Normalized:
             joined = "".join(t for t, _ in unescaped)
             lead = len(joined) - len(joined.lstrip(" "))
             bold_len = max(bold_len - lead, 0)
-        page = None
-        if page_raw:
-            page = bisect_right(page_raw, map1.to_raw(trimmed[0][1]))
+        page = _page(page_raw, map1, trimmed[0][1])
         lines.append(_Line(trimmed, heading, bold or heading > 0, bold_len, page, blank))
         blank = False
 
