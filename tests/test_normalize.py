@@ -33,6 +33,7 @@ from kehoach_parser.normalize import fold_tones, normalize
         ("Bộ Lao động -\nThương binh", "Bộ Lao động -\nThương binh"),
         ("ỦY BAN NHÂN DÂN\n-------\nSố: 146/2025/NĐ-CP", "ỦY BAN NHÂN DÂN\nSố: 146/2025/NĐ-CP"),
         ("-------\nSố: 146", "Số: 146"),
+        ("1 | Tỷ lệ xã | 70%\n2 | số cơ sở | 20%", "1 | Tỷ lệ xã | 70%\n2 | số cơ sở | 20%"),
         ("câu kết thúc.\n\n1. Mục mới", "câu kết thúc.\n1. Mục mới"),
         ("văn bản\n\n- gạch đầu dòng", "văn bản\n- gạch đầu dòng"),
         ("dòng một\n\n\n\n12\n\n\ndòng hai", "dòng một dòng hai"),

@@ -54,6 +54,8 @@ _CUT_IDENTIFIER_RE = regex.compile(r"[\p{L}\d]-$")
 _RULE_LINE_RE = regex.compile(r"^[-_=.*~·]{3,}$")
 _PAGE_NUMBER_RE = regex.compile(r"^(?:-\s*)?(?:Trang\s+)?\d{1,4}(?:\s*/\s*\d{1,4})?(?:\s*-)?$")
 _SPACE_RUN_RE = regex.compile(r" {2,}")
+# Loaders write a table row as one line, its cells joined by this: rows are never run on.
+_TABLE_CELL = " | "
 # What makes a line need the full markup pass: emphasis, heading marks, escapes, a "* "
 # bullet, runs of spaces, or spaces at its ends.
 _MARKUP_RE = regex.compile(r"[*#\\]| {2}|^ | $")
@@ -374,6 +376,7 @@ def normalize(raw: str, page_starts: list[int] | None = None) -> Normalized:
             if _CUT_IDENTIFIER_RE.search(prev_text) and content[:1].isalnum():
                 join = True  # identifier cut at its hyphen: "178/2026/NĐ-" + "CP"
             elif (_ends_open(prev_text) and _continues(content) and not line.bold
+                  and _TABLE_CELL not in prev_text and _TABLE_CELL not in content
                   and not (len(prev_text) < _SHORT_HEADING and _BLOCK_START_RE.match(prev_text))):
                 join = True  # a sentence cut by a page break or a hard line break
         if join and prev is not None:
