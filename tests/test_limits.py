@@ -55,7 +55,7 @@ def test_2000_page_pdf_is_refused_over_the_page_limit(tmp_path: Path) -> None:
     start = time.perf_counter()
     with pytest.raises(LimitExceededError, match="max_pages"):
         parse_file(path, options=LoadOptions(max_pages=1000))
-    assert time.perf_counter() - start < 5.0
+    assert time.perf_counter() - start < 20.0  # generous: CI machines are shared
 
 
 def test_docx_inflating_to_a_gigabyte_is_refused(tmp_path: Path) -> None:
@@ -86,6 +86,6 @@ def test_deeply_nested_lists_stay_bounded() -> None:
     text = "\n".join(lines)
     start = time.perf_counter()
     doc = parse_text(text)
-    assert time.perf_counter() - start < 5.0
+    assert time.perf_counter() - start < 20.0  # generous: CI machines are shared
     depth = max(s.level for s in walk(doc.sections))
     assert depth <= 8
