@@ -34,6 +34,10 @@ def test_headings(case: dict[str, Any]) -> None:
         ("Tổ chức thực hiện", ["implementation"]),
         ("Sở Y tế", ["other"]),
         ("ĐÁNH GIÁ KẾT QUẢ NĂM 2023", ["other"]),
+        ("CÁC CHỈ TIÊU, NHIỆM VỤ CỤ THỂ ĐẾN NĂM 2025 VÀ GIẢI PHÁP THỰC HIỆN CHỦ YẾU",
+         ["targets", "tasks", "solutions"]),
+        ("10/10 huyện, thành phố xây dựng kế hoạch và tổ chức thực hiện các hoạt động "
+         "phòng, chống mại dâm", ["other"]),
     ],
 )
 def test_kinds(title: str, kinds: list[str]) -> None:

@@ -34,6 +34,9 @@ _ROMAN = {"I": 1, "V": 5, "X": 10, "L": 50, "C": 100}
 _LETTERS = "abcdđeghiklmnopqrstuvxy"
 _SHAPE_RANK = {"article": 0, "roman": 0, "lettered": 10}
 _MAX_TITLE = 200
+# Headings are short; past this many words a title is a paragraph, read by its opening.
+_HEADING_WORDS = 12
+_OPENING_WORDS = 6
 
 
 @dataclass(frozen=True)
@@ -88,7 +91,17 @@ def heading_kinds(title: str) -> list[SectionKind]:
     ['purpose', 'requirements', 'targets']
     >>> heading_kinds("Sở Y tế")
     ['other']
+
+    A long title that is really a paragraph (a run-on "b) 10/10 huyện … xây dựng kế hoạch
+    và tổ chức thực hiện …") is read by its opening words only:
+
+    >>> heading_kinds("10/10 huyện, thành phố xây dựng kế hoạch và tổ chức thực hiện các "
+    ...               "hoạt động phòng, chống mại dâm")
+    ['other']
     """
+    words = title.split()
+    if len(words) > _HEADING_WORDS and not _is_caps(title):
+        title = " ".join(words[:_OPENING_WORDS])
     found = [kind for kind, pattern in _patterns().kinds if pattern.search(title)]
     return found or ["other"]
 
