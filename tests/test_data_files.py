@@ -39,7 +39,7 @@ def test_body_end_examples() -> None:
 def test_metadata_patterns_recognise_their_examples() -> None:
     data = load("metadata")
     for key in ("number_line", "place_date", "subject_line", "body_start", "header_skip",
-                "issuer_body", "motto",
+                "issuer_body", "motto", "central_issuer",
                 "issuer_in_body", "recipients"):
         entry = data[key]
         pattern = regex.compile(entry.get("pattern") or entry["heading"])
@@ -56,6 +56,11 @@ def test_metadata_patterns_recognise_their_examples() -> None:
                                  ("authority", "position", "name"))
     a, b, c, d = signature["examples"]
     assert authority.match(a) and authority.match(b) and position.match(c) and name.match(d)
+
+
+def test_central_issuers_have_no_locality() -> None:
+    for example in load("metadata")["central_issuer"]["examples"]:
+        assert _locality_of(example, "Hà Nội").level == "central", example
 
 
 def test_provinces_resolve_their_examples() -> None:

@@ -29,7 +29,7 @@ from .agency_registry import BodyMatch, Entry, Tail, choose, match_body, resolve
 from .data import load
 from .models import Agency, DateParts, Level, Metadata, Section
 from .normalize import fold_tones
-from .sections import path_at
+from .sections import Locator
 
 # Runs of spaces are matched possessively and from their first space only, so that a
 # long blank run costs linear time (tests/test_redos.py).
@@ -291,6 +291,10 @@ class _Reader:
     context: Context
     issuer: Entry | None
     found: list[_Found] = field(default_factory=list)
+    locator: Locator = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.locator = Locator(self.sections)
 
     def part(self, section: Section, requested: bool = False) -> None:
         """A part or group heading: its points first, then its own lines."""
@@ -329,7 +333,7 @@ class _Reader:
             if found.bodies:
                 rest = self.text[found.end:end].strip(_TASK_TRIM)
                 added = self._add(found.bodies, [rest] if rest else [],
-                                  path_at(self.sections, start))
+                                  self.locator.path_at(start))
                 current = added if not rest or line.rstrip().endswith(":") else []
             else:
                 for member in current:

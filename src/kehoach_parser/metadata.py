@@ -32,6 +32,7 @@ class _Rules:
     body_start: Any
     header_skip: Any
     motto: Any
+    central: Any
     issuer_body: Any
     issuer_in_body: Any
     authority: Any
@@ -68,6 +69,7 @@ def _rules() -> _Rules:
         header_skip=regex.compile(d["header_skip"]["pattern"], regex.IGNORECASE),
         issuer_body=regex.compile(d["issuer_body"]["pattern"]),
         motto=regex.compile(d["motto"]["pattern"], regex.IGNORECASE),
+        central=regex.compile(d["central_issuer"]["pattern"]),
         issuer_in_body=regex.compile(d["issuer_in_body"]["pattern"]),
         authority=regex.compile(d["signature"]["authority"]),
         name=regex.compile(d["signature"]["name"]),
@@ -143,8 +145,7 @@ def _locality_of(issuer: str | None, place: str | None) -> Locality:
                 raw_level = "province"
             level = raw_level  # type: ignore[assignment]
             name = known[0] if known else name
-        elif regex.match(r"(?:Bộ|Chính phủ|Thủ tướng|Quốc hội|Cục|Tổng cục|Văn phòng Chính phủ)\b",
-                         issuer):
+        elif rules.central.match(issuer):
             return Locality(name=None, level="central", parent=None)
     if name is None and place:
         known = rules.provinces.get(place.casefold())

@@ -203,8 +203,7 @@ class Normalized:
 
     def cue_at(self, offset: int) -> LineCue | None:
         """The cue of the line holding ``offset``."""
-        starts = [c.start for c in self.cues]
-        i = bisect_right(starts, offset) - 1
+        i = bisect_right(self.cues, offset, key=lambda cue: cue.start) - 1
         return self.cues[i] if i >= 0 else None
 
 

@@ -284,18 +284,12 @@ class Locator:
 
 
 def section_at(sections: Sequence[Section], offset: int) -> Section | None:
-    """The deepest section whose span holds ``offset``."""
-    starts = [s.span[0] for s in sections]
-    i = bisect_right(starts, offset) - 1
-    if i < 0:
-        return None
-    start, end = sections[i].span
-    if not start <= offset < max(end, start + 1):
-        return None
-    return section_at(sections[i].children, offset) or sections[i]
+    """The deepest section whose span holds ``offset`` (one look-up; for many, keep a
+    :class:`Locator`)."""
+    chain = Locator(sections).chain(offset)
+    return chain[0] if chain else None
 
 
 def path_at(sections: Sequence[Section], offset: int) -> str:
     """The path of the deepest section holding ``offset``; "" outside every section."""
-    section = section_at(sections, offset)
-    return section.path if section else ""
+    return Locator(sections).path_at(offset)
