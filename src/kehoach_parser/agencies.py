@@ -26,6 +26,8 @@ from typing import Any, Literal
 import regex
 
 from .agency_registry import BodyMatch, Entry, Tail, choose, match_body, resolve, tail_of
+from .context import Context as DocContext
+from .context import Found
 from .data import load
 from .models import Agency, DateParts, Level, Metadata, Section
 from .normalize import fold_tones
@@ -459,17 +461,17 @@ def _merge(found: list[_Found]) -> list[_Found]:
     return list(merged.values())
 
 
-def find_agencies(text: str, sections: list[Section], metadata: Metadata) -> list[Agency]:
+def find_agencies(found_in: DocContext) -> Found[Agency]:
     """Cơ quan được giao nhiệm vụ (agencies assigned work), one entry per body.
 
-    >>> from kehoach_parser.normalize import normalize
-    >>> from kehoach_parser.sections import split_sections
-    >>> norm = normalize("V. TỔ CHỨC THỰC HIỆN\\n1. Công an tỉnh\\n- Chủ trì, phối hợp với "
-    ...                  "Sở Y tế kiểm tra.\\n2. Đề nghị Tòa án nhân dân tỉnh\\nXét xử.")
-    >>> [(a.name, a.requested, a.leads) for a in find_agencies(
-    ...     norm.text, split_sections(norm), Metadata())]
+    >>> from kehoach_parser.context import context_of
+    >>> ctx = context_of("V. TỔ CHỨC THỰC HIỆN\\n1. Công an tỉnh\\n- Chủ trì, phối hợp với "
+    ...                  "Sở Y tế kiểm tra.\\n2. Đề nghị Tòa án nhân dân tỉnh\\nXét xử.",
+    ...                  metadata=Metadata())
+    >>> [(a.name, a.requested, a.leads) for a in find_agencies(ctx).items]
     [('Công an tỉnh', False, ['Sở Y tế']), ('Tòa án nhân dân tỉnh', True, [])]
     """
+    text, sections, metadata = found_in.visible(), found_in.sections, found_in.metadata
     context = Context.of(metadata)
     issuer = resolve(metadata.issuer) if metadata.issuer else None
     reader = _Reader(text, sections, context, issuer)
@@ -494,4 +496,4 @@ def find_agencies(text: str, sections: list[Section], metadata: Metadata) -> lis
             section_path=f.path,
             span=(f.body.start, f.body.end),
         ))
-    return agencies
+    return Found(agencies)

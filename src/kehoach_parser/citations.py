@@ -35,6 +35,8 @@ from typing import Generic, TypeVar
 import regex
 from rapidfuzz import fuzz, process
 
+from .context import Context, Found
+from .layout.model import ZoneKind
 from .data import load
 from .dates import VnDate, find_dates
 from .models import Citation, Mention, Metadata, Section
@@ -873,15 +875,23 @@ def _named_citations(named: list[_Mention], numbered: list[Citation], text: str,
     return list(out.values())
 
 
-def find_citations(text: str, sections: list[Section], metadata: Metadata) -> list[Citation]:
-    """Văn bản được viện dẫn (cited documents) of ``text``, one entry per document, in the
-    order of their first mention.
+# Citations are read everywhere but in a site's chrome (a saved page's related documents).
+_CITING: tuple[ZoneKind, ...] = ("header", "title", "body", "closing", "appendix", "attached",
+                                 "footnotes")
 
-    >>> [c.identifier for c in find_citations(
+
+def find_citations(context: Context) -> Found[Citation]:
+    """Văn bản được viện dẫn (cited documents) of a document, one entry per document, in the
+    order of their first mention; the document's own identifier is never one.
+
+    >>> from kehoach_parser.context import context_of
+    >>> [c.identifier for c in find_citations(context_of(
     ...     "theo Nghị định số 178/2004/NĐ-CP ngày 15/10/2004 của Chính phủ; Nghị định 178 "
-    ...     "và Luật Ngân sách nhà nước", [], Metadata())]
+    ...     "và Luật Ngân sách nhà nước", metadata=Metadata())).items]
     ['178/2004/NĐ-CP', None]
     """
+    text = context.visible(_CITING)
+    sections, metadata = context.sections, context.metadata
     reader = _Reader(text, metadata)
     reader.read()
     opening_end = _opening_end(text, sections)
@@ -890,7 +900,7 @@ def find_citations(text: str, sections: list[Section], metadata: Metadata) -> li
     named = _named_citations(reader.named, numbered, text, opening_end)
     for citation in numbered:  # a law's named mentions joined it out of order
         citation.mentions.sort(key=lambda m: m.span)
-    return sorted([*numbered, *named], key=lambda c: c.mentions[0].span[0])
+    return Found(sorted([*numbered, *named], key=lambda c: c.mentions[0].span[0]))
 
 
 __all__ = ["find_citations"]

@@ -28,9 +28,9 @@ _NUMERIC = (
     r"(?P<y>(?:19|20)\d{2})(?!\d)"
 )
 # "ngày 28 tháng 9 năm 2021"; every part may be blank (spaces or dots in drafts).
-# Text that lost its diacritics writes "ngay 28 thang 9 nam 2021".
+# Text that lost its diacritics writes "ngay 28 thang 9 nam 2021"; OCR of it "ngdy", "thdng".
 _WORDS = (
-    r"ng[àa]y[\s.…_]{0,20}(?P<wd>\d{1,2})?[\s.…_]{0,20}th[áa]ng[\s.…_]{0,20}(?P<wm>\d{1,2})?"
+    r"ng[àad]y[\s.…_]{0,20}(?P<wd>\d{1,2})?[\s.…_]{0,20}th[áad]ng[\s.…_]{0,20}(?P<wm>\d{1,2})?"
     r"[\s.…_]{0,20}n[ăa]m[\s.…_]{0,5}(?P<wy>(?:19|20)\d{2})?(?!\d)"
 )
 DATE_RE = regex.compile(rf"{_NUMERIC}|{_WORDS}", regex.IGNORECASE)

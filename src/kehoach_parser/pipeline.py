@@ -14,18 +14,11 @@ from .errors import EmptyInputError, KehoachError
 from .loaders import Loaded, LoadOptions, check_length, load_file
 from .metadata import read_metadata
 from .models import PlanDocument, Source, SourceFormat
-from .normalize import Normalized, normalize
+from .context import Context
+from .layout import Layout
+from .normalize import normalize
 from .sections import split_sections
 from .targets import find_targets
-
-
-def _page_starts(norm: Normalized) -> list[int]:
-    """Offsets in the normalized text where each page starts (from the line cues)."""
-    starts: list[int] = []
-    for cue in norm.cues:
-        if cue.page is not None and cue.page > len(starts):
-            starts.extend([cue.start] * (cue.page - len(starts)))
-    return starts
 
 
 def page_of(document: PlanDocument, offset: int) -> int | None:
@@ -40,7 +33,7 @@ class Analysis:
     input: ``normalized.to_raw_span(item.span)``)."""
 
     document: PlanDocument
-    normalized: Normalized
+    normalized: Layout
 
 
 def _parse(loaded: Loaded, path: str | None) -> PlanDocument:
@@ -53,6 +46,9 @@ def _analyze(loaded: Loaded, path: str | None) -> Analysis:
         raise EmptyInputError("no text after normalization", path=path)
     sections = split_sections(norm)
     metadata, warnings = read_metadata(norm, sections)
+    context = Context(norm, sections, metadata)
+    targets, agencies, citations = (find_targets(context), find_agencies(context),
+                                    find_citations(context))
     text = norm.text
     document = PlanDocument(
         parser_version=__version__,
@@ -62,15 +58,16 @@ def _analyze(loaded: Loaded, path: str | None) -> Analysis:
             sha256=loaded.sha256,
             pages=loaded.pages,
             encoding=loaded.encoding,
-            page_starts=_page_starts(norm),
+            page_starts=norm.page_starts(),
         ),
         text=text,
         metadata=metadata,
         sections=sections,
-        targets=find_targets(text, sections, metadata),
-        agencies=find_agencies(text, sections, metadata),
-        citations=find_citations(text, sections, metadata),
-        warnings=[*loaded.warnings, *warnings],
+        targets=targets.items,
+        agencies=agencies.items,
+        citations=citations.items,
+        warnings=[*loaded.warnings, *norm.warnings, *warnings, *targets.warnings,
+                  *agencies.warnings, *citations.warnings],
     )
     return Analysis(document, norm)
 

@@ -7,7 +7,7 @@ sequence rule is what keeps a paragraph that happens to open with "10 huyện" f
 a section. Bullets (``-``, ``+``, ``•``) never match a heading shape.
 
 >>> from kehoach_parser.normalize import normalize
->>> tree = split_sections(normalize("I. MỤC ĐÍCH, YÊU CẦU\\n1. Mục đích\\nTăng cường\\n"
+>>> tree = split_sections(normalize("I. MỤC ĐÍCH, YÊU CẦU\\n1. Mục đích\\nTăng cường.\\n"
 ...                                 "2. Yêu cầu\\nII. TỔ CHỨC THỰC HIỆN\\n1. Sở Y tế: Tổ chức"))
 >>> [(s.path, s.title, s.kinds) for s in walk(tree)]  # doctest: +NORMALIZE_WHITESPACE
 [('I', 'MỤC ĐÍCH, YÊU CẦU', ['purpose', 'requirements']), ('I.1', 'Mục đích', ['purpose']),
@@ -26,52 +26,44 @@ from typing import Any
 import regex
 
 from .data import load
+from .layout import Layout, Line, fold
+from .layout.shapes import roman_value
 from .models import Section, SectionKind
-from .normalize import LineCue, Normalized
 
-_ROMAN = {"I": 1, "V": 5, "X": 10, "L": 50, "C": 100}
 # Điểm letters: the Vietnamese alphabet has đ and no f, j, w, z.
 _LETTERS = "abcdđeghiklmnopqrstuvxy"
-_SHAPE_RANK = {"article": 0, "roman": 0, "lettered": 10}
+_SHAPE_RANK = {"article": 0, "roman": 0, "chapter": 0, "lettered": 10}
 _MAX_TITLE = 200
 # Headings are short; past this many words a title is a paragraph, read by its opening.
 _HEADING_WORDS = 12
 _OPENING_WORDS = 6
+_KIND_ORDER: list[SectionKind] = ["purpose", "requirements", "targets", "other", "tasks",
+                                  "solutions", "funding", "implementation"]
+# Zones whose headings are the document's sections (a quyết định's attached plan is body).
+_BODY = ("body",)
 
 
 @dataclass(frozen=True)
-class _Patterns:
-    shapes: tuple[tuple[str, Any], ...]
-    end: Any
+class _Words:
     kinds: tuple[tuple[SectionKind, Any], ...]
+    lead: Any
+    heads: Any
 
 
 @cache
-def _patterns() -> _Patterns:
+def _words() -> _Words:
     data = load("sections")
-    shapes = tuple(
-        (name, regex.compile(data["headings"][name]["pattern"]))
-        for name in ("roman", "article", "numbered", "lettered")
+    return _Words(
+        kinds=tuple((entry["kind"], regex.compile(entry["pattern"])) for entry in data["kinds"]),
+        lead=regex.compile(data["lead"]["pattern"]),
+        heads=regex.compile(data["heads"]["pattern"]),
     )
-    kinds = tuple(
-        (entry["kind"], regex.compile(entry["pattern"], regex.IGNORECASE))
-        for entry in data["kinds"]
-    )
-    return _Patterns(shapes, regex.compile(data["end"]["pattern"]), kinds)
-
-
-def _roman_value(numeral: str) -> int:
-    total = 0
-    for a, b in zip(numeral, [*numeral[1:], ""], strict=True):
-        value = _ROMAN[a]
-        total += -value if b and _ROMAN[b] > value else value
-    return total
 
 
 def _ordinal(shape: str, number: str) -> int:
     """Position of a heading number among its siblings (1-based)."""
-    if shape == "roman":
-        return _roman_value(number)
+    if shape in ("roman", "chapter"):
+        return roman_value(number)
     if shape == "lettered":
         return _LETTERS.index(number) + 1 if number in _LETTERS else 99
     digits: list[str] = regex.findall(r"\d+", number)
@@ -85,12 +77,14 @@ def _rank(shape: str, number: str) -> int:
 
 
 def heading_kinds(title: str) -> list[SectionKind]:
-    """Loại mục (section kinds) from the heading's words.
+    """Loại mục (section kinds) from the heading's words, read by head noun.
 
     >>> heading_kinds("I. MỤC ĐÍCH, YÊU CẦU VÀ CÁC CHỈ TIÊU CHỦ YẾU")
     ['purpose', 'requirements', 'targets']
-    >>> heading_kinds("Sở Y tế")
-    ['other']
+    >>> heading_kinds("CHỨC NĂNG, NHIỆM VỤ, QUYỀN HẠN")
+    ['other', 'tasks']
+    >>> heading_kinds("TÌNH HÌNH THỰC HIỆN NHIỆM VỤ NĂM 2025"), heading_kinds("Sở Y tế")
+    (['other'], ['other'])
 
     A long title that is really a paragraph (a run-on "b) 10/10 huyện … xây dựng kế hoạch
     và tổ chức thực hiện …") is read by its opening words only:
@@ -102,8 +96,18 @@ def heading_kinds(title: str) -> list[SectionKind]:
     words = title.split()
     if len(words) > _HEADING_WORDS and not _is_caps(title):
         title = " ".join(words[:_OPENING_WORDS])
-    found = [kind for kind, pattern in _patterns().kinds if pattern.search(title)]
-    return found or ["other"]
+    w = _words()
+    found: list[SectionKind] = []
+    for phrase in regex.split(r"\s*[,;:]\s*|\s+va\s+", fold(title).strip(" .")):
+        phrase = w.lead.sub("", phrase.strip())
+        kind = next((k for k, pattern in w.kinds if pattern.match(phrase)), None)
+        if kind is None and w.heads.match(phrase):
+            kind = "other"
+        if kind is not None and kind not in found:
+            found.append(kind)
+    if not found:
+        return ["other"]
+    return sorted(found, key=_KIND_ORDER.index)
 
 
 @dataclass
@@ -131,7 +135,7 @@ class _Node:
         )
 
 
-def _title_bounds(line: str, title_start: int, cue: LineCue) -> int:
+def _title_bounds(line: str, title_start: int, cue: Line) -> int:
     """End (in the line) of a heading's title: the bold run, a short part before ':',
     or the first clause of a long plain paragraph."""
     if cue.bold_end is not None and cue.bold_end - cue.start > title_start:
@@ -162,7 +166,10 @@ def _fits(shape: str, number: str, siblings: Sequence[_Node], parent: _Node | No
     if not previous:
         return ordinal == 1 or strong
     last = _ordinal(shape, previous[-1].number)
-    return ordinal == last + 1 or (strong and last < ordinal <= last + 2)
+    # A part printed with the number of the one before ("IV." twice) is a numbering slip
+    # of the source, kept as printed, when its layout says it is a part.
+    return ordinal == last + 1 or (strong and last < ordinal <= last + 2) or (
+        strong and shape == "roman" and ordinal == last)
 
 
 def _path(parent: _Node | None, shape: str, number: str) -> str:
@@ -185,51 +192,66 @@ def _close(node: _Node, end: int, text: str) -> None:
     node.end = max(end, node.heading_end)
 
 
-def split_sections(norm: Normalized) -> list[Section]:
-    """Chia mục (split into sections): the section tree of a normalized document."""
-    patterns = _patterns()
-    text = norm.text
+def _readings(line: Line, shape: str, siblings: Sequence[_Node], parent: _Node | None,
+              strong: bool) -> str | None:
+    """The number of a heading line that continues its siblings' numbering: the number as
+    read, or another reading of an OCR-damaged numeral ("IH" after "I" is II)."""
+    assert line.number is not None
+    for number in (line.number, *line.alternatives):
+        if _fits(shape, number, siblings, parent, strong):
+            return number
+    return None
+
+
+def split_sections(layout: Layout) -> list[Section]:
+    """Chia mục (split into sections): the section tree of a document's body."""
+    text = layout.text
     roots: list[_Node] = []
     stack: list[_Node] = []
-    body_end = len(text)
-    for cue in norm.cues:
-        line = text[cue.start : cue.end]
-        if roots and patterns.end.match(line):
-            body_end = cue.start
-            break
-        for shape, pattern in patterns.shapes:
-            match = pattern.match(line)
-            if match is None:
-                continue
-            number = regex.sub(r"\s+", " ", match.group("number"))
-            rank = _rank(shape, number)
-            depth = len(stack)
-            while depth and stack[depth - 1].rank >= rank:
-                depth -= 1
-            parent = stack[depth - 1] if depth else None
-            siblings = parent.children if parent else roots
-            # Layout cues, or the capitals a Roman part's title is printed in (NĐ 30/2020).
-            strong = (cue.bold or cue.heading > 0 or cue.bold_end is not None
-                      or (shape == "roman" and _is_caps(match.group("title"))))
-            if not _fits(shape, number, siblings, parent, strong):
-                continue
-            for node in stack[depth:]:
-                _close(node, cue.start, text)
-            del stack[depth:]
-            title_end = _title_bounds(line, match.start("title"), cue)
-            title = line[match.start("title") : title_end].strip().rstrip(":;.,- ").strip()
-            node = _Node(
-                shape=shape,
-                number=number,
-                rank=rank,
-                path=_path(parent, shape, number),
-                title=title,
-                start=cue.start,
-                heading_end=cue.start + len(line[:title_end].rstrip()),
-            )
-            siblings.append(node)
-            stack.append(node)
-            break
+    body_end = 0
+    for line in layout.lines:
+        if line.zone not in _BODY:
+            if roots and line.zone in ("closing", "appendix", "attached", "footnotes", "chrome"):
+                for node in stack:
+                    _close(node, line.start, text)
+                stack.clear()
+            continue
+        body_end = line.end
+        if line.kind != "heading" or line.shape is None or line.number is None:
+            continue
+        content = text[line.start : line.end]
+        title_at = line.title_start - line.start
+        # A chapter of an attached regulation is a Roman part like any other.
+        shape = "roman" if line.shape == "chapter" else line.shape
+        rank = _rank(shape, line.number)
+        depth = len(stack)
+        while depth and stack[depth - 1].rank >= rank:
+            depth -= 1
+        parent = stack[depth - 1] if depth else None
+        siblings = parent.children if parent else roots
+        # Layout cues, or the capitals a Roman part's title is printed in (NĐ 30/2020).
+        strong = (line.bold or line.heading > 0 or line.bold_end is not None
+                  or line.shape == "chapter"
+                  or (shape == "roman" and _is_caps(content[title_at:])))
+        number = _readings(line, shape, siblings, parent, strong)
+        if number is None:
+            continue
+        for node in stack[depth:]:
+            _close(node, line.start, text)
+        del stack[depth:]
+        title_end = _title_bounds(content, title_at, line)
+        title = content[title_at:title_end].strip().rstrip(":;.,- ").strip()
+        node = _Node(
+            shape=shape,
+            number=number,
+            rank=rank,
+            path=_path(parent, shape, number),
+            title=title,
+            start=line.start,
+            heading_end=line.start + len(content[:title_end].rstrip()),
+        )
+        siblings.append(node)
+        stack.append(node)
     for node in stack:
         _close(node, body_end, text)
     return [node.freeze(1) for node in roots]

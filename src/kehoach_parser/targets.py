@@ -30,6 +30,7 @@ import regex
 from rapidfuzz import fuzz
 
 from .data import load
+from .context import Context, Found
 from .indicators import Catalogue, load_catalogue
 from .models import Comparator, Mention, Metadata, Section, Target
 from .numbers import NUMBER_PATTERN, number_word, number_words, parse_number
@@ -751,16 +752,16 @@ def _merge(targets: Iterable[Target]) -> list[Target]:
     return merged
 
 
-def find_targets(text: str, sections: list[Section], metadata: Metadata, *,
-                 catalogue: Catalogue | None = None) -> list[Target]:
+def find_targets(context: Context, *, catalogue: Catalogue | None = None) -> Found[Target]:
     """Tìm chỉ tiêu (find targets): one entry per quantified commitment, restatements merged
     into ``mentions``; ``catalogue`` maps them to indicators (the bundled one by default)."""
+    text, sections, metadata = context.visible(), context.sections, context.metadata
     rules = _rules()
     if (metadata.doc_type or "") in rules.no_targets:
-        return []
+        return Found()
     chosen = catalogue if catalogue is not None else load_catalogue()
     about = metadata.title or text[:3000]
-    context = _Context(text, sections, metadata, chosen if chosen.covers(about) else None)
+    state_of = _Context(text, sections, metadata, chosen if chosen.covers(about) else None)
     by_line: dict[tuple[int, int], list[_Hit]] = {}
     for hit in _candidates(text):
         by_line.setdefault(_line_bounds(text, hit.start), []).append(hit)
@@ -769,5 +770,5 @@ def find_targets(text: str, sections: list[Section], metadata: Metadata, *,
         states: dict[int, _ListState] = {}
         for clause in _clauses(text, line, hits):
             state = states.setdefault(clause.sentence, _ListState())
-            found.extend(_targets_of_clause(context, clause, line, state))
-    return _merge(found)
+            found.extend(_targets_of_clause(state_of, clause, line, state))
+    return Found(_merge(found))

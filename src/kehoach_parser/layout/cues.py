@@ -1,0 +1,175 @@
+"""Từ vựng bố cục (layout vocabulary): the compiled patterns of ``data/layout.toml``.
+
+Cue patterns are matched against the *folded* line (:func:`fold`: lower case, no diacritics,
+``đ`` → ``d``), which has the length of the line, so that a match's offsets are offsets of
+the line and one pattern reads text with diacritics, text without them and OCR that put a
+tone mark on the wrong vowel.
+
+>>> fold("Nơi nhận: ĐẢNG ỦY")
+'noi nhan: dang uy'
+>>> cues().recipients.match(fold("N(ri nhdn:^^")) is not None
+True
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from dataclasses import dataclass
+from functools import cache
+from typing import Any
+
+import regex
+
+from ..data import load
+
+
+def _fold_table() -> dict[int, str]:
+    table: dict[int, str] = {}
+    ranges = [range(0x41, 0x5B), range(0xC0, 0x250), range(0x1E00, 0x1F00)]
+    for block in ranges:
+        for code in block:
+            char = chr(code)
+            base = unicodedata.normalize("NFD", char)[0].lower()
+            if len(base) == 1 and base != char:
+                table[code] = base
+    table[ord("Đ")] = table[ord("đ")] = "d"
+    return table
+
+
+_FOLD = _fold_table()
+
+
+def fold(text: str) -> str:
+    """Chữ không dấu (the text folded for matching): same length, lower case, no marks.
+
+    >>> fold("CỘNG HÒA XÃ HỘI"), fold("Tỉnh ủy Lào Cai")
+    ('cong hoa xa hoi', 'tinh uy lao cai')
+    """
+    return text.translate(_FOLD)
+
+
+@dataclass(frozen=True)
+class Shape:
+    """A heading shape: its name and pattern (on the line itself)."""
+
+    name: str
+    pattern: Any
+
+
+@dataclass(frozen=True)
+class Cues:
+    page_number: Any
+    page_marker: Any
+    rule: Any
+    ocr_noise: Any
+    motto: Any
+    motto_line2: Any
+    number: Any
+    place_date: Any
+    subject: Any
+    ornament: Any
+    body_start: Any
+    issuer_head: Any
+    recipients: Any
+    authority: Any
+    position: Any
+    signed: Any
+    appendix: Any
+    attached: Any
+    footnote: Any
+    bullet: Any
+    headings: tuple[Shape, ...]
+    types: dict[str, str]  # folded type name → code ("ke hoach" → "KH")
+    issuing: frozenset[str]  # types that issue documents attached to them
+    type_re: Any
+
+
+def _compile(entry: dict[str, Any]) -> Any:
+    return regex.compile(entry["pattern"])
+
+
+def type_names() -> dict[str, str]:
+    """Tên loại văn bản (type names, as printed on the type line) → code."""
+    names = {t["name"]: t["code"] for t in load("doc_types")["types"]}
+    names.update({t["name"]: t["code"] for t in load("metadata")["types"]})
+    return names
+
+
+@cache
+def cues() -> Cues:
+    """The layout vocabulary, compiled once per process."""
+    data = load("layout")
+    c, f, h = data["cues"], data["furniture"], data["headings"]
+    types = {fold(name): code for name, code in type_names().items()}
+    positions = "|".join(regex.escape(fold(p)).replace(r"\ ", r"\s+")
+                         for p in sorted(load("issuers")["positions"]["words"], key=len,
+                                         reverse=True))
+    alternation = "|".join(regex.escape(name).replace(r"\ ", r"\s+")
+                           for name in sorted(types, key=len, reverse=True))
+    return Cues(
+        page_number=_compile(f["page_number"]),
+        page_marker=_compile(f["page_marker"]),
+        rule=_compile(f["rule"]),
+        ocr_noise=_compile(f["ocr_noise"]),
+        motto=_compile(c["motto"]),
+        motto_line2=_compile(c["motto_line2"]),
+        number=_compile(c["number"]),
+        place_date=_compile(c["place_date"]),
+        subject=_compile(c["subject"]),
+        ornament=_compile(c["ornament"]),
+        body_start=_compile(c["body_start"]),
+        issuer_head=_compile(c["issuer_head"]),
+        recipients=_compile(c["recipients"]),
+        authority=_compile(c["authority"]),
+        position=regex.compile(rf"^(?:{positions})$"),
+        signed=_compile(c["signed"]),
+        appendix=_compile(c["appendix"]),
+        attached=_compile(c["attached"]),
+        footnote=_compile(c["footnote"]),
+        bullet=_compile(data["shapes"]["bullet"]),
+        headings=tuple(Shape(name, _compile(h[name]))
+                       for name in ("roman", "chapter", "article", "numbered", "lettered")),
+        types=types,
+        issuing=frozenset(data["zones"]["issuing"]["types"]),
+        type_re=regex.compile(rf"^(?P<name>{alternation})(?=$|\s|:)"),
+    )
+
+
+def is_furniture(folded: str) -> bool:
+    """A line that is page furniture (page numbers, rules, OCR specks), not text."""
+    k = cues()
+    return bool(k.rule.match(folded) or k.page_number.match(folded)
+                or k.page_marker.match(folded) or k.ocr_noise.match(folded))
+
+
+def block_cue(folded: str) -> str | None:
+    """The header or closing part a line opens, if any: ``motto``, ``number``,
+    ``place_date``, ``recipients``, ``authority``, ``position``; None otherwise."""
+    k = cues()
+    if k.motto.match(folded) or k.motto_line2.match(folded):
+        return "motto"
+    if k.number.match(folded):
+        return "number"
+    if k.recipients.match(folded) and folded.startswith("n"):
+        return "recipients"
+    if k.authority.match(folded):
+        return "authority"
+    if k.position.match(folded):
+        return "position"
+    if k.place_date.match(folded):
+        return "place_date"
+    return None
+
+
+def cue_starts(folded: str) -> list[int]:
+    """Offsets inside a line where a header or closing line begins that a flattened cell
+    ran on into ("CỘNG HÒA … VIỆT NAM Độc lập - Tự do - Hạnh phúc")."""
+    k = cues()
+    out: list[int] = []
+    for m in regex.finditer(r"(?<= )\S", folded):
+        rest = folded[m.start() :]
+        head = folded[: m.start()]
+        if k.motto_line2.match(rest) or k.authority.match(rest) or (
+                k.place_date.match(rest) and k.number.match(head)):
+            out.append(m.start())
+    return out

@@ -1,0 +1,171 @@
+"""Nối dòng (joining wrapped lines): which line breaks of the source are only wraps.
+
+Text extracted from PDFs, OCR and saved web pages wraps sentences and headings at the width
+of the page ("1. Công an" / "thành phố"); DOCX and most conversions write a paragraph per
+line. One rule serves all forms, from what the lines show:
+
+- never across cells, columns of a two-column block, headings or row lines;
+- an emphasis run that goes on into the next line, or an identifier cut at its hyphen
+  ("178/2026/NĐ-" / "CP"), always joins;
+- inside a paragraph of wrapped text (a markdown paragraph, or plain text wrapped at a fixed
+  width with no blank line between), lines join unless the next one opens a block (a bullet,
+  a numbered heading), or the line ends a sentence and the next starts a new one — and in
+  text laid out with indented paragraphs, a line at the margin continues, an indented one
+  starts a paragraph;
+- elsewhere (one paragraph per line, or a blank line between), only a line cut in the
+  middle of a sentence joins the next when that one starts in lower case (a page break).
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import regex
+
+from .cues import block_cue, cues, fold
+from .source import Src
+
+_CUT_IDENTIFIER_RE = regex.compile(r"[\p{L}\d]-$")
+_SENTENCE_END_RE = regex.compile(r"[.;:!?](?:[\s)\"”'’*]|\./)*$|\./\.?$")
+# A numbered line shorter than this is a heading, which never runs on into the next line
+# unless that line goes on in lower case.
+_SHORT_HEADING = 120
+# Loaders write a table row as one line, its cells joined by this: rows are never run on.
+_ROW = " | "
+
+
+@dataclass(frozen=True)
+class Measure:
+    """How the document's lines are laid out."""
+
+    width: int  # the width at which text wraps (90th percentile of line widths)
+    wrapped: bool  # lines are wrapped at a fixed width
+    margin: int  # indentation of a paragraph's following lines
+    indented: bool  # paragraphs open with an indented line (text laid out with spaces)
+
+
+def measure(lines: Sequence[Src]) -> Measure:
+    body = [s for s in lines if s.band < 0 and not s.cell_breaks and s.cell is None]
+    widths = sorted(s.width for s in body)
+    if len(widths) < 8:
+        return Measure(0, False, 0, False)
+    width = widths[int(0.9 * (len(widths) - 1))]
+    full = [s for s in body if s.width >= 0.75 * width]
+    wrapped = width <= 160 and len(full) >= 0.3 * len(body)
+    indents = Counter(s.indent for s in full)
+    margin = indents.most_common(1)[0][0] if indents else 0
+    deeper = sum(1 for s in body if s.indent >= margin + 3)
+    indented = wrapped and deeper >= 0.1 * len(body)
+    return Measure(width, wrapped, margin, indented)
+
+
+def _opens_block(src: Src) -> bool:
+    """A bullet or a numbered heading with its dot or parenthesis."""
+    text = src.content
+    k = cues()
+    if k.bullet.match(text):
+        return True
+    for shape in k.headings:
+        m = shape.pattern.match(text)
+        if m:
+            if shape.name == "numbered":
+                after = text[m.end("number") : m.end("number") + 1]
+                return after in (".", ")")
+            return True
+    return False
+
+
+def _is_heading_shape(src: Src) -> bool:
+    return any(shape.pattern.match(src.content) for shape in cues().headings)
+
+
+def _starts_new(text: str) -> bool:
+    first = text[:1]
+    return first.isupper() or first.isdigit() or first in "\"“(['‘"
+
+
+def _caps(text: str) -> bool:
+    letters = [c for c in text if c.isalpha()]
+    return len(letters) >= 2 and sum(c.isupper() for c in letters) >= 0.8 * len(letters)
+
+
+def _mixed(text: str) -> bool:
+    """Letters in both cases (a line with no letters, "2026 - 2030", is neither)."""
+    letters = [c for c in text if c.isalpha()]
+    return len(letters) >= 2 and not _caps(text)
+
+
+def _bare_chapter(text: str) -> bool:
+    for shape in cues().headings:
+        if shape.name == "chapter":
+            m = shape.pattern.match(text)
+            return m is not None and not m.group("title").strip()
+    return False
+
+
+def _caps_type(text: str) -> bool:
+    letters = [c for c in text if c.isalpha()]
+    return (bool(letters) and all(c.isupper() for c in letters)
+            and cues().type_re.match(fold(text)) is not None)
+
+
+def joins(prev: Src, cur: Src, m: Measure) -> bool:
+    """Does ``cur`` continue ``prev`` (a wrap), rather than start a line of its own?"""
+    if (prev.cell != cur.cell or prev.band != cur.band or prev.column != cur.column
+            or prev.cell_breaks or cur.cell_breaks or prev.heading or cur.heading):
+        return False
+    text, before = cur.content, prev.content
+    if not text or not before or cur.hard_before or _ROW in text or _ROW in before:
+        return False
+    if prev.band >= 0 and cur.emph_into and prev.para == cur.para:
+        return True  # one italic or bold run over two lines of a header cell
+    if _caps_type(before) or _caps_type(text) or (
+            text[:1].isupper() and block_cue(fold(text)) is not None):
+        return False
+    if _bare_chapter(before) and _caps(text):
+        return True  # "Chương II" / "QUY ĐỊNH CHUNG": the chapter's title on its own line
+    if cur.bold_into and prev.para == cur.para:
+        return not _opens_block(cur)
+    if _CUT_IDENTIFIER_RE.search(before) and text[:1].isalnum() and not cur.blank_before:
+        return True
+    ended = bool(_SENTENCE_END_RE.search(before))
+    if prev.band >= 0:  # inside a header or closing column: only clear wraps
+        if cues().subject.match(fold(text)):
+            return False
+        return not ended and (text[:1].islower() or text[:1].isdigit())
+    soft = (prev.para == cur.para and cur.para >= 0) or (
+        cur.para < 0 and m.wrapped and not cur.blank_before)
+    if soft:
+        if _opens_block(cur) or (prev.bold and not cur.bold and not cur.bold_into):
+            return False
+        if _caps(before) and _mixed(text) and _starts_new(text):
+            return False  # a title or heading in capitals, then the text under it
+        if m.indented and cur.para < 0:
+            if cur.indent >= m.margin + 2:
+                return text[:1].islower() and not ended
+            return not (ended and prev.width < 0.8 * m.width)
+        if _is_heading_shape(prev) and len(before) < _SHORT_HEADING and _starts_new(text):
+            return False
+        if ended and _starts_new(text):
+            return False
+        return True
+    # One paragraph per line: only a sentence cut by a page break or a hard line break.
+    if ended or not (text[:1].islower() or text[:1].isdigit()) or _opens_block(cur):
+        return False
+    if cur.bold and not prev.bold:
+        return False
+    return not (len(before) < _SHORT_HEADING and _opens_block(prev))
+
+
+def join_lines(lines: Sequence[Src]) -> list[list[Src]]:
+    """The source lines grouped into logical lines."""
+    m = measure(lines)
+    out: list[list[Src]] = []
+    for src in lines:
+        if out and joins(out[-1][-1], src, m):
+            out[-1].append(src)
+        else:
+            out.append([src])
+    return out

@@ -1,0 +1,535 @@
+"""Markdown (saved web pages, conversions): read with markdown-it-py, offsets kept.
+
+markdown-it-py parses the blocks (paragraphs, headings, lists, pipe tables) and the inline
+markup (emphasis across lines, escapes, entities, links); each text token is found again in
+the source, so every piece keeps its offset. A saved web page often writes a table as cells
+between lone ``|`` lines (the header block, the signature block, appendix tables): those are
+read as rows of cells first (:func:`pipe_regions`).
+
+Lines of one markdown paragraph are kept apart here (one :class:`Src` per printed line, with
+the paragraph's id); whether a soft break is a wrap or a paragraph break that the page lost
+is decided by :mod:`.joining`, as for every other form.
+"""
+
+from __future__ import annotations
+
+from bisect import bisect_right
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from functools import cache
+from itertools import count
+from typing import Any
+
+import regex
+from markdown_it import MarkdownIt
+
+from .cues import block_cue, cue_starts, cues, fold
+from .source import Phys, Physical, Piece, Src, squeezed
+
+# A chunk between two lone "|" lines longer than this is not a cell but text.
+_MAX_CELL_LINES = 20
+_MAX_CELL_CHARS = 1500
+_PREFIX_RE = regex.compile(r"^\s*(?:>\s?)*")
+_HEADING_RE = regex.compile(r"#{1,6}(?:\s+|$)")
+_MARKER_RE = regex.compile(r"(?:[-+*]|\d{1,9}[.)])(?:\s+|$)")
+# Inside a flattened layout cell: a rule, a wide gap, or a bullet after ":" or ";".
+_CELL_BREAK_RE = regex.compile(r"\s*[-_=]{4,}\s*|\s{2,}|(?<=[:;])\s+(?=[-+•]\s)")
+
+_ids = count()
+_LOOSE_EMPHASIS_RE = regex.compile(r"(?:(?<=^|\s)[*_]{1,3}(?=\S|$)|(?<=\S)[*_]{1,3}(?=\s|$))")
+_MARKDOWN_RE = regex.compile(r"\*\*\S|^#{1,6} |^\|\s*$|^\|.*\|\s*$|^\s*\* \S", regex.MULTILINE)
+
+
+@cache
+def _parser() -> MarkdownIt:
+    # Indented code, setext headings, rules, HTML blocks and link definitions are not how
+    # administrative documents use these characters: a "-------" under the issuer is a
+    # rule of the header block, "[1] …" a footnote.
+    md = MarkdownIt("commonmark").enable("table")
+    md.disable(["code", "lheading", "hr", "html_block", "reference", "text_join"])
+    return md
+
+
+def looks_markdown(text: str) -> bool:
+    """Does the text carry markdown (emphasis, heading marks, pipe tables, cell lines)?"""
+    return _MARKDOWN_RE.search(text) is not None
+
+
+@dataclass
+class _Source:
+    """Lines handed to markdown-it, and the way back to pass-1 offsets."""
+
+    texts: list[str]
+    bases: list[int]  # pass-1 offset of each line's first character
+    phys: list[Phys | None]
+
+    def __post_init__(self) -> None:
+        self.joined = "\n".join(self.texts)
+        self.starts: list[int] = []
+        pos = 0
+        for text in self.texts:
+            self.starts.append(pos)
+            pos += len(text) + 1
+
+    def line_of(self, pos: int) -> int:
+        return bisect_right(self.starts, pos) - 1
+
+    def to_pass1(self, pos: int) -> int:
+        i = self.line_of(pos)
+        return self.bases[i] + (pos - self.starts[i])
+
+
+def _source(physical: Physical, lines: Sequence[Phys]) -> _Source:
+    texts: list[str] = []
+    bases: list[int] = []
+    phys: list[Phys | None] = []
+    previous: Phys | None = None
+    for line in lines:
+        # A pipe table ends at the first line without a pipe (markdown-it would go on).
+        ends_table = previous is not None and (physical.text[previous.start] == "|") != (
+            physical.text[line.start] == "|")
+        if (line.blank_before or ends_table) and previous is not None:
+            texts.append("")
+            bases.append(line.line_start)
+            phys.append(None)
+        if line.furniture or line.pipe:
+            texts.append("")
+        else:
+            texts.append(physical.text[line.line_start : line.end])
+        bases.append(line.line_start)
+        phys.append(None if (line.furniture or line.pipe) else line)
+        previous = line
+    return _Source(texts, bases, phys)
+
+
+class _Inline:
+    """Walks one inline token's children along the source, line by line."""
+
+    def __init__(self, src: _Source, cursor: int) -> None:
+        self.src = src
+        self.cursor = cursor
+        self.bold = 0
+        self.emph = 0
+        self.lines: dict[int, list[Piece]] = {}
+        self.bold_at: dict[int, tuple[bool, bool, bool]] = {}  # bold, emphasis, hard break
+
+    def _add(self, text: str, pos: int, end: int | None = None, copy: bool = True) -> None:
+        if not text:
+            return
+        line = self.src.line_of(pos)
+        start = self.src.to_pass1(pos)
+        stop = start + len(text) if end is None else self.src.to_pass1(end)
+        self.lines.setdefault(line, []).append(Piece(text, start, stop, self.bold > 0, copy))
+
+    def _text(self, text: str, pos: int) -> None:
+        # Emphasis marks the page left unmatched ("**ỦY BAN NHÂN DÂN" / "**" on the next
+        # line) are markup, not text.
+        last = 0
+        for m in _LOOSE_EMPHASIS_RE.finditer(text):
+            self._add(text[last : m.start()], pos + last)
+            last = m.end()
+        self._add(text[last:], pos + last)
+
+    def _find(self, needle: str) -> int:
+        found = self.src.joined.find(needle, self.cursor)
+        return self.cursor if found < 0 else found
+
+    def walk(self, children: Sequence[Any]) -> None:
+        for tok in children:
+            kind = tok.type
+            if kind == "text" or kind == "code_inline":
+                if kind == "code_inline":
+                    self.cursor = self._find(tok.markup) + len(tok.markup)
+                pos = self.src.joined.find(tok.content, self.cursor)
+                if pos < 0:  # cannot happen for verbatim text; keep the words anyway
+                    self._add(tok.content, self.cursor, self.cursor, copy=False)
+                    continue
+                self._text(tok.content, pos)
+                self.cursor = pos + len(tok.content)
+                if kind == "code_inline":
+                    self.cursor = self._find(tok.markup) + len(tok.markup)
+            elif kind == "text_special":
+                pos = self._find(tok.markup)
+                if tok.info == "escape":
+                    self._add(tok.content, pos + 1)
+                else:  # an entity: its character replaces it
+                    self._add(tok.content, pos, pos + len(tok.markup), copy=False)
+                self.cursor = pos + len(tok.markup)
+            elif kind in ("softbreak", "hardbreak"):
+                self.cursor = self._find("\n") + 1
+                self.bold_at[self.src.line_of(self.cursor)] = (
+                    self.bold > 0, self.bold + self.emph > 0, kind == "hardbreak")
+            elif kind in ("strong_open", "strong_close", "em_open", "em_close", "s_open",
+                          "s_close"):
+                self.cursor = self._find(tok.markup) + len(tok.markup)
+                if kind == "strong_open":
+                    self.bold += 1
+                elif kind == "strong_close":
+                    self.bold = max(self.bold - 1, 0)
+                elif kind in ("em_open", "s_open"):
+                    self.emph += 1
+                else:
+                    self.emph = max(self.emph - 1, 0)
+            elif kind == "link_close":
+                if tok.markup == "autolink":
+                    self.cursor = self._find(">") + 1
+                else:
+                    close = self._find("](")
+                    self.cursor = self._find_paren(close + 2)
+            elif kind in ("image", "html_inline"):
+                if kind == "html_inline":
+                    self.cursor = self._find(tok.content) + len(tok.content)
+                else:
+                    close = self._find("](")
+                    self.cursor = self._find_paren(close + 2)
+
+    def _find_paren(self, pos: int) -> int:
+        end = self.src.joined.find(")", pos)
+        return pos if end < 0 else end + 1
+
+
+def _block_lines(src: _Source, start_line: int, inline: Any, marker: str | None,
+                 heading: int) -> list[Src]:
+    """The source lines of one inline token (a paragraph, a heading, a list item's text)."""
+    first_text = src.texts[start_line]
+    prefix = _PREFIX_RE.match(first_text)
+    col = prefix.end() if prefix else 0
+    kept: list[Piece] = []
+    base = src.starts[start_line]
+    if heading:
+        mark = _HEADING_RE.match(first_text, col)
+        col = mark.end() if mark else col
+    elif marker is not None:
+        mark = _MARKER_RE.match(first_text, col)
+        if mark:
+            symbol = mark.group().strip()
+            at = src.to_pass1(base + col)
+            if symbol in ("*", "+", "•"):
+                kept.append(Piece("- ", at, at + len(symbol), copy=False))
+            else:
+                kept.append(Piece(first_text[col : mark.end()], at, at + mark.end() - col))
+            col = mark.end()
+    walker = _Inline(src, base + col)
+    walker.walk(inline.children or [])
+    para = next(_ids)
+    out: list[Src] = []
+    lines = sorted(walker.lines)
+    for k, line in enumerate(lines):
+        pieces = walker.lines[line]
+        if k == 0 and kept:
+            pieces = kept + pieces
+        phys = src.phys[line]
+        if phys is None:
+            continue
+        bold, emph, hard = walker.bold_at.get(line, (False, False, False))
+        out.append(Src(_trimmed(pieces), phys.indent, phys.width, phys.blank_before, phys.page,
+                       heading=heading, para=para, bold_into=bold, emph_into=emph,
+                       hard_before=hard))
+    if out:
+        out[-1].ends_para = True
+    return [s for s in out if s.pieces]
+
+
+def _trimmed(pieces: list[Piece], *, squeeze: bool = True) -> list[Piece]:
+    """Pieces with their outer spaces stripped and inner runs of spaces squeezed."""
+    out: list[Piece] = []
+    for piece in pieces:
+        if not piece.copy or not squeeze:
+            out.append(piece)
+            continue
+        for sub in squeezed_text(piece):
+            out.append(sub)
+    while out and not out[0].text.strip():
+        out.pop(0)
+    while out and not out[-1].text.strip():
+        out.pop()
+    if out:
+        first = out[0]
+        text = first.text.lstrip()
+        out[0] = first._replace(text=text, start=first.start + len(first.text) - len(text))
+        last = out[-1]
+        text = last.text.rstrip()
+        out[-1] = last._replace(text=text, end=last.start + len(text) if last.copy else last.end)
+    squeezed_out: list[Piece] = []
+    for piece in out:
+        if squeezed_out and squeezed_out[-1].text.endswith(" ") and piece.text.startswith(" "):
+            text = piece.text.lstrip()
+            if not text:
+                continue
+            piece = piece._replace(text=text, start=piece.start + len(piece.text) - len(text))
+        if piece.text:
+            squeezed_out.append(piece)
+    return squeezed_out
+
+
+def squeezed_text(piece: Piece) -> list[Piece]:
+    """A copied piece with its runs of spaces squeezed to one space."""
+    if "  " not in piece.text:
+        return [piece]
+    parts = squeezed(piece.text, 0, len(piece.text))
+    return [Piece(p.text, piece.start + p.start, piece.start + p.end, piece.bold) for p in parts]
+
+
+def _table_rows(src: _Source, tokens: Sequence[Any], i: int) -> tuple[list[list[list[Src]]], int]:
+    """Rows of a pipe table (``| a | b |`` with a delimiter row): cells of one line each."""
+    rows: list[list[list[Src]]] = []
+    while i < len(tokens) and tokens[i].type != "table_close":
+        tok = tokens[i]
+        if tok.type == "tr_open" and tok.map:
+            rows.append(_pipe_row(src, tok.map[0]))
+        i += 1
+    return rows, i
+
+
+def _pipe_row(src: _Source, line: int) -> list[list[Src]]:
+    text = src.texts[line]
+    bounds = [m.start() for m in regex.finditer(r"(?<!\\)\|", text)]
+    if not text.lstrip().startswith("|"):
+        bounds.insert(0, -1)
+    if not text.rstrip().endswith("|"):
+        bounds.append(len(text))
+    phys = src.phys[line]
+    base = src.starts[line]
+    cells: list[list[Src]] = []
+    for a, b in zip(bounds, bounds[1:], strict=False):
+        walker = _Inline(src, base + a + 1)
+        walker.walk(_parser().parseInline(text[a + 1 : b])[0].children or [])
+        pieces = _trimmed([p for ps in walker.lines.values() for p in ps], squeeze=False)
+        if phys is None:
+            continue
+        cells.append([Src(pieces, phys.indent, phys.width, phys.blank_before, phys.page)]
+                     if pieces else [])
+    return cells
+
+
+def flow_lines(physical: Physical, lines: Sequence[Phys]) -> list[Src]:
+    """Source lines of a run of markdown lines (no cell lines inside)."""
+    src = _source(physical, lines)
+    tokens = _parser().parse(src.joined)
+    out: list[Src] = []
+    marker: str | None = None
+    heading = 0
+    item_line = -1
+    i = 0
+    while i < len(tokens):
+        tok = tokens[i]
+        if tok.type == "list_item_open" and tok.map:
+            marker, item_line = tok.markup, tok.map[0]
+        elif tok.type == "heading_open":
+            heading = len(tok.markup)
+        elif tok.type == "heading_close":
+            heading = 0
+        elif tok.type == "table_open":
+            rows, i = _table_rows(src, tokens, i)
+            out.extend(table_lines(rows))
+        elif tok.type == "fence" and tok.map:
+            for line in range(tok.map[0] + 1, max(tok.map[1] - 1, tok.map[0] + 1)):
+                phys = src.phys[line]
+                if phys is not None:
+                    out.append(Src(squeezed(physical.text, phys.start, phys.end), phys.indent,
+                                   phys.width, phys.blank_before, phys.page))
+        elif tok.type == "inline" and tok.map:
+            start = tok.map[0]
+            out.extend(_block_lines(src, start, tok, marker if start == item_line else None,
+                                    heading))
+        i += 1
+    return out
+
+
+# -- Tables written as cells between lone "|" lines --------------------------------------
+
+
+@dataclass
+class _Cell:
+    lines: list[Phys]
+    row: int
+    column: int
+
+
+def pipe_regions(lines: Sequence[Phys]) -> Iterator[tuple[str, list[Phys] | list[_Cell]]]:
+    """The document cut into ``("flow", lines)`` and ``("cells", cells)`` parts."""
+    i = 0
+    n = len(lines)
+    flow: list[Phys] = []
+    while i < n:
+        if not lines[i].pipe:
+            flow.append(lines[i])
+            i += 1
+            continue
+        cells, j = _cells_from(lines, i)
+        if not cells:
+            i += 1
+            continue
+        if flow:
+            yield "flow", flow
+            flow = []
+        yield "cells", cells
+        i = j
+    if flow:
+        yield "flow", flow
+
+
+def _cells_from(lines: Sequence[Phys], i: int) -> tuple[list[_Cell], int]:
+    """Cells from the pipe line ``i``: chunks that start right after a pipe and end right
+    before one; runs of two or more pipes end a row."""
+    cells: list[_Cell] = []
+    row = column = 0
+    n = len(lines)
+    j = i
+    while j < n and lines[j].pipe:
+        pipes = 0
+        while j < n and lines[j].pipe:
+            pipes += 1
+            j += 1
+        if pipes >= 2 and cells:
+            row += 1
+            column = 0
+        k = j
+        chars = 0
+        while k < n and not lines[k].pipe:
+            chars += lines[k].end - lines[k].start
+            k += 1
+        chunk = list(lines[j:k])
+        for line in chunk:
+            if line.number:  # "1" alone in a cell is its row's number, not a page number
+                line.furniture = False
+        closed = k < n
+        if (not chunk or not closed or chunk[0].blank_before or len(chunk) > _MAX_CELL_LINES
+                or chars > _MAX_CELL_CHARS or any(line.blank_before for line in chunk[1:])):
+            return cells, j
+        cells.append(_Cell(chunk, row, column))
+        column += 1
+        j = k
+    return cells, j
+
+
+def cell_lines(physical: Physical, cells: list[_Cell]) -> list[Src]:
+    """Source lines of a table written as cells between lone ``|`` lines."""
+    rows: dict[int, list[list[Src]]] = {}
+    for cell in cells:
+        rows.setdefault(cell.row, []).append(flow_lines(physical, cell.lines))
+    return table_lines([rows[r] for r in sorted(rows)])
+
+
+def _opens_body(src: Src) -> bool:
+    folded = fold(src.content)
+    return bool(cues().body_start.match(folded)) and not folded.startswith("nam ")
+
+
+def _layout_row(row: list[list[Src]]) -> bool:
+    """A row of a header or signature table: at most two cells, one holding a line of the
+    header or closing block, and not the opening of the body ("Kính gửi: …")."""
+    filled = [cell for cell in row if cell]
+    if not filled or len(filled) > 2:
+        return False
+    parts = [[fold(part.content) for src in cell for part in split_layout_cell(src)]
+             for cell in filled]
+    if any(block_cue(f) is not None for cell in parts for f in cell):
+        return True
+    # An issuer cell beside a motto cell (the motto itself is a block cue): only the
+    # issuer's first line is a header line of its own.
+    return False
+
+
+def table_lines(rows: list[list[list[Src]]]) -> list[Src]:
+    """A table's rows as source lines: layout rows (header, signature) column by column as a
+    two-column block; data rows as one row line each, its cells in order."""
+    table = next(_ids)
+    out: list[Src] = []
+    block: list[list[list[Src]]] = []
+
+    def flush() -> None:
+        band = next(_ids)
+        width = max((len(r) for r in block), default=0)
+        for column in range(width):
+            for row in block:
+                if column >= len(row):
+                    continue
+                for src in row[column]:
+                    for part in split_layout_cell(src):
+                        part.column = min(column, 1)
+                        part.band = band
+                        part.layout_table = True
+                        out.append(part)
+        block.clear()
+
+    for number, row in enumerate(rows):
+        # A page that lost a row boundary runs the header's last row on into "Kính gửi:"
+        # and its list: from there on, cells are text of their own.
+        k = next((c for c, cell in enumerate(row) if cell and _opens_body(cell[0])), len(row))
+        head, rest = row[:k], row[k:]
+        if head and _layout_row(head):
+            block.append(head)
+        elif head:
+            if block:
+                flush()
+            data = _data_row(head, table, number)
+            if data.pieces:
+                out.append(data)
+        if rest:
+            if block:
+                flush()
+            out.extend(src for cell in rest for src in cell)
+    if block:
+        flush()
+    return out
+
+
+def _data_row(row: list[list[Src]], table: int, number: int) -> Src:
+    pieces: list[Piece] = []
+    breaks: list[int] = []
+    anchor: Src | None = None
+    for cell in row:
+        content: list[Piece] = []
+        for src in cell:
+            anchor = anchor or src
+            if content and src.pieces:
+                at = src.pieces[0].start
+                content.append(Piece(" ", at, at, copy=False))
+            content.extend(src.pieces)
+        if content:
+            breaks.append(len(pieces))
+            pieces.extend(content)
+    if anchor is None:
+        return Src([])
+    return Src(pieces, anchor.indent, anchor.width, anchor.blank_before, anchor.page,
+               cell=(table, number, 0), cell_breaks=breaks)
+
+
+def split_layout_cell(src: Src) -> list[Src]:
+    """A header or signature cell flattened onto one line ("BỘ Y TẾ  -------",
+    "Nơi nhận: - A; - B;") cut back into its lines."""
+    text = src.content
+    cuts = [(m.start(), m.end()) for m in _CELL_BREAK_RE.finditer(text)]
+    cuts += [(p, p) for p in cue_starts(fold(text))]
+    if not cuts:
+        return [src]
+    out: list[Src] = []
+    pos = 0
+    for a, b in [*sorted(cuts), (len(text), len(text))]:
+        if a < pos:
+            continue
+        part = _slice(src.pieces, pos, a)
+        if part:
+            out.append(Src(part, src.indent, src.width, src.blank_before, src.page,
+                           column=src.column, band=src.band, layout_table=True))
+        pos = b
+    return out or [src]
+
+
+def _slice(pieces: list[Piece], start: int, end: int) -> list[Piece]:
+    """The pieces covering characters ``[start, end)`` of their joined text."""
+    out: list[Piece] = []
+    pos = 0
+    for piece in pieces:
+        a, b = pos, pos + len(piece.text)
+        pos = b
+        lo, hi = max(a, start), min(b, end)
+        if lo >= hi:
+            continue
+        if piece.copy:
+            out.append(Piece(piece.text[lo - a : hi - a], piece.start + lo - a,
+                             piece.start + hi - a, piece.bold))
+        else:
+            out.append(piece._replace(text=piece.text[lo - a : hi - a]))
+    return _trimmed(out)

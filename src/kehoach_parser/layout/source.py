@@ -1,0 +1,324 @@
+"""Dòng nguồn (source lines): the text after the character pass, read line by line.
+
+Every later step works on :class:`Src` lines: the pieces of one printed line with the
+offsets they came from, their bold state, and the facts the joining and zoning steps need
+(indentation, width, blank line before, page, markdown paragraph, table cell, column of a
+two-column block). Markdown is read by :mod:`.markdown`; this module reads the physical
+lines, the page furniture, and the two-column header and closing blocks of text laid out
+with spaces (``pdftotext -layout``, OCR).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import NamedTuple
+
+import regex
+
+from .cues import block_cue, cues, fold, is_furniture
+
+# Runs of spaces inside a line that separate two columns of a block.
+_GAP_RE = regex.compile(r" {3,}")
+_SPACE_RUN_RE = regex.compile(r" {2,}")
+# A right-column segment may start this many characters left of the block's right edge
+# (centered lines of the right column start at different places).
+_COLUMN_SLACK = 10
+_NAME_RE = regex.compile(r"^\p{Lu}\p{Ll}*(?:\s+\p{Lu}\p{Ll}*){1,4}$")
+# Lines looked at for a header block, from the start of the document.
+_HEADER_REACH = 40
+
+
+class Piece(NamedTuple):
+    """Text of one line: ``text`` came from ``[start, end)`` of the pass-1 text; ``copy``
+    when it is that text as it is (else it replaces it, like ``-`` for a ``*`` bullet)."""
+
+    text: str
+    start: int
+    end: int
+    bold: bool = False
+    copy: bool = True
+
+
+@dataclass(slots=True)
+class Src:
+    """One source line (or one column segment of a printed line)."""
+
+    pieces: list[Piece]
+    indent: int = 0
+    width: int = 0
+    blank_before: bool = False
+    page: int | None = None
+    heading: int = 0
+    para: int = -1  # id of the markdown paragraph (lines joined by soft breaks)
+    bold_into: bool = False  # a bold run goes on from the line before into this one
+    emph_into: bool = False  # some emphasis (bold or italic) goes on into this line
+    hard_before: bool = False  # a markdown hard line break ends the line before
+    cell: tuple[int, int, int] | None = None  # (table, row, column) of a table cell
+    column: int = 0  # 1 in the right column of a two-column block
+    band: int = -1  # id of the two-column block it belongs to
+    layout_table: bool = False  # a cell of a header or signature table
+    ends_para: bool = False  # the markdown paragraph ends with this line
+    cell_breaks: list[int] = field(default_factory=list)  # first piece of each cell of a row
+
+    @property
+    def content(self) -> str:
+        return "".join(p.text for p in self.pieces)
+
+    @property
+    def bold(self) -> bool:
+        """The whole line is bold."""
+        seen = [p.bold for p in self.pieces if p.text.strip()]
+        return bool(seen) and all(seen)
+
+    @property
+    def bold_len(self) -> int | None:
+        """Length of a bold run that opens the line without covering it."""
+        if self.bold:
+            return None
+        length = 0
+        started = False
+        for piece in self.pieces:
+            if piece.text.strip():
+                if not piece.bold:
+                    return length if started else None
+                started = True
+            length += len(piece.text)
+        return None
+
+
+@dataclass(slots=True)
+class Phys:
+    """A printed line of the pass-1 text."""
+
+    line_start: int
+    start: int  # content start (after leading spaces)
+    end: int  # content end (before trailing spaces)
+    indent: int
+    blank_before: bool
+    page: int | None
+    furniture: bool = False
+    number: bool = False  # a lone number: a page number, or a table cell's STT
+    pipe: bool = False  # a lone "|": a cell separator of a saved web page's table
+
+    @property
+    def width(self) -> int:
+        return self.end - self.line_start
+
+
+@dataclass
+class Physical:
+    """The printed lines of a text and what is known of them as a whole."""
+
+    text: str
+    lines: list[Phys] = field(default_factory=list)
+
+    def content(self, line: Phys) -> str:
+        return self.text[line.start : line.end]
+
+
+def physical_lines(text: str, page_of: Sequence[int] | None = None) -> Physical:
+    """The printed lines of ``text``; pages from form feeds, page markers ("===== TRANG 2
+    =====") or ``page_of`` (raw offsets where pages start, through ``to_page``)."""
+    out = Physical(text)
+    page = 1 if ("\f" in text or page_of) else None
+    blank = False
+    pos = 0
+    k = cues()
+    for raw_line in regex.split(r"\n", text):
+        line_start = pos
+        pos += len(raw_line) + 1
+        if "\f" in raw_line:
+            page = (page or 1) + raw_line.count("\f")
+            raw_line = raw_line.replace("\f", " ")
+        stripped = raw_line.strip()
+        if not stripped:
+            blank = True
+            continue
+        lead = len(raw_line) - len(raw_line.lstrip())
+        start = line_start + lead
+        end = start + len(stripped)
+        folded = fold(stripped)
+        marker = k.page_marker.match(folded)
+        if marker:
+            page = int(marker.group("page"))
+            continue
+        line = Phys(line_start, start, end, lead, blank, page)
+        if stripped == "|":
+            line.pipe = True
+        elif not stripped.startswith("|") and is_furniture(folded):
+            line.furniture = True
+            line.number = stripped.isdigit()
+        out.lines.append(line)
+        blank = False
+    return out
+
+
+def squeezed(text: str, start: int, end: int) -> list[Piece]:
+    """Pieces of ``text[start:end]`` with runs of spaces squeezed to one."""
+    pieces: list[Piece] = []
+    last = start
+    for m in _SPACE_RUN_RE.finditer(text, start, end):
+        pieces.append(Piece(text[last : m.start() + 1], last, m.start() + 1))
+        last = m.end()
+    if last < end:
+        pieces.append(Piece(text[last:end], last, end))
+    return pieces
+
+
+def _segments(text: str, line: Phys) -> list[tuple[int, int]]:
+    """Column segments of a printed line: parts separated by runs of three spaces or more,
+    and a motto or place-date written after a name with only one space (OCR)."""
+    parts: list[tuple[int, int]] = []
+    last = line.start
+    for m in _GAP_RE.finditer(text, line.start, line.end):
+        parts.append((last, m.start()))
+        last = m.end()
+    parts.append((last, line.end))
+    out: list[tuple[int, int]] = []
+    k = cues()
+    for s, e in parts:
+        folded = fold(text[s:e])
+        cut = None
+        if e - s < 200:
+            for m in regex.finditer(r"(?<= )\S", folded):
+                rest = folded[m.start():]
+                if k.motto.match(rest) or (k.place_date.match(rest) and k.number.match(folded)):
+                    cut = m.start()
+                    break
+        if cut:
+            out.extend([(s, s + cut - 1), (s + cut, e)])
+        else:
+            out.append((s, e))
+    return out
+
+
+def _block_breaker(folded: str, caps: bool) -> bool:
+    """A line that ends a header or closing block: a type line, the body's first words, a
+    heading, an appendix."""
+    k = cues()
+    if caps and k.type_re.match(folded):
+        return True
+    if k.body_start.match(folded) or k.appendix.match(folded) or k.attached.match(folded):
+        return True
+    return any(shape.name in ("roman", "article", "chapter") and shape.pattern.match(folded.upper())
+               for shape in k.headings)
+
+
+def _is_caps(text: str) -> bool:
+    letters = [c for c in text if c.isalpha()]
+    return bool(letters) and sum(c.isupper() for c in letters) >= 0.8 * len(letters)
+
+
+@dataclass
+class _Band:
+    first: int
+    last: int
+    edge: int  # column where the right column starts
+    kind: str  # "header" or "closing"
+
+
+def _find_bands(phys: Physical) -> list[_Band]:
+    """Two-column blocks laid out with spaces: the header (issuer | motto, number |
+    place-date) and the closing block (Nơi nhận | signature)."""
+    text, lines = phys.text, phys.lines
+    bands: list[_Band] = []
+    i = 0
+    while i < len(lines):
+        line = lines[i]
+        if line.furniture or line.pipe:
+            i += 1
+            continue
+        segs = _segments(text, line)
+        right = [(s, e) for s, e in segs[1:] if block_cue(fold(text[s:e])) is not None]
+        lone_right = (len(segs) == 1 and line.indent >= 25
+                      and block_cue(fold(text[line.start:line.end])) in ("motto", "place_date",
+                                                                         "authority"))
+        if not right and not lone_right:
+            i += 1
+            continue
+        edge = (right[0][0] if right else line.start) - line.line_start
+        folded = fold(text[line.start:line.end])
+        kind = "closing" if (cues().recipients.match(folded) or any(
+            block_cue(fold(text[s:e])) in ("authority", "position") for s, e in right)) else (
+            "header")
+        if kind == "header" and i > _HEADER_REACH and bands:
+            kind = "closing"
+        j = _extend(phys, i, edge, kind)
+        bands.append(_Band(i, j, edge, kind))
+        i = j + 1
+    return bands
+
+
+def _extend(phys: Physical, first: int, edge: int, kind: str) -> int:
+    """The last line of a block that starts at ``first``."""
+    text, lines = phys.text, phys.lines
+    last = first
+    signed = False
+    for j in range(first + 1, len(lines)):
+        line = lines[j]
+        if line.pipe:
+            break
+        if line.furniture:
+            continue
+        content = text[line.start:line.end]
+        folded = fold(content)
+        if _block_breaker(folded, _is_caps(content)):
+            break
+        segs = [(s, e) for s, e in _segments(text, line) if not is_furniture(fold(text[s:e]))]
+        if not segs:
+            continue
+        at_right = [s for s, _ in segs if s - line.line_start >= edge - _COLUMN_SLACK]
+        if kind == "closing" and not at_right:
+            # Left column: recipients items and their wrapped lines; anything else ends it.
+            if signed and not folded.startswith(("-", "+", "•")) and not content[:1].islower():
+                break
+            if len(segs) == 1 and segs[0][1] - line.line_start > edge + _COLUMN_SLACK and not folded.startswith(
+                    ("-", "+", "•")) and not content[:1].islower():
+                break
+        if kind == "closing" and at_right and j > first:
+            right_text = text[segs[-1][0]:segs[-1][1]]
+            if not block_cue(fold(right_text)) and _NAME_RE.match(right_text):
+                signed = True  # the signer's name
+        last = j
+    return last
+
+
+def column_lines(phys: Physical) -> list[Src]:
+    """Source lines of plain text: one per printed line, or per column segment inside a
+    two-column block (left column first, then right)."""
+    text = phys.text
+    bands = _find_bands(phys)
+    out: list[Src] = []
+    band_at = {}
+    for b, band in enumerate(bands):
+        for j in range(band.first, band.last + 1):
+            band_at[j] = b
+    i = 0
+    while i < len(phys.lines):
+        b = band_at.get(i)
+        if b is None:
+            line = phys.lines[i]
+            if not (line.furniture or line.pipe):
+                out.append(Src(squeezed(text, line.start, line.end), line.indent, line.width,
+                               line.blank_before, line.page))
+            i += 1
+            continue
+        band = bands[b]
+        left: list[Src] = []
+        right: list[Src] = []
+        for j in range(band.first, band.last + 1):
+            line = phys.lines[j]
+            if line.furniture or line.pipe:
+                continue
+            for s, e in _segments(text, line):
+                if is_furniture(fold(text[s:e])):
+                    continue
+                column = 1 if s - line.line_start >= band.edge - _COLUMN_SLACK else 0
+                src = Src(squeezed(text, s, e), s - line.line_start, e - line.line_start,
+                          line.blank_before, line.page, column=column, band=b)
+                (right if column else left).append(src)
+        out.extend(left)
+        out.extend(right)
+        i = band.last + 1
+    return out

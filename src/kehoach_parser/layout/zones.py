@@ -1,0 +1,326 @@
+"""Vùng văn bản (zones): where the header block, the title, the body, the closing block,
+appendices and attached documents are, and what each header and closing line is.
+
+Read in document order, from the cues of ``data/layout.toml``:
+
+- *chrome*: what comes before the header block (a repository's extraction note, a web
+  page's banner) and after the last closing block that is not an appendix (a site footer);
+- *header*: the issuer's lines, the motto, the number line, the place-and-date line, the
+  subject line of a công văn (two-column blocks are already in reading order);
+- *title*: the type line ("KẾ HOẠCH") and the title under it;
+- *body*; *closing*: Nơi nhận and the signature (TM./KT./TL. capacity, position, name);
+- after a closing: *attached* (the type line and title of a document issued with the first
+  one, whose body is body again), *appendix*, *footnotes*.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import regex
+
+from .cues import cues, fold
+from .model import Line, Role, Zone, ZoneKind
+
+_HEADER_REACH = 80  # lines in which a header block is looked for
+_TITLE_REACH = 8  # lines a title may take
+_TITLE_CHARS = 400
+_NAME_RE = regex.compile(r"^\p{Lu}\p{Ll}*(?:\s+\p{Lu}\p{Ll}*){1,4}$")
+
+
+def is_caps(text: str) -> bool:
+    letters = [c for c in text if c.isalpha()]
+    return len(letters) >= 2 and sum(c.isupper() for c in letters) >= 0.8 * len(letters)
+
+
+def is_name(text: str) -> bool:
+    """A person's name as printed under a signature: two to five capitalised words."""
+    return bool(_NAME_RE.match(text.strip(" .")))
+
+
+class _Reader:
+    def __init__(self, lines: Sequence[Line], text: str) -> None:
+        self.lines = lines
+        self.texts = [text[line.start : line.end] for line in lines]
+        self.folded = [fold(t) for t in self.texts]
+        self.caps = [is_caps(t) for t in self.texts]
+        self.k = cues()
+
+    def type_line(self, i: int) -> bool:
+        return self.caps[i] and self.k.type_re.match(self.folded[i]) is not None and len(
+            self.texts[i]) <= 60
+
+    def cue(self, i: int) -> str | None:
+        f, k = self.folded[i], self.k
+        if k.motto.match(f) or k.motto_line2.match(f):
+            return "motto"
+        if k.number.match(f):
+            return "number"
+        if k.place_date.match(f):
+            return "place_date"
+        if k.subject.match(f):
+            return "subject"
+        if k.ornament.match(f):
+            return "ornament"
+        return None
+
+    def heading(self, i: int) -> bool:
+        return self.lines[i].shape in ("roman", "article", "chapter")
+
+    def recipients(self, i: int) -> bool:
+        return bool(self.k.recipients.match(self.folded[i])) and self.folded[i].startswith("n")
+
+    def signature(self, i: int) -> bool:
+        f = self.folded[i]
+        return bool(self.k.authority.match(f) or (self.k.position.match(f) and len(f) < 40
+                                                     and self.caps[i]))
+
+
+def _start(r: _Reader) -> int:
+    """The first line of the document proper (after any chrome)."""
+    n = len(r.lines)
+    for i in range(min(n, _HEADER_REACH)):
+        if r.cue(i) in ("motto", "number"):
+            block = r.lines[i].block
+            j = i
+            if block >= 0:
+                while j > 0 and r.lines[j - 1].block == block:
+                    j -= 1
+                return j
+            # Issuer lines in capitals right above.
+            while (j > 0 and i - j < 4 and r.caps[j - 1] and not r.type_line(j - 1)
+                   and r.cue(j - 1) is None and len(r.texts[j - 1]) < 80):
+                j -= 1
+            return j
+    for i in range(min(n, 30)):
+        if r.type_line(i):
+            return i
+    return 0
+
+
+def _header_end(r: _Reader, start: int) -> int:
+    """The first line after the header block."""
+    block = r.lines[start].block
+    i = start
+    n = len(r.lines)
+    subject = False
+    while i < n:
+        line = r.lines[i]
+        if block >= 0 and line.block == block:
+            i += 1
+            continue
+        f = r.folded[i]
+        cue = r.cue(i)
+        if r.type_line(i) or r.k.body_start.match(f) or r.recipients(i) or (
+                r.heading(i) and cue is None):
+            return i
+        if cue is not None:
+            subject = cue == "subject"
+            i += 1
+            continue
+        if subject and not line.blank_before and len(r.texts[i]) < 200:
+            i += 1  # a subject line wrapped
+            continue
+        if r.caps[i] and len(r.texts[i]) < 100 and i - start < 12:
+            i += 1  # an issuer line
+            continue
+        return i
+    return n
+
+
+def _header_roles(r: _Reader, start: int, end: int) -> None:
+    subject = False
+    for i in range(start, end):
+        cue = r.cue(i)
+        role: Role
+        if cue is not None:
+            role = cue  # type: ignore[assignment]
+            subject = cue == "subject"
+        elif subject and r.lines[i].column == 0 and not r.caps[i]:
+            role = "subject"
+        elif r.caps[i] and r.lines[i].column == 0:
+            role = "issuer"
+        elif r.lines[i].column == 1:
+            role = "place_date" if r.folded[i][:1].isdigit() else "motto"
+        else:
+            role = "subject" if subject else "issuer"
+        r.lines[i].role = role
+        r.lines[i].zone = "header"
+
+
+def _title_end(r: _Reader, first: int) -> int:
+    """The first line after the title that starts at ``first`` (the line after the type)."""
+    n = len(r.lines)
+    if first >= n:
+        return first
+    f = r.folded[first]
+    strong_body = f.startswith(("can cu", "kinh gui", "xet ")) or r.heading(first)
+    if strong_body or r.lines[first].kind == "row":
+        return first
+    i = first + 1
+    chars = len(r.texts[first])
+    caps, bold = r.caps[first], r.lines[first].bold
+    while i < n and i - first < _TITLE_REACH:
+        line, f = r.lines[i], r.folded[i]
+        if (line.blank_before or r.k.body_start.match(f) or r.heading(i) or r.type_line(i)
+                or line.kind == "row" or r.recipients(i)):
+            break
+        if r.caps[i] != caps or line.bold != bold or r.k.issuer_head.match(f) and caps:
+            break
+        chars += len(r.texts[i])
+        if chars > _TITLE_CHARS:
+            break
+        i += 1
+    return i
+
+
+def _closing_end(r: _Reader, start: int) -> int:
+    """The first line after the closing block that starts at ``start``."""
+    n = len(r.lines)
+    block = r.lines[start].block
+    i = start
+    signed = False
+    recipients = False
+    while i < n:
+        line, f, text = r.lines[i], r.folded[i], r.texts[i]
+        if block >= 0 and line.block == block:
+            i += 1
+            signed = signed or (line.column == 1 and is_name(text))
+            continue
+        if r.recipients(i):
+            recipients = True
+        elif r.signature(i) or r.k.signed.match(f):
+            recipients = False
+        elif recipients and (r.k.bullet.match(text) or text[:1].islower()):
+            pass
+        elif is_name(text) and not signed:
+            signed = True
+            recipients = False
+        else:
+            return i
+        i += 1
+    return n
+
+
+def _closing_roles(r: _Reader, first: int, end: int) -> None:
+    """Nơi nhận lines and signature lines of a closing block: the right column, the
+    capacity and position lines, and the signer's name wherever it is printed (after the
+    recipients list, in a one-column rendering)."""
+    cued = any(r.signature(j) for j in range(first, end))
+    named = False
+    for j in range(first, end):
+        line = r.lines[j]
+        signature = line.column == 1 or r.signature(j) or bool(r.k.signed.match(r.folded[j]))
+        if (not signature and cued and not named and is_name(r.texts[j])
+                and not r.k.bullet.match(r.texts[j])):
+            signature = True
+        named = named or (signature and is_name(r.texts[j]))
+        line.role = "signature" if signature else "recipients"
+
+
+def _attaches(r: _Reader, i: int, main_type: str | None) -> bool:
+    """Does the type line ``i`` after a closing block open a document issued with the main
+    one? When the main one issues documents (a quyết định), or a "(Ban hành kèm theo …)"
+    line follows, or the type line has a header block of its own."""
+    if main_type in r.k.issuing:
+        return True
+    ahead = range(i + 1, min(i + 5, len(r.lines)))
+    behind = range(max(i - 4, 0), i)
+    return any(r.k.attached.match(r.folded[j]) for j in ahead) or any(
+        r.cue(j) == "motto" for j in behind)
+
+
+def _after(r: _Reader, i: int) -> ZoneKind | None:
+    """What a part that starts at line ``i`` after a closing block is."""
+    f = r.folded[i]
+    if r.k.appendix.match(f) and (r.caps[i] or len(r.texts[i]) < 40):
+        return "appendix"
+    if r.type_line(i) or r.cue(i) == "motto" or (
+            r.caps[i] and r.k.issuer_head.match(f) and any(
+                r.cue(j) == "motto" for j in range(i + 1, min(i + 4, len(r.lines))))):
+        return "attached"
+    if r.k.footnote.match(f):
+        return "footnotes"
+    if r.lines[i].kind == "row":
+        return "appendix"
+    return None
+
+
+def assign(lines: Sequence[Line], text: str) -> list[Zone]:
+    """Set every line's zone and role; the zones in order."""
+    n = len(lines)
+    if not n:
+        return []
+    r = _Reader(lines, text)
+    kinds: list[ZoneKind] = ["body"] * n
+    start = _start(r)
+    for i in range(start):
+        kinds[i] = "chrome"
+    h_end = _header_end(r, start)
+    _header_roles(r, start, h_end)
+    for i in range(start, h_end):
+        kinds[i] = "header"
+    i = h_end
+    main_type = None
+    if i < n and r.type_line(i):
+        m = r.k.type_re.match(r.folded[i])
+        main_type = r.k.types.get(" ".join(m.group("name").split())) if m else None
+        kinds[i] = "title"
+        lines[i].role = "type"
+        t_end = _title_end(r, i + 1)
+        for j in range(i + 1, t_end):
+            kinds[j] = "title"
+            lines[j].role = "title"
+        i = t_end
+    closed = False
+    current: ZoneKind = "body"
+    while i < n:
+        if r.recipients(i) or r.signature(i) and (lines[i].block >= 0 or current == "body"):
+            c_end = _closing_end(r, i)
+            _closing_roles(r, i, c_end)
+            for j in range(i, c_end):
+                kinds[j] = "closing"
+            i, closed, current = c_end, True, "body"
+            if i < n:
+                current = _after(r, i) or "chrome"
+            continue
+        if closed:
+            starts = _after(r, i)
+            if starts == "attached" and r.type_line(i) and not _attaches(r, i, main_type):
+                starts = None
+            if starts == "attached" and not r.type_line(i):
+                kinds[i] = "attached"  # the attached document's own header block
+                i += 1
+                continue
+            if starts == "attached":
+                kinds[i] = "attached"
+                lines[i].role = "type"
+                t_end = _title_end(r, i + 1)
+                for j in range(i + 1, t_end):
+                    kinds[j] = "attached"
+                    lines[j].role = "title"
+                k = t_end
+                while k < n and r.k.attached.match(r.folded[k]):
+                    kinds[k] = "attached"
+                    k += 1
+                i, current = k, "body"
+                continue
+            if starts is not None and starts != current:
+                current = starts
+            elif current == "footnotes" and not r.k.footnote.match(r.folded[i]):
+                current = "footnotes"
+        kinds[i] = current
+        i += 1
+    for line, kind in zip(lines, kinds, strict=True):
+        line.zone = kind
+    return _zones(lines, kinds)
+
+
+def _zones(lines: Sequence[Line], kinds: Sequence[ZoneKind]) -> list[Zone]:
+    zones: list[Zone] = []
+    first = 0
+    for i in range(1, len(kinds) + 1):
+        if i == len(kinds) or kinds[i] != kinds[first]:
+            zones.append(Zone(kinds[first], first, i - 1, lines[first].start, lines[i - 1].end))
+            first = i
+    return zones
