@@ -15,9 +15,8 @@ from hypothesis import strategies as st
 from conftest import CORPUS, SHARED, load_cases
 from kehoach_parser import citations, parse_file
 from kehoach_parser.citations import find_citations
+from kehoach_parser.context import context_of
 from kehoach_parser.models import Citation, Locality, Metadata
-from kehoach_parser.normalize import normalize
-from kehoach_parser.sections import split_sections
 
 STRINGS = load_cases("citations.toml")
 NEGATIVES: list[str] = load_cases("citations_negative.toml")["strings"]
@@ -31,8 +30,8 @@ def _metadata(case: dict[str, Any]) -> Metadata:
 
 
 def _cite(case: dict[str, Any]) -> tuple[str, list[Citation]]:
-    norm = normalize(case["text"])
-    return norm.text, find_citations(norm.text, split_sections(norm), _metadata(case))
+    ctx = context_of(case["text"], metadata=_metadata(case))
+    return ctx.text, find_citations(ctx).items
 
 
 def _label(citation: Citation) -> str:
@@ -89,7 +88,7 @@ def test_known_failures(case: dict[str, Any]) -> None:
 
 @pytest.mark.parametrize("text", NEGATIVES)
 def test_negative_strings_cite_nothing(text: str) -> None:
-    assert find_citations(normalize(text).text, [], Metadata()) == []
+    assert find_citations(context_of(text, metadata=Metadata())).items == []
 
 
 @pytest.mark.parametrize("case", DOCUMENTS, ids=lambda c: c["name"])
@@ -125,8 +124,8 @@ FRAGMENTS = [c["text"] for c in STRINGS["cases"]]
 @given(st.lists(st.sampled_from(FRAGMENTS + NEGATIVES), min_size=1, max_size=6),
        st.sampled_from(["\n", " ", "; ", ", và "]))
 def test_mentions_are_the_words_they_came_from(parts: list[str], glue: str) -> None:
-    text = normalize(glue.join(parts)).text
-    found = find_citations(text, [], Metadata())
+    ctx = context_of(glue.join(parts), metadata=Metadata())
+    text, found = ctx.text, find_citations(ctx).items
     _spans_hold(text, found)
     assert all(c.identifier or c.title for c in found)
 
@@ -135,4 +134,4 @@ def test_mentions_are_the_words_they_came_from(parts: list[str], glue: str) -> N
 @given(st.lists(st.sampled_from(NEGATIVES), min_size=1, max_size=8),
        st.sampled_from(["\n", " ", "; "]))
 def test_negatives_stay_negative_together(parts: list[str], glue: str) -> None:
-    assert find_citations(normalize(glue.join(parts)).text, [], Metadata()) == []
+    assert find_citations(context_of(glue.join(parts), metadata=Metadata())).items == []

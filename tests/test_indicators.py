@@ -12,11 +12,10 @@ import regex
 
 from conftest import ROOT
 from kehoach_parser import indicators
+from kehoach_parser.context import context_of
 from kehoach_parser.errors import FileMissingError, InputError
 from kehoach_parser.indicators import Indicator, load_catalogue
 from kehoach_parser.models import Metadata
-from kehoach_parser.normalize import normalize
-from kehoach_parser.sections import split_sections
 from kehoach_parser.targets import find_targets
 
 CATALOGUE = load_catalogue()
@@ -33,8 +32,7 @@ def test_every_example_maps_to_its_indicator(indicator: Indicator) -> None:
     assert indicator.examples and indicator.cues and indicator.units
     metadata = Metadata(doc_type="KH", title="Phòng, chống mại dâm")
     for example in indicator.examples:
-        norm = normalize(f"I. CHỈ TIÊU\n- {example}")
-        targets = find_targets(norm.text, split_sections(norm), metadata)
+        targets = find_targets(context_of(f"I. CHỈ TIÊU\n- {example}", metadata=metadata)).items
         assert targets and targets[0].indicator == indicator.id, example
 
 

@@ -406,7 +406,7 @@ def test_rendering_keeps_bold_cues(seed: Path, fmt: str,
     a title the seed breaks over lines may come back as one paragraph."""
     def bold_lines(raw: str) -> list[str]:
         norm = normalize(raw)
-        return [norm.text[c.start : c.end] for c in norm.cues if c.bold]
+        return [norm.text[c.start : c.end] for c in norm.lines if c.bold]
 
     got = bold_lines(rendered[(seed.stem, fmt)].raw)
     missing = [line for line in bold_lines(seed.read_text(encoding="utf-8"))

@@ -52,13 +52,31 @@ def test_header_block() -> None:
         ("Số: **879** /UBND-VX", "879", "UBND-VX"),
         ("Số: 879 /UBND-VX", "879", "UBND-VX"),
         ("Số 47/KH-SLĐTBXH-PCTNXH", "47", "KH-SLĐTBXH-PCTNXH"),
-        ("Số: 29/2025/QĐ-UBND", "29", "2025/QĐ-UBND"),
+        ("Số: 29/2025/QĐ-UBND", "29", "QĐ-UBND"),
+        ("Số: 31 /2026/QĐ-UBND", "31", "QĐ-UBND"),
+        ("So: 4127 /QD-UBND", "4127", "QĐ-UBND"),
     ],
 )
 def test_number_line(line: str, number: str | None, symbol: str) -> None:
+    """The symbol is the part after the number without the year (SPEC's citation
+    convention: 178/2004/NĐ-CP → NĐ-CP); the identifier keeps the year."""
     m = parse_text(f"{line}\nKẾ HOẠCH\nTiêu đề").metadata
     assert (m.number, m.symbol) == (number, symbol)
-    assert m.identifier == (f"{number}/{symbol}" if number else None)
+    year = "".join(part + "/" for part in line.split("/")[1:-1] if part.strip().isdigit())
+    assert m.identifier == (f"{number}/{year}{symbol}" if number else None)
+
+
+@pytest.mark.parametrize(
+    ("line", "identifier", "symbol"),
+    [
+        ("Số 57-NQ/TU", "57-NQ/TU", "NQ/TU"),
+        ("Số 3102 -CV/ĐU", "3102-CV/ĐU", "CV/ĐU"),
+        ("Số: 118-CTr/TU", "118-CTr/TU", "CTr/TU"),
+    ],
+)
+def test_party_number_line(line: str, identifier: str, symbol: str) -> None:
+    m = parse_text(f"TỈNH ỦY HÀ GIANG\n{line}\nNGHỊ QUYẾT\nvề công tác năm 2027").metadata
+    assert (m.identifier, m.symbol) == (identifier, symbol)
 
 
 def test_blank_number_warns() -> None:

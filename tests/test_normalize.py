@@ -49,14 +49,14 @@ def test_normalize(raw: str, text: str) -> None:
 
 def test_cues_keep_bold_and_headings() -> None:
     n = normalize("## **I. MỤC ĐÍCH**\n**6. Sở Y tế:** Tổ chức\nthường")
-    heading, runon = n.cues[0], n.cues[1]
+    heading, runon = n.lines[0], n.lines[1]
     assert heading.heading == 2 and heading.bold
     assert not runon.bold and n.text[runon.start : runon.bold_end] == "6. Sở Y tế:"
 
 
 def test_bold_across_hard_breaks() -> None:
     n = normalize("**Triển khai năm 2024,  \nQuyết định số 29**\n\nThực hiện")
-    assert [c.bold for c in n.cues] == [True, True, False]
+    assert [c.bold for c in n.lines] == [True, True, False]
 
 
 def test_offsets_map_back_to_raw() -> None:

@@ -23,9 +23,11 @@ from spacy.tokens import Doc, Span
 
 from conftest import CASES, corpus_texts
 from kehoach_parser import parse_text, spacy_components
+from kehoach_parser.context import Context
 from kehoach_parser.errors import FileMissingError
 from kehoach_parser.indicators import load_catalogue
 from kehoach_parser.models import PlanDocument
+from kehoach_parser.normalize import normalize
 from kehoach_parser.pipeline import Analysis, analyze_text
 from kehoach_parser.sections import walk
 from kehoach_parser.targets import find_targets
@@ -229,8 +231,8 @@ def test_catalogue_config_maps_targets(texts: dict[str, str], full_stem: str) ->
     text = texts[full_stem]
     doc = _with_catalogue(str(CATALOGUE))(text)
     plain = parse_text(text)
-    expected = find_targets(plain.text, plain.sections, plain.metadata,
-                            catalogue=load_catalogue(CATALOGUE))
+    expected = find_targets(Context(normalize(text), plain.sections, plain.metadata),
+                            catalogue=load_catalogue(CATALOGUE)).items
     assert "workers_reached_pct" in {target.indicator for target in expected}
     assert doc._.kehoach.targets == expected
     assert [span._.target for span in doc.spans["kehoach_targets"]] == expected

@@ -16,12 +16,13 @@ from rapidfuzz import fuzz
 
 from conftest import SHARED, load_cases, scorer
 from kehoach_parser import parse_file, parse_text, targets
+from kehoach_parser.context import context_of
 from kehoach_parser.data import load
 from kehoach_parser.indicators import load_catalogue
 from kehoach_parser.models import Metadata, Target
 from kehoach_parser.normalize import normalize
 from kehoach_parser.numbers import NUMBER_PATTERN, number_word, parse_number
-from kehoach_parser.sections import section_at, split_sections
+from kehoach_parser.sections import section_at
 from kehoach_parser.targets import _bound, _candidates, _rules, find_targets
 
 CASES = load_cases("targets.toml")
@@ -34,10 +35,9 @@ needs_shared = pytest.mark.skipif(not GOLD.is_dir(), reason="../shared (seeds, g
 
 def _targets(case: dict[str, Any]) -> list[Target]:
     raw = f"{case['heading']}\n{case['text']}" if "heading" in case else case["text"]
-    norm = normalize(raw)
     metadata = Metadata(doc_type=case.get("doc_type", "KH"),
                         title=case.get("title", DEFAULT_TITLE), plan_year=2024)
-    return find_targets(norm.text, split_sections(norm), metadata)
+    return find_targets(context_of(raw, metadata=metadata)).items
 
 
 def _label(case: dict[str, Any]) -> str:
@@ -161,16 +161,16 @@ units = ["percent"]
 cues = ["không có ma túy"]
 examples = ["80% xã, phường không có ma túy"]
 """, encoding="utf-8")
-    norm = normalize("- Phấn đấu 80% xã, phường không có ma túy.")
-    (target,) = find_targets(norm.text, [], Metadata(doc_type="KH", title="Phòng, chống ma túy"),
-                             catalogue=load_catalogue(path))
+    ctx = context_of("- Phấn đấu 80% xã, phường không có ma túy.",
+                     metadata=Metadata(doc_type="KH", title="Phòng, chống ma túy"))
+    (target,) = find_targets(ctx, catalogue=load_catalogue(path)).items
     assert target.indicator == "drug_free_communes_pct"
 
 
 def test_regulations_have_no_targets() -> None:
-    norm = normalize("- Phấn đấu 100% cơ sở được kiểm tra.")
-    assert find_targets(norm.text, [], Metadata(doc_type="NĐ")) == []
-    assert len(find_targets(norm.text, [], Metadata(doc_type="KH"))) == 1
+    text = "- Phấn đấu 100% cơ sở được kiểm tra."
+    assert find_targets(context_of(text, metadata=Metadata(doc_type="NĐ"))).items == []
+    assert len(find_targets(context_of(text, metadata=Metadata(doc_type="KH"))).items) == 1
 
 
 # ---------------------------------------------------------------------------------------------
@@ -235,10 +235,9 @@ def test_targets_keep_their_value_and_section(lines: list[tuple[str, ...]], spli
     body = [f"- {''.join(parts)}." for parts in lines]
     middle = len(body) // 2 if split else len(body)
     raw = "\n".join(["I. CHỈ TIÊU", *body[:middle], "II. NHIỆM VỤ", *body[middle:]])
-    norm = normalize(raw)
-    sections = split_sections(norm)
-    targets = find_targets(norm.text, sections, Metadata(doc_type="KH", title=DEFAULT_TITLE))
-    _check(norm.text, targets, sections)
+    ctx = context_of(raw, metadata=Metadata(doc_type="KH", title=DEFAULT_TITLE))
+    targets = find_targets(ctx).items
+    _check(ctx.text, targets, ctx.sections)
 
 
 # ---------------------------------------------------------------------------------------------

@@ -15,7 +15,8 @@ heading is the plan's ``basis``, any other a ``reference``.
 
 >>> text = ("Thực hiện Quyết định số 1629/QĐ-TTg ngày 28/9/2021 của Thủ tướng Chính phủ "
 ...         "phê duyệt Chương trình phòng, chống mại dâm giai đoạn 2021-2025;")
->>> [c] = find_citations(text, [], Metadata())
+>>> from kehoach_parser.context import context_of
+>>> [c] = find_citations(context_of(text, metadata=Metadata())).items
 >>> c.identifier, c.doc_type, c.year, c.date, c.issuer, c.relation
 ('1629/QĐ-TTg', 'QĐ', 2021, '2021-09-28', 'Thủ tướng Chính phủ', 'basis')
 >>> c.title
@@ -36,9 +37,9 @@ import regex
 from rapidfuzz import fuzz, process
 
 from .context import Context, Found
-from .layout.model import ZoneKind
 from .data import load
 from .dates import VnDate, find_dates
+from .layout.model import ZoneKind
 from .models import Citation, Mention, Metadata, Section
 from .normalize import fold_tones
 
@@ -213,7 +214,7 @@ def _registry() -> _Registry:
     units = {code: entry["code"] for entry in issuers_data["units"]
              for code in (entry["code"], *entry.get("aliases", []))}
     levels = {_fold(form): (entry["word"], tuple(entry["levels"]))
-              for entry in issuers_data["levels"]
+              for entry in issuers_data["levels"] if not entry.get("party")
               for form in (entry["word"], *entry.get("forms", []))}
     return _Registry(_Codes(types), _Codes(issuers), _Codes(units), words, names, levels,
                      {_fold(i.code): i for i in issuers.values()})
@@ -253,7 +254,8 @@ def _patterns() -> _Patterns:
     number_word = _phrase(cues["number"]["words"])
     names = _phrase(n for e in issuers["issuers"] for n in (e["name"], *e.get("names", [])))
     positions = _phrase(issuers["positions"]["words"])
-    levels = _phrase(f for e in issuers["levels"] for f in (e["word"], *e.get("forms", [])))
+    levels = _phrase(f for e in issuers["levels"] if not e.get("party")
+                     for f in (e["word"], *e.get("forms", [])))
     title_words = _phrase(cues["title"]["words"])
     title_strip = _phrase(cues["title"]["strip"])
     cue_stop = _phrase([*cues["title"]["words"], *cues["title"]["strip"]])

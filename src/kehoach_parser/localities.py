@@ -168,7 +168,7 @@ def locality_of(issuer: str | None, place: str | None = None,
             continue
         match = v.level_re.search(name)
         if match:
-            word, levels = v.levels.get(fold(match.group("word")), (match.group("word"),
+            _word, levels = v.levels.get(fold(match.group("word")), (match.group("word"),
                                                                      ("province",)))
             place_name = match.group("name").strip()
             known = province(place_name)

@@ -60,7 +60,7 @@ def _rules() -> _Rules:
         type_codes=codes,
         own_year=regex.compile(d["plan_year"]["pattern"], regex.IGNORECASE),
         issues_plan=regex.compile(d["plan_year"]["issues_plan"], regex.IGNORECASE),
-        proper_names="(?:" + "|".join(regex.escape(h) for h in d["proper_names"]["heads"]) + r")\s+",
+        proper_names="(?:" + "|".join(map(regex.escape, d["proper_names"]["heads"])) + r")\s+",
     )
 
 
@@ -142,6 +142,8 @@ def _groups(lines: Sequence[str]) -> list[str]:
     with the one before ("ỦY BAN NHÂN DÂN" / "TỈNH LAI CHÂU")."""
     groups: list[list[str]] = []
     for text in lines:
+        if text.startswith("(") and text.rstrip().endswith(")"):
+            continue  # a template's placeholder, "(TÊN CƠ QUAN CHỦ QUẢN)"
         if cues().issuer_head.match(fold(text)) or not groups:
             groups.append([text])
         else:
@@ -240,11 +242,20 @@ def _strip_subject(text: str) -> str:
 
 
 def _title(layout: Layout, header: Sequence[Line]) -> str | None:
-    lines = [line for line in _first_zone(layout, "title") if line.role == "title"]
-    if not lines:
-        lines = [line for line in header if line.role == "subject"]
-    text = " ".join(_texts(layout, lines)).strip()
-    return _strip_subject(text) or None
+    zone = _first_zone(layout, "title")
+    parts: list[str] = []
+    for line in zone:
+        text = layout.line_text(line)
+        if line.role == "type":  # "BIÊN BẢN THẨM ĐỊNH HỒ SƠ": the type, then its subject
+            m = cues().type_re.match(fold(text))
+            rest = text[m.end():].strip(" :") if m else ""
+            if rest:
+                parts.append(rest)
+        elif line.role == "title":
+            parts.append(text)
+    if not parts:
+        parts = [layout.line_text(line) for line in header if line.role == "subject"]
+    return _strip_subject(" ".join(parts)) or None
 
 
 def _doc_type(layout: Layout, symbol: str | None, subject: bool) -> str | None:
@@ -281,6 +292,35 @@ def _plan_year(doc_type: str | None, title: str | None, year: int | None) -> int
     return None
 
 
+def _dated_lines(layout: Layout) -> list[str]:
+    """Short lines that are only a place and a date, before or in the first closing."""
+    out: list[str] = []
+    for line in layout.lines:
+        if line.zone == "closing" and out:
+            break
+        text = layout.line_text(line)
+        if len(text) < 70 and cues().place_date.match(fold(text)):
+            out.append(text)
+    return out[-1:]
+
+
+def _addressees(layout: Layout) -> list[str]:
+    """The "Kính gửi:" line of a công văn and the list under it."""
+    out: list[str] = []
+    for i, line in enumerate(layout.lines):
+        if line.zone not in ("header", "title", "body"):
+            continue
+        text = layout.line_text(line)
+        if fold(text).startswith("kinh gui"):
+            out.append(text)
+            for item in layout.lines[i + 1 :]:
+                if item.kind != "bullet":
+                    break
+                out.append(layout.line_text(item))
+            break
+    return out
+
+
 # -- The verb --------------------------------------------------------------------------
 
 
@@ -300,6 +340,8 @@ def read_metadata(layout: Layout, sections: Sequence[Section]) -> tuple[Metadata
         warnings.append("the document number is blank (a draft?)")
     place, date = _place_date([layout.line_text(line) for line in head
                                if line.role in ("place_date", "motto", "")] or head_texts)
+    if place is None:  # a permit or a decision may print its date above the signature
+        place, date = _place_date(_dated_lines(layout))
     subject = any(line.role == "subject" for line in header)
     doc_type = _doc_type(layout, symbol, subject)
     issuer, superior = _header_issuer([layout.line_text(line) for line in header
@@ -318,8 +360,8 @@ def read_metadata(layout: Layout, sections: Sequence[Section]) -> tuple[Metadata
         issuer = f"{issuer} {locality.name}"
     locality = locality.model_copy(update={"parent": parent_of(layout.text, locality)})
     title = _title(layout, header)
-    recipients = read_recipients([layout.line_text(line) for line in closing
-                                  if line.role == "recipients"])
+    recipients = read_recipients(_addressees(layout) + [
+        layout.line_text(line) for line in closing if line.role == "recipients"])
     if date.year is None:
         warnings.append("no date of issue found")
     if closing and signer.name is None and signer.position is not None:

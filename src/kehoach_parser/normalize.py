@@ -6,12 +6,12 @@ The character pass: Unicode NFC, one tone-mark convention (``hoá`` → ``hóa``
 Structure (markdown, wrapped lines, header and closing blocks, zones) is the layout stage's
 (:mod:`kehoach_parser.layout`); :func:`normalize` runs both.
 
->>> n = normalize("## **I. MỤC ĐÍCH**\n\nHoà nhập cộng đồng, dịch\nvụ xã hội")
+>>> n = normalize("## **I. MỤC ĐÍCH**\\n\\nHoà nhập cộng đồng, dịch\\nvụ xã hội")
 >>> n.text
-'I. MỤC ĐÍCH\nHòa nhập cộng đồng, dịch vụ xã hội'
+'I. MỤC ĐÍCH\\nHòa nhập cộng đồng, dịch vụ xã hội'
 >>> n.lines[0].bold, n.lines[0].heading
 (True, 2)
->>> raw = "## **I. MỤC ĐÍCH**\n\nHoà nhập cộng đồng, dịch\nvụ xã hội"
+>>> raw = "## **I. MỤC ĐÍCH**\\n\\nHoà nhập cộng đồng, dịch\\nvụ xã hội"
 >>> s, e = n.to_raw_span((12, 20))
 >>> raw[s:e]
 'Hoà nhập'

@@ -10,12 +10,12 @@ from pathlib import Path
 from ._version import __version__
 from .agencies import find_agencies
 from .citations import find_citations
+from .context import Context
 from .errors import EmptyInputError, KehoachError
+from .layout import Layout
 from .loaders import Loaded, LoadOptions, check_length, load_file
 from .metadata import read_metadata
 from .models import PlanDocument, Source, SourceFormat
-from .context import Context
-from .layout import Layout
 from .normalize import normalize
 from .sections import split_sections
 from .targets import find_targets

@@ -37,6 +37,9 @@ _MAX_TITLE = 200
 # Headings are short; past this many words a title is a paragraph, read by its opening.
 _HEADING_WORDS = 12
 _OPENING_WORDS = 6
+# A heading's own number, when a caller passes the whole line.
+_NUMBER_RE = regex.compile(
+    r"^(?:(?:PHẦN|Phần|CHƯƠNG|Chương)\s+)?(?:[IVXLC]+|\d+(?:\.\d+)*|[a-zđ])[.)]\s+")
 _KIND_ORDER: list[SectionKind] = ["purpose", "requirements", "targets", "other", "tasks",
                                   "solutions", "funding", "implementation"]
 # Zones whose headings are the document's sections (a quyết định's attached plan is body).
@@ -98,6 +101,7 @@ def heading_kinds(title: str) -> list[SectionKind]:
         title = " ".join(words[:_OPENING_WORDS])
     w = _words()
     found: list[SectionKind] = []
+    title = _NUMBER_RE.sub("", title)
     for phrase in regex.split(r"\s*[,;:]\s*|\s+va\s+", fold(title).strip(" .")):
         phrase = w.lead.sub("", phrase.strip())
         kind = next((k for k, pattern in w.kinds if pattern.match(phrase)), None)

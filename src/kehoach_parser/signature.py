@@ -4,8 +4,9 @@ The closing zone's lines in reading order (the layout stage has already put the
 "Nơi nhận | signature" columns apart): authority lines ("TM. ỦY BAN NHÂN DÂN", "KT. CHỦ
 TỊCH", "T/M BAN THƯỜNG VỤ"), the position ("PHÓ CHỦ TỊCH"), notes ("(Đã ký)"), the name.
 
->>> read_signer(["TM. ỦY BAN NHÂN DÂN", "KT. CHỦ TỊCH", "PHÓ CHỦ TỊCH", "Lê Văn Hùng"])
-Signer(name='Lê Văn Hùng', position='Phó Chủ tịch', capacity='KT. Chủ tịch', on_behalf_of='TM. Ủy ban nhân dân')
+>>> s = read_signer(["TM. ỦY BAN NHÂN DÂN", "KT. CHỦ TỊCH", "PHÓ CHỦ TỊCH", "Lê Văn Hùng"])
+>>> s.name, s.position, s.capacity, s.on_behalf_of
+('Lê Văn Hùng', 'Phó Chủ tịch', 'KT. Chủ tịch', 'TM. Ủy ban nhân dân')
 >>> read_signer(["KT. BỘ TRƯỞNG THỨ TRƯỞNG", "Trần Văn An"]).position
 'Thứ trưởng'
 """

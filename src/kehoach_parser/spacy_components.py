@@ -37,7 +37,7 @@ went through bytes) and ``doc._.kehoach_unaligned`` the spans that could not be 
 Why it is built this way:
 
 * The Doc's text is the raw input and the parser's spans point into the normalized text, so
-  each span is mapped back with ``Normalized.to_raw_span`` and then put on token boundaries:
+  each span is mapped back with ``Layout.to_raw_span`` and then put on token boundaries:
   "expand" takes the smallest run of tokens covering the characters (a tokenizer that joins
   "28/9/2021" or "Ủy ban" must not lose a span starting inside it). A span that still cannot
   be made is listed in ``doc._.kehoach_unaligned``, never dropped silently.
@@ -61,11 +61,12 @@ from pydantic import BaseModel
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 
+from .context import Context
 from .errors import EmptyInputError
 from .indicators import Catalogue, load_catalogue
+from .layout import Layout as Normalized
 from .models import Agency, Citation, PlanDocument, Section, Target
 from .models import Span as Offsets
-from .normalize import Normalized
 from .pipeline import Analysis, analyze_text
 from .sections import walk
 from .targets import find_targets
@@ -273,10 +274,10 @@ class KehoachComponent:
     def _retarget(self, doc: Doc, state: _State) -> None:
         """Targets again, with the custom catalogue (the shared parse used the bundled one)."""
         document = state.document
-        if document is None:
+        if document is None or state.normalized is None:
             return
-        targets = find_targets(document.text, document.sections, document.metadata,
-                               catalogue=self._catalogue())
+        context = Context(state.normalized, document.sections, document.metadata)
+        targets = find_targets(context, catalogue=self._catalogue()).items
         state.document = document.model_copy(update={"targets": targets})
         _store(doc, state)
 

@@ -11,9 +11,10 @@ section, after a comparator or a commitment word, or at the head of a sentence; 
 when it names something (Đội 178), is a year, a reporting schedule, money of the funding
 part, a fee or fine, or a past result. All words live in ``data/targets.toml``.
 
->>> [(t.value, t.unit, t.comparator, t.subject) for t in find_targets(
+>>> from kehoach_parser.context import context_of
+>>> [(t.value, t.unit, t.comparator, t.subject) for t in find_targets(context_of(
 ...     "Ít nhất 60% người lao động tại các cơ sở kinh doanh dịch vụ, 50% người lao động tại "
-...     "các khu công nghiệp được tuyên truyền.", [], Metadata(doc_type="KH"))]
+...     "các khu công nghiệp được tuyên truyền.", metadata=Metadata(doc_type="KH"))).items]
 ... # doctest: +NORMALIZE_WHITESPACE
 [(60, 'percent', 'gte', 'người lao động tại các cơ sở kinh doanh dịch vụ'),
  (50, 'percent', 'gte', 'người lao động tại các khu công nghiệp')]
@@ -29,8 +30,8 @@ from typing import Any, cast
 import regex
 from rapidfuzz import fuzz
 
-from .data import load
 from .context import Context, Found
+from .data import load
 from .indicators import Catalogue, load_catalogue
 from .models import Comparator, Mention, Metadata, Section, Target
 from .numbers import NUMBER_PATTERN, number_word, number_words, parse_number

@@ -10,8 +10,9 @@ joined, and the document's zones. Every extractor reads it.
 ...                   "Số: 12 /KH-UBND          Lào Cai, ngày 05 tháng 3 năm 2026\\n"
 ...                   "KẾ HOẠCH\\nPhòng, chống thiên tai năm 2026\\nI. MỤC ĐÍCH\\n1. Công an\\n"
 ...                   "tỉnh chủ trì")
->>> [(lay.line_text(line), line.role) for line in lay.lines][:4]
-[('ỦY BAN NHÂN DÂN', 'issuer'), ('TỈNH LÀO CAI', 'issuer'), ('Số: 12 /KH-UBND', 'number'), ('CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM', 'motto')]
+>>> [(lay.line_text(line), line.role) for line in lay.lines][:4]  # doctest: +NORMALIZE_WHITESPACE
+[('ỦY BAN NHÂN DÂN', 'issuer'), ('TỈNH LÀO CAI', 'issuer'), ('Số: 12 /KH-UBND', 'number'),
+ ('CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM', 'motto')]
 >>> lay.line_text(lay.lines[-1]), lay.lines[-1].shape
 ('1. Công an tỉnh chủ trì', 'numbered')
 """

@@ -53,7 +53,11 @@ def measure(lines: Sequence[Src]) -> Measure:
         return Measure(0, False, 0, False)
     width = widths[int(0.9 * (len(widths) - 1))]
     full = [s for s in body if s.width >= 0.75 * width]
-    wrapped = width <= 160 and len(full) >= 0.3 * len(body)
+    # Wrapped at a fixed width: many lines of about the same width, most of which stop in
+    # the middle of a sentence (a paragraph per line mostly ends with its punctuation).
+    open_ended = sum(1 for s in full if not _SENTENCE_END_RE.search(s.content))
+    wrapped = (40 <= width <= 160 and len(body) >= 12 and len(full) >= 0.3 * len(body)
+               and open_ended >= 0.5 * len(full))
     indents = Counter(s.indent for s in full)
     margin = indents.most_common(1)[0][0] if indents else 0
     deeper = sum(1 for s in body if s.indent >= margin + 3)
@@ -72,7 +76,7 @@ def _opens_block(src: Src) -> bool:
         if m:
             if shape.name == "numbered":
                 after = text[m.end("number") : m.end("number") + 1]
-                return after in (".", ")")
+                return after in (".", ")") or "." in m.group("number")
             return True
     return False
 
@@ -117,12 +121,15 @@ def joins(prev: Src, cur: Src, m: Measure) -> bool:
             or prev.cell_breaks or cur.cell_breaks or prev.heading or cur.heading):
         return False
     text, before = cur.content, prev.content
-    if not text or not before or cur.hard_before or _ROW in text or _ROW in before:
+    if not text or not before or _ROW in text or _ROW in before:
         return False
+    if cur.hard_before:  # a line broken on purpose: only a phrase going on in lower case
+        return text[:1].islower() and not _SENTENCE_END_RE.search(before)
     if prev.band >= 0 and cur.emph_into and prev.para == cur.para:
         return True  # one italic or bold run over two lines of a header cell
     if _caps_type(before) or _caps_type(text) or (
-            text[:1].isupper() and block_cue(fold(text)) is not None):
+            text[:1].isupper() and (block_cue(fold(text)) is not None or (
+                _mixed(text) and cues().body_start.match(fold(text))))):
         return False
     if _bare_chapter(before) and _caps(text):
         return True  # "Chương II" / "QUY ĐỊNH CHUNG": the chapter's title on its own line
@@ -148,15 +155,17 @@ def joins(prev: Src, cur: Src, m: Measure) -> bool:
             return not (ended and prev.width < 0.8 * m.width)
         if _is_heading_shape(prev) and len(before) < _SHORT_HEADING and _starts_new(text):
             return False
-        if ended and _starts_new(text):
-            return False
-        return True
+        return not (ended and _starts_new(text))
     # One paragraph per line: only a sentence cut by a page break or a hard line break.
     if ended or not (text[:1].islower() or text[:1].isdigit()) or _opens_block(cur):
         return False
     if cur.bold and not prev.bold:
         return False
-    return not (len(before) < _SHORT_HEADING and _opens_block(prev))
+    if len(before) < _SHORT_HEADING and _opens_block(prev):
+        # A short heading goes on only with a phrase in lower case ("1. Công an" / "tỉnh
+        # chủ trì"), never under a heading in capitals ("I. MỤC ĐÍCH" / "nội dung").
+        return text[:1].islower() and not _caps(before)
+    return True
 
 
 def join_lines(lines: Sequence[Src]) -> list[list[Src]]:

@@ -17,7 +17,7 @@ from bisect import bisect_right
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from functools import cache
-from itertools import count
+from itertools import count, pairwise
 from typing import Any
 
 import regex
@@ -36,8 +36,10 @@ _MARKER_RE = regex.compile(r"(?:[-+*]|\d{1,9}[.)])(?:\s+|$)")
 _CELL_BREAK_RE = regex.compile(r"\s*[-_=]{4,}\s*|\s{2,}|(?<=[:;])\s+(?=[-+•]\s)")
 
 _ids = count()
-_LOOSE_EMPHASIS_RE = regex.compile(r"(?:(?<=^|\s)[*_]{1,3}(?=\S|$)|(?<=\S)[*_]{1,3}(?=\s|$))")
-_MARKDOWN_RE = regex.compile(r"\*\*\S|^#{1,6} |^\|\s*$|^\|.*\|\s*$|^\s*\* \S", regex.MULTILINE)
+_LOOSE_EMPHASIS_RE = regex.compile(
+    r"\*{2,3}|(?:(?<=^|\s)[*_](?=\S|$)|(?<=\S)[*_](?=\s|$))")
+_MARKDOWN_RE = regex.compile(
+    r"\*\*\S|^#{1,6} |^\|\s*$|^\|.*\|\s*$|^\s*\* \S|\\[-.*_#+()\[\]!`>|]", regex.MULTILINE)
 
 
 @cache
@@ -95,7 +97,7 @@ def _source(physical: Physical, lines: Sequence[Phys]) -> _Source:
         if line.furniture or line.pipe:
             texts.append("")
         else:
-            texts.append(physical.text[line.line_start : line.end])
+            texts.append(physical.text[line.line_start : line.line_end])
         bases.append(line.line_start)
         phys.append(None if (line.furniture or line.pipe) else line)
         previous = line
@@ -291,7 +293,7 @@ def _pipe_row(src: _Source, line: int) -> list[list[Src]]:
     phys = src.phys[line]
     base = src.starts[line]
     cells: list[list[Src]] = []
-    for a, b in zip(bounds, bounds[1:], strict=False):
+    for a, b in pairwise(bounds):
         walker = _Inline(src, base + a + 1)
         walker.walk(_parser().parseInline(text[a + 1 : b])[0].children or [])
         pieces = _trimmed([p for ps in walker.lines.values() for p in ps], squeeze=False)
@@ -422,13 +424,10 @@ def _layout_row(row: list[list[Src]]) -> bool:
     filled = [cell for cell in row if cell]
     if not filled or len(filled) > 2:
         return False
-    parts = [[fold(part.content) for src in cell for part in split_layout_cell(src)]
-             for cell in filled]
-    if any(block_cue(f) is not None for cell in parts for f in cell):
-        return True
-    # An issuer cell beside a motto cell (the motto itself is a block cue): only the
-    # issuer's first line is a header line of its own.
-    return False
+    # An issuer cell beside a motto cell passes by the motto: issuer names alone do not
+    # make a row layout ("Sở Tài chính" in an assignment table's lead column).
+    return any(block_cue(fold(part.content)) is not None
+               for cell in filled for src in cell for part in split_layout_cell(src))
 
 
 def table_lines(rows: list[list[list[Src]]]) -> list[Src]:

@@ -92,6 +92,7 @@ class Phys:
     """A printed line of the pass-1 text."""
 
     line_start: int
+    line_end: int  # end of the printed line, trailing spaces included (a markdown hard break)
     start: int  # content start (after leading spaces)
     end: int  # content end (before trailing spaces)
     indent: int
@@ -143,7 +144,7 @@ def physical_lines(text: str, page_of: Sequence[int] | None = None) -> Physical:
         if marker:
             page = int(marker.group("page"))
             continue
-        line = Phys(line_start, start, end, lead, blank, page)
+        line = Phys(line_start, line_start + len(raw_line), start, end, lead, blank, page)
         if stripped == "|":
             line.pipe = True
         elif not stripped.startswith("|") and is_furniture(folded):
@@ -271,10 +272,9 @@ def _extend(phys: Physical, first: int, edge: int, kind: str) -> int:
         at_right = [s for s, _ in segs if s - line.line_start >= edge - _COLUMN_SLACK]
         if kind == "closing" and not at_right:
             # Left column: recipients items and their wrapped lines; anything else ends it.
-            if signed and not folded.startswith(("-", "+", "•")) and not content[:1].islower():
-                break
-            if len(segs) == 1 and segs[0][1] - line.line_start > edge + _COLUMN_SLACK and not folded.startswith(
-                    ("-", "+", "•")) and not content[:1].islower():
+            item = folded.startswith(("-", "+", "•")) or content[:1].islower()
+            wide = len(segs) == 1 and segs[0][1] - line.line_start > edge + _COLUMN_SLACK
+            if not item and (signed or wide):
                 break
         if kind == "closing" and at_right and j > first:
             right_text = text[segs[-1][0]:segs[-1][1]]
@@ -296,14 +296,14 @@ def column_lines(phys: Physical) -> list[Src]:
             band_at[j] = b
     i = 0
     while i < len(phys.lines):
-        b = band_at.get(i)
-        if b is None:
+        if i not in band_at:
             line = phys.lines[i]
             if not (line.furniture or line.pipe):
                 out.append(Src(squeezed(text, line.start, line.end), line.indent, line.width,
                                line.blank_before, line.page))
             i += 1
             continue
+        b = band_at[i]
         band = bands[b]
         left: list[Src] = []
         right: list[Src] = []

@@ -130,16 +130,22 @@ def _header_end(r: _Reader, start: int) -> int:
 
 def _header_roles(r: _Reader, start: int, end: int) -> None:
     subject = False
+    # In one column (a rendering that put the columns one after the other), the issuer's
+    # lines come before the motto and the number line: capitals after them are not names.
+    named = False
     for i in range(start, end):
         cue = r.cue(i)
         role: Role
         if cue is not None:
             role = cue  # type: ignore[assignment]
             subject = cue == "subject"
+            named = named or (cue in ("motto", "number") and r.lines[i].block < 0)
         elif subject and r.lines[i].column == 0 and not r.caps[i]:
             role = "subject"
-        elif r.caps[i] and r.lines[i].column == 0:
+        elif r.caps[i] and r.lines[i].column == 0 and not named:
             role = "issuer"
+        elif r.caps[i] and r.lines[i].column == 0:
+            role = ""
         elif r.lines[i].column == 1:
             role = "place_date" if r.folded[i][:1].isdigit() else "motto"
         else:
@@ -165,7 +171,7 @@ def _title_end(r: _Reader, first: int) -> int:
         if (line.blank_before or r.k.body_start.match(f) or r.heading(i) or r.type_line(i)
                 or line.kind == "row" or r.recipients(i)):
             break
-        if r.caps[i] != caps or line.bold != bold or r.k.issuer_head.match(f) and caps:
+        if r.caps[i] != caps or line.bold != bold or (r.k.issuer_head.match(f) and caps):
             break
         chars += len(r.texts[i])
         if chars > _TITLE_CHARS:
@@ -275,7 +281,7 @@ def assign(lines: Sequence[Line], text: str) -> list[Zone]:
     closed = False
     current: ZoneKind = "body"
     while i < n:
-        if r.recipients(i) or r.signature(i) and (lines[i].block >= 0 or current == "body"):
+        if r.recipients(i) or (r.signature(i) and (lines[i].block >= 0 or current == "body")):
             c_end = _closing_end(r, i)
             _closing_roles(r, i, c_end)
             for j in range(i, c_end):
