@@ -27,6 +27,7 @@ import regex
 
 from .data import load
 from .layout import Layout, Line, fold
+from .layout.cues import is_caps
 from .layout.shapes import roman_value
 from .models import Section, SectionKind
 
@@ -186,8 +187,7 @@ def _path(parent: _Node | None, shape: str, number: str) -> str:
 
 
 def _is_caps(title: str) -> bool:
-    letters = [c for c in title[:60] if c.isalpha()]
-    return len(letters) >= 3 and all(c.isupper() for c in letters)
+    return is_caps(title[:60], share=1.0, least=3)
 
 
 def _close(node: _Node, end: int, text: str) -> None:

@@ -39,13 +39,22 @@ def _fold_table() -> dict[int, str]:
 _FOLD = _fold_table()
 
 
+_MARKS_RE = regex.compile(r"[\u0300-\u036f]+")
+
+
 def fold(text: str) -> str:
     """Chữ không dấu (the text folded for matching): same length, lower case, no marks.
 
     >>> fold("CỘNG HÒA XÃ HỘI"), fold("Tỉnh ủy Lào Cai")
     ('cong hoa xa hoi', 'tinh uy lao cai')
     """
-    return text.translate(_FOLD)
+    if text.isascii():
+        return text.lower()
+    # Decomposing and dropping the marks is much faster than a per-character table; it
+    # keeps the length of NFC text, else (a decomposition into several letters) the table.
+    out = _MARKS_RE.sub("", unicodedata.normalize("NFD", text)).lower()
+    out = out.replace("đ", "d")
+    return out if len(out) == len(text) else text.translate(_FOLD)
 
 
 @dataclass(frozen=True)
@@ -133,6 +142,34 @@ def cues() -> Cues:
         issuing=frozenset(data["zones"]["issuing"]["types"]),
         type_re=regex.compile(rf"^(?P<name>{alternation})(?=$|\s|:)"),
     )
+
+
+_UPPER_RE = regex.compile(r"\p{Lu}")
+# Whether a line is printed in capitals shows in its opening: long lines are not read whole.
+_CAPS_WINDOW = 120
+
+
+def is_caps(text: str, *, share: float = 0.8, least: int = 2) -> bool:
+    """In capitals: at least ``least`` letters in the line's opening, ``share`` of them
+    upper case ("KẾ HOẠCH", "UBND TỈNH LÀO CAI"; not "Kế hoạch").
+
+    >>> is_caps("KẾ HOẠCH"), is_caps("Kế hoạch"), is_caps("2026 - 2030")
+    (True, False, False)
+    """
+    head = text[:_CAPS_WINDOW]
+    if head == head.upper():  # no lower case at all: the common answer, cheaply
+        return len(_UPPER_RE.findall(head)) >= least
+    lower = sum(map(str.islower, head))
+    if lower > (1 - share) * len(head):
+        return False  # a line of ordinary text
+    upper = sum(map(str.isupper, head))
+    return upper + lower >= least and upper >= share * (upper + lower)
+
+
+def is_mixed(text: str) -> bool:
+    """Letters in both cases (a line with no letters, "2026 - 2030", is neither)."""
+    head = text[:_CAPS_WINDOW]
+    return head != head.upper() and head != head.lower() and not is_caps(text)
 
 
 def is_furniture(folded: str) -> bool:

@@ -24,7 +24,8 @@ from dataclasses import dataclass
 
 import regex
 
-from .cues import block_cue, cues, fold
+from .cues import block_cue, cues, fold, is_caps, is_mixed
+from .shapes import is_bullet, read_shape
 from .source import Src
 
 _CUT_IDENTIFIER_RE = regex.compile(r"[\p{L}\d]-$")
@@ -68,37 +69,24 @@ def measure(lines: Sequence[Src]) -> Measure:
 def _opens_block(src: Src) -> bool:
     """A bullet or a numbered heading with its dot or parenthesis."""
     text = src.content
-    k = cues()
-    if k.bullet.match(text):
+    if is_bullet(text):
         return True
-    for shape in k.headings:
-        m = shape.pattern.match(text)
-        if m:
-            if shape.name == "numbered":
-                after = text[m.end("number") : m.end("number") + 1]
-                return after in (".", ")") or "." in m.group("number")
-            return True
-    return False
+    shape = read_shape(text)
+    if shape is None:
+        return False
+    if shape[0] == "numbered":
+        number = shape[1]
+        return text[len(number) : len(number) + 1] in (".", ")") or "." in number
+    return True
 
 
 def _is_heading_shape(src: Src) -> bool:
-    return any(shape.pattern.match(src.content) for shape in cues().headings)
+    return read_shape(src.content) is not None
 
 
 def _starts_new(text: str) -> bool:
     first = text[:1]
     return first.isupper() or first.isdigit() or first in "\"“(['‘"
-
-
-def _caps(text: str) -> bool:
-    letters = [c for c in text if c.isalpha()]
-    return len(letters) >= 2 and sum(c.isupper() for c in letters) >= 0.8 * len(letters)
-
-
-def _mixed(text: str) -> bool:
-    """Letters in both cases (a line with no letters, "2026 - 2030", is neither)."""
-    letters = [c for c in text if c.isalpha()]
-    return len(letters) >= 2 and not _caps(text)
 
 
 def _bare_chapter(text: str) -> bool:
@@ -110,9 +98,8 @@ def _bare_chapter(text: str) -> bool:
 
 
 def _caps_type(text: str) -> bool:
-    letters = [c for c in text if c.isalpha()]
-    return (bool(letters) and all(c.isupper() for c in letters)
-            and cues().type_re.match(fold(text)) is not None)
+    return (len(text) <= 60 and is_caps(text, share=1.0, least=1)
+            and cues().type_re.match(fold(text[:100])) is not None)
 
 
 def joins(prev: Src, cur: Src, m: Measure) -> bool:
@@ -128,10 +115,10 @@ def joins(prev: Src, cur: Src, m: Measure) -> bool:
     if prev.band >= 0 and cur.emph_into and prev.para == cur.para:
         return True  # one italic or bold run over two lines of a header cell
     if _caps_type(before) or _caps_type(text) or (
-            text[:1].isupper() and (block_cue(fold(text)) is not None or (
-                _mixed(text) and cues().body_start.match(fold(text))))):
+            text[:1].isupper() and (block_cue(fold(text[:100])) is not None or (
+                is_mixed(text) and cues().body_start.match(fold(text[:100]))))):
         return False
-    if _bare_chapter(before) and _caps(text):
+    if _bare_chapter(before) and is_caps(text):
         return True  # "Chương II" / "QUY ĐỊNH CHUNG": the chapter's title on its own line
     if cur.bold_into and prev.para == cur.para:
         return not _opens_block(cur)
@@ -139,7 +126,7 @@ def joins(prev: Src, cur: Src, m: Measure) -> bool:
         return True
     ended = bool(_SENTENCE_END_RE.search(before))
     if prev.band >= 0:  # inside a header or closing column: only clear wraps
-        if cues().subject.match(fold(text)):
+        if cues().subject.match(fold(text[:100])):
             return False
         return not ended and (text[:1].islower() or text[:1].isdigit())
     soft = (prev.para == cur.para and cur.para >= 0) or (
@@ -147,7 +134,7 @@ def joins(prev: Src, cur: Src, m: Measure) -> bool:
     if soft:
         if _opens_block(cur) or (prev.bold and not cur.bold and not cur.bold_into):
             return False
-        if _caps(before) and _mixed(text) and _starts_new(text):
+        if is_caps(before) and is_mixed(text) and _starts_new(text):
             return False  # a title or heading in capitals, then the text under it
         if m.indented and cur.para < 0:
             if cur.indent >= m.margin + 2:
@@ -164,7 +151,7 @@ def joins(prev: Src, cur: Src, m: Measure) -> bool:
     if len(before) < _SHORT_HEADING and _opens_block(prev):
         # A short heading goes on only with a phrase in lower case ("1. Công an" / "tỉnh
         # chủ trì"), never under a heading in capitals ("I. MỤC ĐÍCH" / "nội dung").
-        return text[:1].islower() and not _caps(before)
+        return text[:1].islower() and not is_caps(before)
     return True
 
 

@@ -31,7 +31,8 @@ _MAX_CELL_LINES = 20
 _MAX_CELL_CHARS = 1500
 _PREFIX_RE = regex.compile(r"^\s*(?:>\s?)*")
 _HEADING_RE = regex.compile(r"#{1,6}(?:\s+|$)")
-_MARKER_RE = regex.compile(r"(?:[-+*]|\d{1,9}[.)])(?:\s+|$)")
+# A paragraph with none of these is read without the inline parser.
+_MARKUP_CHARS_RE = regex.compile(r"[*_\\`\[\]<>&!~]")
 # Inside a flattened layout cell: a rule, a wide gap, or a bullet after ":" or ";".
 _CELL_BREAK_RE = regex.compile(r"\s*[-_=]{4,}\s*|\s{2,}|(?<=[:;])\s+(?=[-+•]\s)")
 
@@ -46,9 +47,20 @@ _MARKDOWN_RE = regex.compile(
 def _parser() -> MarkdownIt:
     # Indented code, setext headings, rules, HTML blocks and link definitions are not how
     # administrative documents use these characters: a "-------" under the issuer is a
-    # rule of the header block, "[1] …" a footnote.
+    # rule of the header block, "[1] …" a footnote. Lists are read as lines ("- …", "1. …"
+    # keep their marks as text: the numbering is the section tree's).
     md = MarkdownIt("commonmark").enable("table")
-    md.disable(["code", "lheading", "hr", "html_block", "reference", "text_join"])
+    md.disable(["code", "lheading", "hr", "html_block", "reference", "list", "text_join"])
+    return md
+
+
+@cache
+def _blocks() -> MarkdownIt:
+    """The same parser without the inline pass: a paragraph without markup characters is
+    read line by line, faster; the others through :func:`_parser`'s ``parseInline``."""
+    md = MarkdownIt("commonmark").enable("table")
+    md.disable(["code", "lheading", "hr", "html_block", "reference", "list", "text_join",
+                "inline"])
     return md
 
 
@@ -190,40 +202,57 @@ class _Inline:
         return pos if end < 0 else end + 1
 
 
-def _block_lines(src: _Source, start_line: int, inline: Any, marker: str | None,
-                 heading: int) -> list[Src]:
-    """The source lines of one inline token (a paragraph, a heading, a list item's text)."""
+def _prefix_end(text: str) -> int:
+    """Where a line's text starts after its indentation and blockquote marks."""
+    m = _PREFIX_RE.match(text)
+    return m.end() if m else 0
+
+
+def _plain_lines(src: _Source, first: int, last: int, col: int) -> dict[int, list[Piece]]:
+    """The lines of a paragraph without any markup, as they are."""
+    out: dict[int, list[Piece]] = {}
+    for line in range(first, last):
+        text = src.texts[line]
+        if src.phys[line] is None or not text.strip():
+            continue
+        start = col if line == first else _prefix_end(text)
+        base = src.bases[line]
+        out[line] = squeezed_text(Piece(text[start:].rstrip(), base + start,
+                                        base + len(text.rstrip())))
+    return out
+
+
+def _block_lines(src: _Source, start_line: int, inline: Any, heading: int) -> list[Src]:
+    """The source lines of one inline token (a paragraph, a heading)."""
     first_text = src.texts[start_line]
-    prefix = _PREFIX_RE.match(first_text)
-    col = prefix.end() if prefix else 0
+    col = _prefix_end(first_text)
     kept: list[Piece] = []
     base = src.starts[start_line]
     if heading:
         mark = _HEADING_RE.match(first_text, col)
         col = mark.end() if mark else col
-    elif marker is not None:
-        mark = _MARKER_RE.match(first_text, col)
-        if mark:
-            symbol = mark.group().strip()
-            at = src.to_pass1(base + col)
-            if symbol in ("*", "+", "•"):
-                kept.append(Piece("- ", at, at + len(symbol), copy=False))
-            else:
-                kept.append(Piece(first_text[col : mark.end()], at, at + mark.end() - col))
-            col = mark.end()
-    walker = _Inline(src, base + col)
-    walker.walk(inline.children or [])
+    elif first_text.startswith(("* ", "+ "), col):  # one bullet mark for every list
+        at = src.to_pass1(base + col)
+        kept.append(Piece("- ", at, at + 1, copy=False))
+        col += 2
+    bold_at: dict[int, tuple[bool, bool, bool]] = {}
+    if _MARKUP_CHARS_RE.search(inline.content):
+        walker = _Inline(src, base + col)
+        walker.walk(_parser().parseInline(inline.content)[0].children or [])
+        by_line, bold_at = walker.lines, walker.bold_at
+    else:
+        by_line = _plain_lines(src, start_line, inline.map[1], col)
     para = next(_ids)
     out: list[Src] = []
-    lines = sorted(walker.lines)
+    lines = sorted(by_line)
     for k, line in enumerate(lines):
-        pieces = walker.lines[line]
+        pieces = by_line[line]
         if k == 0 and kept:
             pieces = kept + pieces
         phys = src.phys[line]
         if phys is None:
             continue
-        bold, emph, hard = walker.bold_at.get(line, (False, False, False))
+        bold, emph, hard = bold_at.get(line, (False, False, False))
         out.append(Src(_trimmed(pieces), phys.indent, phys.width, phys.blank_before, phys.page,
                        heading=heading, para=para, bold_into=bold, emph_into=emph,
                        hard_before=hard))
@@ -307,17 +336,13 @@ def _pipe_row(src: _Source, line: int) -> list[list[Src]]:
 def flow_lines(physical: Physical, lines: Sequence[Phys]) -> list[Src]:
     """Source lines of a run of markdown lines (no cell lines inside)."""
     src = _source(physical, lines)
-    tokens = _parser().parse(src.joined)
+    tokens = _blocks().parse(src.joined)
     out: list[Src] = []
-    marker: str | None = None
     heading = 0
-    item_line = -1
     i = 0
     while i < len(tokens):
         tok = tokens[i]
-        if tok.type == "list_item_open" and tok.map:
-            marker, item_line = tok.markup, tok.map[0]
-        elif tok.type == "heading_open":
+        if tok.type == "heading_open":
             heading = len(tok.markup)
         elif tok.type == "heading_close":
             heading = 0
@@ -331,9 +356,7 @@ def flow_lines(physical: Physical, lines: Sequence[Phys]) -> list[Src]:
                     out.append(Src(squeezed(physical.text, phys.start, phys.end), phys.indent,
                                    phys.width, phys.blank_before, phys.page))
         elif tok.type == "inline" and tok.map:
-            start = tok.map[0]
-            out.extend(_block_lines(src, start, tok, marker if start == item_line else None,
-                                    heading))
+            out.extend(_block_lines(src, tok.map[0], tok, heading))
         i += 1
     return out
 

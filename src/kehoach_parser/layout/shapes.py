@@ -14,11 +14,14 @@ True
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 import regex
 
 from .cues import cues
 
 _ROMAN = {"I": 1, "V": 5, "X": 10, "L": 50, "C": 100}
+_SPACES_RE = regex.compile(r"\s+")
 _VALID_ROMAN = regex.compile(r"^(?=[IVXLC]+$)C{0,3}(?:XC|XL|L?X{0,3})(?:IX|IV|V?I{0,3})$")
 
 
@@ -47,9 +50,23 @@ def roman_readings(raw: str) -> tuple[str, ...]:
     return tuple(out)
 
 
+# What a heading can open with: most lines of text are rejected by this one test.
+_OPENING_RE = regex.compile(r"^(?:[IVXL]|\d|[a-zđ]\)|Điều|ĐIỀU|Dieu|DIEU|Ch|CH|PH|Ph)")
+
+
 def read_shape(text: str) -> tuple[str, str, tuple[str, ...], int] | None:
     """(shape, number, other readings, title offset) of a heading-shaped line; None for any
     other line (bullets included)."""
+    if not _OPENING_RE.match(text):
+        return None
+    return _shape(text[:_SHAPE_WINDOW])
+
+
+_SHAPE_WINDOW = 200
+
+
+@lru_cache(maxsize=8192)
+def _shape(text: str) -> tuple[str, str, tuple[str, ...], int] | None:
     k = cues()
     if k.bullet.match(text):
         return None
@@ -57,7 +74,7 @@ def read_shape(text: str) -> tuple[str, str, tuple[str, ...], int] | None:
         m = shape.pattern.match(text)
         if m is None:
             continue
-        number = regex.sub(r"\s+", " ", m.group("number"))
+        number = _SPACES_RE.sub(" ", m.group("number"))
         others: tuple[str, ...] = ()
         if shape.name in ("roman", "chapter"):
             readings = roman_readings(number)

@@ -16,7 +16,7 @@ from typing import NamedTuple
 
 import regex
 
-from .cues import block_cue, cues, fold, is_furniture
+from .cues import block_cue, cues, fold, is_caps, is_furniture
 
 # Runs of spaces inside a line that separate two columns of a block.
 _GAP_RE = regex.compile(r" {3,}")
@@ -25,6 +25,7 @@ _SPACE_RUN_RE = regex.compile(r" {2,}")
 # (centered lines of the right column start at different places).
 _COLUMN_SLACK = 10
 _NAME_RE = regex.compile(r"^\p{Lu}\p{Ll}*(?:\s+\p{Lu}\p{Ll}*){1,4}$")
+_FURNITURE_CHARS = 100
 # Lines looked at for a header block, from the start of the document.
 _HEADER_REACH = 40
 
@@ -139,7 +140,8 @@ def physical_lines(text: str, page_of: Sequence[int] | None = None) -> Physical:
         lead = len(raw_line) - len(raw_line.lstrip())
         start = line_start + lead
         end = start + len(stripped)
-        folded = fold(stripped)
+        # Furniture is short: longer lines are text, and are not folded here.
+        folded = fold(stripped) if len(stripped) <= _FURNITURE_CHARS else ""
         marker = k.page_marker.match(folded)
         if marker:
             page = int(marker.group("page"))
@@ -147,7 +149,7 @@ def physical_lines(text: str, page_of: Sequence[int] | None = None) -> Physical:
         line = Phys(line_start, line_start + len(raw_line), start, end, lead, blank, page)
         if stripped == "|":
             line.pipe = True
-        elif not stripped.startswith("|") and is_furniture(folded):
+        elif folded and not stripped.startswith("|") and is_furniture(folded):
             line.furniture = True
             line.number = stripped.isdigit()
         out.lines.append(line)
@@ -206,11 +208,6 @@ def _block_breaker(folded: str, caps: bool) -> bool:
                for shape in k.headings)
 
 
-def _is_caps(text: str) -> bool:
-    letters = [c for c in text if c.isalpha()]
-    return bool(letters) and sum(c.isupper() for c in letters) >= 0.8 * len(letters)
-
-
 @dataclass
 class _Band:
     first: int
@@ -264,7 +261,7 @@ def _extend(phys: Physical, first: int, edge: int, kind: str) -> int:
             continue
         content = text[line.start:line.end]
         folded = fold(content)
-        if _block_breaker(folded, _is_caps(content)):
+        if _block_breaker(folded, is_caps(content)):
             break
         segs = [(s, e) for s, e in _segments(text, line) if not is_furniture(fold(text[s:e]))]
         if not segs:

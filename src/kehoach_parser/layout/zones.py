@@ -25,12 +25,8 @@ from .model import Line, Role, Zone, ZoneKind
 _HEADER_REACH = 80  # lines in which a header block is looked for
 _TITLE_REACH = 8  # lines a title may take
 _TITLE_CHARS = 400
+_CUE_WINDOW = 100
 _NAME_RE = regex.compile(r"^\p{Lu}\p{Ll}*(?:\s+\p{Lu}\p{Ll}*){1,4}$")
-
-
-def is_caps(text: str) -> bool:
-    letters = [c for c in text if c.isalpha()]
-    return len(letters) >= 2 and sum(c.isupper() for c in letters) >= 0.8 * len(letters)
 
 
 def is_name(text: str) -> bool:
@@ -42,8 +38,9 @@ class _Reader:
     def __init__(self, lines: Sequence[Line], text: str) -> None:
         self.lines = lines
         self.texts = [text[line.start : line.end] for line in lines]
-        self.folded = [fold(t) for t in self.texts]
-        self.caps = [is_caps(t) for t in self.texts]
+        # Cues open their line: the folded opening is enough.
+        self.folded = [fold(t[:_CUE_WINDOW]) for t in self.texts]
+        self.caps = [line.caps for line in lines]
         self.k = cues()
 
     def type_line(self, i: int) -> bool:
