@@ -472,6 +472,22 @@ def _date_at(text: str, pos: int) -> tuple[VnDate | None, int]:
     return None, pos
 
 
+# A short aside after an issuer's name: its abbreviation.
+_ASIDE_RE = regex.compile(r"\s?\([^()\n]{1,20}\)")
+# "Ngày 28 tháng 10 năm 2025, Chủ tịch UBND Thành phố đã ban hành Công văn số …": the date
+# of issue opens the sentence, before the document.
+_ISSUED_RE = regex.compile(r",[^.;\n]{0,120}?\b(?:ban hành|ký)\b[^.;\n]{0,40}$")
+
+
+def _date_before(text: str, start: int) -> VnDate | None:
+    line = max(text.rfind("\n", 0, start), text.rfind(". ", 0, start)) + 1
+    head = text[line:start].lstrip(" .")
+    found = next(find_dates(head), None)
+    if found is None or found[0][0] > 5 or not _ISSUED_RE.search(head, found[0][1]):
+        return None
+    return found[1]
+
+
 def _place(metadata: Metadata, level_word: str | None) -> str | None:
     """The citing document's own unit at the level ``level_word`` names, e.g. "tỉnh" in a
     Lai Châu plan → "tỉnh Lai Châu"; None when it cannot be told."""
@@ -691,10 +707,13 @@ class _Reader:
         said, after = self._said_issuer(after)
         if said:
             mention.said_issuer, after = said[0], said[1]
-            if date is None:
-                mention.date, after = _date_at(text, after)
+            if date is None:  # "của Bộ Giáo dục và Đào tạo (GDĐT) ngày 05 tháng 02 năm 2026"
+                aside = _ASIDE_RE.match(text, after)
+                mention.date, after = _date_at(text, aside.end() if aside else after)
         else:
             mention.said_issuer = context.issuer
+        if mention.date is None:
+            mention.date = _date_before(text, start)
         title = _title_at(text, after, following)
         if title:
             mention.title, after = title

@@ -24,6 +24,7 @@ from functools import cache
 from typing import Any
 
 import regex
+from rapidfuzz import fuzz
 
 from .data import load
 from .layout import Layout, Line, fold
@@ -50,6 +51,7 @@ _BODY = ("body",)
 @dataclass(frozen=True)
 class _Words:
     kinds: tuple[tuple[SectionKind, Any], ...]
+    words: tuple[tuple[SectionKind, str], ...]  # for OCR-damaged headings
     lead: Any
     heads: Any
 
@@ -59,6 +61,7 @@ def _words() -> _Words:
     data = load("sections")
     return _Words(
         kinds=tuple((entry["kind"], regex.compile(entry["pattern"])) for entry in data["kinds"]),
+        words=tuple((entry["kind"], word) for entry in data["kinds"] for word in entry["words"]),
         lead=regex.compile(data["lead"]["pattern"]),
         heads=regex.compile(data["heads"]["pattern"]),
     )
@@ -103,9 +106,13 @@ def heading_kinds(title: str) -> list[SectionKind]:
     w = _words()
     found: list[SectionKind] = []
     title = _NUMBER_RE.sub("", title)
+    # No diacritics at all: text that lost them (to OCR or a keyboard), read leniently.
+    ocr = fold(title) == title.lower()
     for phrase in regex.split(r"\s*[,;:]\s*|\s+va\s+", fold(title).strip(" .")):
         phrase = w.lead.sub("", phrase.strip())
         kind = next((k for k, pattern in w.kinds if pattern.match(phrase)), None)
+        if kind is None and ocr:
+            kind = _nearly(phrase, w.words)
         if kind is None and w.heads.match(phrase):
             kind = "other"
         if kind is not None and kind not in found:
@@ -113,6 +120,18 @@ def heading_kinds(title: str) -> list[SectionKind]:
     if not found:
         return ["other"]
     return sorted(found, key=_KIND_ORDER.index)
+
+
+_OCR_RATIO = 85
+
+
+def _nearly(phrase: str, words: Sequence[tuple[SectionKind, str]]) -> SectionKind | None:
+    """The kind whose words open an OCR-damaged phrase, spelled nearly so."""
+    letters = " ".join(regex.sub(r"[^\p{L}\s]", "", phrase).split())
+    for kind, word in words:
+        if fuzz.ratio(letters[: len(word) + 2], word) >= _OCR_RATIO:
+            return kind
+    return None
 
 
 @dataclass
@@ -201,7 +220,12 @@ def _readings(line: Line, shape: str, siblings: Sequence[_Node], parent: _Node |
     """The number of a heading line that continues its siblings' numbering: the number as
     read, or another reading of an OCR-damaged numeral ("IH" after "I" is II)."""
     assert line.number is not None
-    for number in (line.number, *line.alternatives):
+    readings = (line.number, *line.alternatives)
+    if len(readings) > 1:  # the reading that goes on with the numbering, first
+        for number in readings:
+            if _fits(shape, number, siblings, parent, False):
+                return number
+    for number in readings:
         if _fits(shape, number, siblings, parent, strong):
             return number
     return None

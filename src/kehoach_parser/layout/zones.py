@@ -291,6 +291,8 @@ def assign(lines: Sequence[Line], text: str) -> list[Zone]:
             starts = _after(r, i)
             if starts == "attached" and r.type_line(i) and not _attaches(r, i, main_type):
                 starts = None
+            if starts == "appendix" and current == "chrome" and lines[i].kind == "row":
+                starts = None  # a table in a site's footer is not an appendix
             if starts == "attached" and not r.type_line(i):
                 kinds[i] = "attached"  # the attached document's own header block
                 i += 1
