@@ -1,0 +1,125 @@
+"""The layout stage: wrapped lines joined where the source wrapped them, markdown read as
+markdown, tables as rows of cells, page furniture dropped, offsets kept."""
+
+from __future__ import annotations
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from kehoach_parser.layout import read_layout
+
+WRAPS = [
+    # crawled markdown: a paragraph hard-wrapped at ~80 columns, a heading across lines
+    ("**II. NHIỆM\nVỤ TRỌNG TÂM**\n\nTăng cường công tác kiểm tra các cơ sở kinh doanh\n"
+     "trên địa bàn tỉnh, xử lý nghiêm vi phạm.",
+     ["II. NHIỆM VỤ TRỌNG TÂM",
+      "Tăng cường công tác kiểm tra các cơ sở kinh doanh trên địa bàn tỉnh, xử lý nghiêm vi phạm."]),
+    # a numbered heading cut at the line's end
+    ("**3. Bộ Chỉ huy\nBộ đội Biên phòng tỉnh**\n\n- Chủ trì tuần tra.",
+     ["3. Bộ Chỉ huy Bộ đội Biên phòng tỉnh", "- Chủ trì tuần tra."]),
+    # paragraphs of a saved page with no blank line between: a sentence end and a new one
+    ("**Kính gửi:** Các sở\n\nNgày 02 tháng 3 năm 2027, Sở Tài chính đã có văn bản hướng\ndẫn; các đơn vị chưa thực"
+     " hiện đúng yêu cầu đề ra;\nTheo đề nghị của Giám đốc Sở\nNội vụ.",
+     ["Kính gửi: Các sở", "Ngày 02 tháng 3 năm 2027, Sở Tài chính đã có văn bản hướng dẫn; các đơn vị chưa thực"
+      " hiện đúng yêu cầu đề ra;", "Theo đề nghị của Giám đốc Sở Nội vụ."]),
+    # an identifier cut at its hyphen
+    ("Thực hiện Nghị định số 45/2027/NĐ-\nCP của Chính phủ.",
+     ["Thực hiện Nghị định số 45/2027/NĐ-CP của Chính phủ."]),
+    # a chapter's title on its own line
+    ("Chương II\nQUYỀN VÀ NGHĨA VỤ\nĐiều 5. Quyền", ["Chương II QUYỀN VÀ NGHĨA VỤ", "Điều 5. Quyền"]),
+    # a title in capitals over two lines, then the text under it
+    ("**KẾ HOẠCH**\n\nPHÁT TRIỂN NÔNG NGHIỆP XANH GIAI ĐOẠN\n2027 - 2030\nCăn cứ Luật Trồng trọt;",
+     ["KẾ HOẠCH", "PHÁT TRIỂN NÔNG NGHIỆP XANH GIAI ĐOẠN 2027 - 2030", "Căn cứ Luật Trồng trọt;"]),
+]
+
+
+@pytest.mark.parametrize(("raw", "lines"), WRAPS)
+def test_wrapped_lines_are_joined(raw: str, lines: list[str]) -> None:
+    layout = read_layout(raw)
+    assert [layout.line_text(line) for line in layout.lines] == lines
+
+
+def _pdftotext(paragraphs: list[str], width: int = 72) -> str:
+    """Paragraphs laid out as pdftotext -layout does: an indented first line, the others at
+    the margin, wrapped at ``width``."""
+    out: list[str] = []
+    for paragraph in paragraphs:
+        line = "      "
+        for word in paragraph.split():
+            if len(line) + len(word) + 1 > width and line.strip():
+                out.append(line.rstrip())
+                line = ""
+            line += word + " "
+        out.append(line.rstrip())
+    return "\n".join(out)
+
+
+def test_text_laid_out_with_indented_paragraphs() -> None:
+    paragraphs = [
+        "Căn cứ Luật Tổ chức chính quyền địa phương ngày 16 tháng 6 năm 2025; Nghị định số "
+        "150/2025/NĐ-CP của Chính phủ quy định tổ chức các cơ quan chuyên môn thuộc Ủy ban "
+        "nhân dân tỉnh và cấp xã.",
+        "I. MỤC ĐÍCH, YÊU CẦU",
+        "1. Mục đích",
+        "Tổ chức triển khai kịp thời, thống nhất các quy định của pháp luật. Phát huy vai "
+        "trò chủ động của các cơ quan, đơn vị trong việc thực hiện nhiệm vụ được giao.",
+    ] * 4
+    layout = read_layout(_pdftotext(paragraphs))
+    assert [layout.line_text(line) for line in layout.lines] == paragraphs
+
+
+def test_markup_is_removed_and_bold_kept_as_a_cue() -> None:
+    layout = read_layout("## **I. MỤC ĐÍCH**\n\n**1. Sở Y tế:** tổ chức \\*kiểm tra\\* &amp; báo cáo")
+    first, second = layout.lines
+    assert layout.line_text(first) == "I. MỤC ĐÍCH" and first.bold and first.heading == 2
+    assert layout.line_text(second) == "1. Sở Y tế: tổ chức *kiểm tra* & báo cáo"
+    assert second.bold_end is not None
+    assert layout.text[second.start : second.bold_end] == "1. Sở Y tế:"
+
+
+def test_pipe_table_rows_have_cells() -> None:
+    layout = read_layout("| TT | Chỉ tiêu | Năm 2027 |\n| --- | --- | --- |\n| 1 | Tỷ lệ che phủ rừng | 45% |")
+    rows = [line for line in layout.lines if line.kind == "row"]
+    assert [[layout.text[s:e] for s, e in row.cells] for row in rows] == [
+        ["TT", "Chỉ tiêu", "Năm 2027"], ["1", "Tỷ lệ che phủ rừng", "45%"]]
+
+
+def test_cells_between_lone_pipes_are_rows() -> None:
+    raw = ("**PHỤ LỤC**\n\n|\n**TT**\n|\n**Nhiệm vụ**\n|\n**Chủ trì**\n|\n|\n1\n|\nXây dựng cơ sở"
+           "\ndữ liệu đất đai\n|\nSở Nông nghiệp và Môi trường\n|\n|\n2\n|\nSố hóa hồ sơ\n|\n"
+           "Văn phòng UBND tỉnh\n|")
+    layout = read_layout(raw)
+    rows = [[layout.text[s:e] for s, e in line.cells] for line in layout.lines if line.kind == "row"]
+    assert rows == [["TT", "Nhiệm vụ", "Chủ trì"],
+                    ["1", "Xây dựng cơ sở dữ liệu đất đai", "Sở Nông nghiệp và Môi trường"],
+                    ["2", "Số hóa hồ sơ", "Văn phòng UBND tỉnh"]]
+
+
+def test_page_furniture_is_dropped_and_pages_counted() -> None:
+    layout = read_layout("Tổ chức thực hiện các nhiệm vụ được\n\f  2\ngiao đúng tiến độ.\n\n"
+                         "===== TRANG 3 =====\nKết thúc.")
+    assert [layout.line_text(line) for line in layout.lines] == [
+        "Tổ chức thực hiện các nhiệm vụ được giao đúng tiến độ.", "Kết thúc."]
+    assert [line.page for line in layout.lines] == [1, 3]
+
+
+def test_ocr_specks_are_not_text() -> None:
+    layout = read_layout("Can cu Nghi dinh so 12/2027/ND-CP;\n       9   r       y   r\nDieu 1. Ban hanh")
+    assert [layout.line_text(line) for line in layout.lines] == [
+        "Can cu Nghi dinh so 12/2027/ND-CP;", "Dieu 1. Ban hanh"]
+
+
+MARKUP = st.text(alphabet=st.sampled_from(list("ab ĐệỦ*_|#-\\&;[]()!`<>\n\f0123.:")), max_size=300)
+
+
+@settings(max_examples=200, deadline=None)
+@given(MARKUP)
+def test_every_line_maps_back_into_the_raw_text(raw: str) -> None:
+    layout = read_layout(raw)
+    assert all(0 <= line.start <= line.end <= len(layout.text) for line in layout.lines)
+    for line in layout.lines:
+        s, e = layout.to_raw_span(line.span)
+        assert 0 <= s <= e <= len(raw)
+    starts = [line.start for line in layout.lines]
+    assert starts == sorted(starts)
