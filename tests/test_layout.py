@@ -14,20 +14,23 @@ WRAPS = [
     ("**II. NHIỆM\nVỤ TRỌNG TÂM**\n\nTăng cường công tác kiểm tra các cơ sở kinh doanh\n"
      "trên địa bàn tỉnh, xử lý nghiêm vi phạm.",
      ["II. NHIỆM VỤ TRỌNG TÂM",
-      "Tăng cường công tác kiểm tra các cơ sở kinh doanh trên địa bàn tỉnh, xử lý nghiêm vi phạm."]),
+      "Tăng cường công tác kiểm tra các cơ sở kinh doanh trên địa bàn tỉnh, xử lý nghiêm "
+      "vi phạm."]),
     # a numbered heading cut at the line's end
     ("**3. Bộ Chỉ huy\nBộ đội Biên phòng tỉnh**\n\n- Chủ trì tuần tra.",
      ["3. Bộ Chỉ huy Bộ đội Biên phòng tỉnh", "- Chủ trì tuần tra."]),
     # paragraphs of a saved page with no blank line between: a sentence end and a new one
-    ("**Kính gửi:** Các sở\n\nNgày 02 tháng 3 năm 2027, Sở Tài chính đã có văn bản hướng\ndẫn; các đơn vị chưa thực"
-     " hiện đúng yêu cầu đề ra;\nTheo đề nghị của Giám đốc Sở\nNội vụ.",
-     ["Kính gửi: Các sở", "Ngày 02 tháng 3 năm 2027, Sở Tài chính đã có văn bản hướng dẫn; các đơn vị chưa thực"
-      " hiện đúng yêu cầu đề ra;", "Theo đề nghị của Giám đốc Sở Nội vụ."]),
+    ("**Kính gửi:** Các sở\n\nNgày 02 tháng 3 năm 2027, Sở Tài chính đã có văn bản hướng"
+     "\ndẫn; các đơn vị chưa thực hiện đúng yêu cầu đề ra;\nTheo đề nghị của Giám đốc Sở\n"
+     "Nội vụ.",
+     ["Kính gửi: Các sở", "Ngày 02 tháng 3 năm 2027, Sở Tài chính đã có văn bản hướng dẫn; "
+      "các đơn vị chưa thực hiện đúng yêu cầu đề ra;", "Theo đề nghị của Giám đốc Sở Nội vụ."]),
     # an identifier cut at its hyphen
     ("Thực hiện Nghị định số 45/2027/NĐ-\nCP của Chính phủ.",
      ["Thực hiện Nghị định số 45/2027/NĐ-CP của Chính phủ."]),
     # a chapter's title on its own line
-    ("Chương II\nQUYỀN VÀ NGHĨA VỤ\nĐiều 5. Quyền", ["Chương II QUYỀN VÀ NGHĨA VỤ", "Điều 5. Quyền"]),
+    ("Chương II\nQUYỀN VÀ NGHĨA VỤ\nĐiều 5. Quyền",
+     ["Chương II QUYỀN VÀ NGHĨA VỤ", "Điều 5. Quyền"]),
     # a title in capitals over two lines, then the text under it
     ("**KẾ HOẠCH**\n\nPHÁT TRIỂN NÔNG NGHIỆP XANH GIAI ĐOẠN\n2027 - 2030\nCăn cứ Luật Trồng trọt;",
      ["KẾ HOẠCH", "PHÁT TRIỂN NÔNG NGHIỆP XANH GIAI ĐOẠN 2027 - 2030", "Căn cứ Luật Trồng trọt;"]),
@@ -70,7 +73,8 @@ def test_text_laid_out_with_indented_paragraphs() -> None:
 
 
 def test_markup_is_removed_and_bold_kept_as_a_cue() -> None:
-    layout = read_layout("## **I. MỤC ĐÍCH**\n\n**1. Sở Y tế:** tổ chức \\*kiểm tra\\* &amp; báo cáo")
+    layout = read_layout("## **I. MỤC ĐÍCH**\n\n**1. Sở Y tế:** tổ chức \\*kiểm tra\\* "
+                         "&amp; báo cáo")
     first, second = layout.lines
     assert layout.line_text(first) == "I. MỤC ĐÍCH" and first.bold and first.heading == 2
     assert layout.line_text(second) == "1. Sở Y tế: tổ chức *kiểm tra* & báo cáo"
@@ -79,7 +83,8 @@ def test_markup_is_removed_and_bold_kept_as_a_cue() -> None:
 
 
 def test_pipe_table_rows_have_cells() -> None:
-    layout = read_layout("| TT | Chỉ tiêu | Năm 2027 |\n| --- | --- | --- |\n| 1 | Tỷ lệ che phủ rừng | 45% |")
+    layout = read_layout("| TT | Chỉ tiêu | Năm 2027 |\n| --- | --- | --- |\n"
+                         "| 1 | Tỷ lệ che phủ rừng | 45% |")
     rows = [line for line in layout.lines if line.kind == "row"]
     assert [[layout.text[s:e] for s, e in row.cells] for row in rows] == [
         ["TT", "Chỉ tiêu", "Năm 2027"], ["1", "Tỷ lệ che phủ rừng", "45%"]]
@@ -90,7 +95,8 @@ def test_cells_between_lone_pipes_are_rows() -> None:
            "\ndữ liệu đất đai\n|\nSở Nông nghiệp và Môi trường\n|\n|\n2\n|\nSố hóa hồ sơ\n|\n"
            "Văn phòng UBND tỉnh\n|")
     layout = read_layout(raw)
-    rows = [[layout.text[s:e] for s, e in line.cells] for line in layout.lines if line.kind == "row"]
+    rows = [[layout.text[s:e] for s, e in line.cells]
+            for line in layout.lines if line.kind == "row"]
     assert rows == [["TT", "Nhiệm vụ", "Chủ trì"],
                     ["1", "Xây dựng cơ sở dữ liệu đất đai", "Sở Nông nghiệp và Môi trường"],
                     ["2", "Số hóa hồ sơ", "Văn phòng UBND tỉnh"]]
@@ -105,7 +111,8 @@ def test_page_furniture_is_dropped_and_pages_counted() -> None:
 
 
 def test_ocr_specks_are_not_text() -> None:
-    layout = read_layout("Can cu Nghi dinh so 12/2027/ND-CP;\n       9   r       y   r\nDieu 1. Ban hanh")
+    layout = read_layout("Can cu Nghi dinh so 12/2027/ND-CP;\n       9   r       y   r\n"
+                         "Dieu 1. Ban hanh")
     assert [layout.line_text(line) for line in layout.lines] == [
         "Can cu Nghi dinh so 12/2027/ND-CP;", "Dieu 1. Ban hanh"]
 
