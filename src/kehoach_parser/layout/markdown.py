@@ -164,8 +164,8 @@ class _Inline:
                     self.cursor = self._find(tok.markup) + len(tok.markup)
             elif kind == "text_special":
                 pos = self._find(tok.markup)
-                if tok.info == "escape":
-                    self._add(tok.content, pos + 1)
+                if tok.info == "escape":  # "\\*" → "*"; a backslash before a letter stays
+                    self._add(tok.content, pos + len(tok.markup) - len(tok.content))
                 else:  # an entity: its character replaces it
                     self._add(tok.content, pos, pos + len(tok.markup), copy=False)
                 self.cursor = pos + len(tok.markup)

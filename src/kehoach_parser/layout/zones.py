@@ -19,7 +19,7 @@ from collections.abc import Sequence
 
 import regex
 
-from .cues import cues, fold
+from .cues import block_cue, cues, fold
 from .model import Line, Role, Zone, ZoneKind
 
 _HEADER_REACH = 80  # lines in which a header block is looked for
@@ -48,13 +48,11 @@ class _Reader:
             self.texts[i]) <= 60
 
     def cue(self, i: int) -> str | None:
+        """The header part line ``i`` is: motto, number, place_date, subject, ornament."""
         f, k = self.folded[i], self.k
-        if k.motto.match(f) or k.motto_line2.match(f):
-            return "motto"
-        if k.number.match(f):
-            return "number"
-        if k.place_date.match(f):
-            return "place_date"
+        found = block_cue(f)
+        if found in ("motto", "number", "place_date"):
+            return found
         if k.subject.match(f):
             return "subject"
         if k.ornament.match(f):
@@ -249,6 +247,17 @@ def _after(r: _Reader, i: int) -> ZoneKind | None:
     return None
 
 
+def _mark_title(r: _Reader, kinds: list[ZoneKind], i: int, zone: ZoneKind) -> int:
+    """The type line ``i`` and the title under it, in ``zone``; the line after them."""
+    kinds[i] = zone
+    r.lines[i].role = "type"
+    end = _title_end(r, i + 1)
+    for j in range(i + 1, end):
+        kinds[j] = zone
+        r.lines[j].role = "title"
+    return end
+
+
 def assign(lines: Sequence[Line], text: str) -> list[Zone]:
     """Set every line's zone and role; the zones in order."""
     n = len(lines)
@@ -268,13 +277,7 @@ def assign(lines: Sequence[Line], text: str) -> list[Zone]:
     if i < n and r.type_line(i):
         m = r.k.type_re.match(r.folded[i])
         main_type = r.k.types.get(" ".join(m.group("name").split())) if m else None
-        kinds[i] = "title"
-        lines[i].role = "type"
-        t_end = _title_end(r, i + 1)
-        for j in range(i + 1, t_end):
-            kinds[j] = "title"
-            lines[j].role = "title"
-        i = t_end
+        i = _mark_title(r, kinds, i, "title")
     closed = False
     current: ZoneKind = "body"
     while i < n:
@@ -298,22 +301,14 @@ def assign(lines: Sequence[Line], text: str) -> list[Zone]:
                 i += 1
                 continue
             if starts == "attached":
-                kinds[i] = "attached"
-                lines[i].role = "type"
-                t_end = _title_end(r, i + 1)
-                for j in range(i + 1, t_end):
-                    kinds[j] = "attached"
-                    lines[j].role = "title"
-                k = t_end
+                k = _mark_title(r, kinds, i, "attached")
                 while k < n and r.k.attached.match(r.folded[k]):
                     kinds[k] = "attached"
                     k += 1
                 i, current = k, "body"
                 continue
-            if starts is not None and starts != current:
+            if starts is not None:
                 current = starts
-            elif current == "footnotes" and not r.k.footnote.match(r.folded[i]):
-                current = "footnotes"
         kinds[i] = current
         i += 1
     for line, kind in zip(lines, kinds, strict=True):
