@@ -32,6 +32,10 @@ _DASHES = dict.fromkeys(
 _SPACES = dict.fromkeys(map(ord, "\u00a0\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008"
                                  "\u2009\u200a\u202f\u205f\u3000\t\v"), " ")
 _CHAR_TABLE = {**_DASHES, **_SPACES}
+_REPLACED_RE = regex.compile("[" + "".join(map(chr, _CHAR_TABLE)) + "]")
+# A letter with its combining marks (or marks alone): what NFC may compose.
+_MARKED_RE = regex.compile(r"\P{M}?\p{M}+")
+_CLUSTER_RE = regex.compile(r"\X")
 # Dropped characters: zero-width marks, soft hyphen, BOM, carriage return.
 _DROP_RE = regex.compile("[\u200b\u200c\u200d\u2060\ufeff\u00ad\r]+")
 _TONES = "\u0300\u0301\u0303\u0309\u0323"
@@ -130,19 +134,30 @@ def normalize_chars(raw: str) -> tuple[str, OffsetMap]:
     text = out.text()
     mapping = out.map
     if not unicodedata.is_normalized("NFC", text):
-        composed = Builder(mapping)
-        # Compose one grapheme cluster at a time so each keeps its own offset.
-        for match in regex.finditer(r"\X", text):
-            cluster = match.group()
-            nfc = unicodedata.normalize("NFC", cluster)
-            if nfc == cluster:
-                composed.copy(cluster, match.start())
-            else:
-                composed.put(nfc, match.start(), match.end())
-        text, mapping = composed.text(), composed.map
+        text, mapping = _compose(text, mapping, _MARKED_RE)
+        if not unicodedata.is_normalized("NFC", text):  # Hangul, singletons: every cluster
+            text, mapping = _compose(text, mapping, _CLUSTER_RE)
     # Same-length replacements: the map stays valid.
-    text = fold_tones(text.translate(_CHAR_TABLE))
-    return text, mapping
+    if _REPLACED_RE.search(text):
+        text = text.translate(_CHAR_TABLE)
+    return fold_tones(text), mapping
+
+
+def _compose(text: str, mapping: OffsetMap, clusters: regex.Pattern[str]
+             ) -> tuple[str, OffsetMap]:
+    """NFC, one cluster at a time so each keeps its own offset; only the clusters that
+    change are touched (a text with a few combining marks costs about a copy)."""
+    composed = Builder(mapping)
+    last = 0
+    for match in clusters.finditer(text):
+        cluster = match.group()
+        nfc = unicodedata.normalize("NFC", cluster)
+        if nfc != cluster:
+            composed.copy(text[last : match.start()], last)
+            composed.put(nfc, match.start(), match.end())
+            last = match.end()
+    composed.copy(text[last:], last)
+    return composed.text(), composed.map
 
 
 def normalize(raw: str, page_starts: list[int] | None = None, *,
