@@ -41,7 +41,7 @@ _HEADING_WORDS = 12
 _OPENING_WORDS = 6
 # A heading's own number, when a caller passes the whole line.
 _NUMBER_RE = regex.compile(
-    r"^(?:(?:PHẦN|Phần|CHƯƠNG|Chương)\s+)?(?:[IVXLC]+|\d+(?:\.\d+)*|[a-zđ])[.)]\s+")
+    r"^(?:(?:PHẦN|Phần|CHƯƠNG|Chương)\s+)?(?:[IVXLC]++|\d++(?:\.\d++)*+|[a-zđ])[.)]\s+")
 _KIND_ORDER: list[SectionKind] = ["purpose", "requirements", "targets", "other", "tasks",
                                   "solutions", "funding", "implementation"]
 # Zones whose headings are the document's sections (a quyết định's attached plan is body).

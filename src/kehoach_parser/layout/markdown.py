@@ -40,7 +40,7 @@ _ids = count()
 _LOOSE_EMPHASIS_RE = regex.compile(
     r"\*{2,3}|(?:(?<=^|\s)[*_](?=\S|$)|(?<=\S)[*_](?=\s|$))")
 _MARKDOWN_RE = regex.compile(
-    r"\*\*\S|^#{1,6} |^\|\s*$|^\|.*\|\s*$|^\s*\* \S|\\[-.*_#+()\[\]!`>|]", regex.MULTILINE)
+    r"\*\*\S|^#{1,6} |^\|[ \t]*$|^\|.*\|[ \t]*$|^[ \t]*\* \S|\\[-.*_#+()\[\]!`>|]", regex.MULTILINE)
 
 
 @cache

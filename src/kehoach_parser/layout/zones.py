@@ -149,6 +149,21 @@ def _header_roles(r: _Reader, start: int, end: int) -> None:
         r.lines[i].zone = "header"
 
 
+def _authority_line(r: _Reader, i: int) -> bool:
+    """The line naming who issues a decision, under its title: the issuer's name of the
+    header ("ỦY BAN NHÂN DÂN TỈNH …"), after its holder's position or not ("CHỦ TỊCH ỦY
+    BAN NHÂN DÂN TỈNH …", "BỘ TRƯỞNG BỘ CÔNG THƯƠNG")."""
+    issuer = " ".join(fold(t) for t, line in zip(r.texts, r.lines, strict=True)
+                      if line.role == "issuer").split()
+    if not issuer:
+        return False
+    words = r.folded[i].split()
+    for n in (0, 1, 2, 3):  # the issuer's name, after the holder's position or not
+        if (n == 0 or r.k.position.match(" ".join(words[:n]))) and words[n:] == issuer:
+            return True
+    return False
+
+
 def _title_end(r: _Reader, first: int) -> int:
     """The first line after the title that starts at ``first`` (the line after the type)."""
     n = len(r.lines)
@@ -156,7 +171,9 @@ def _title_end(r: _Reader, first: int) -> int:
         return first
     f = r.folded[first]
     strong_body = f.startswith(("can cu", "kinh gui", "xet ")) or r.heading(first)
-    if strong_body or r.lines[first].kind == "row":
+    # A title never opens with the name of who issues ("ỦY BAN NHÂN DÂN TỈNH …" under
+    # "QUYẾT ĐỊNH", "CHỦ TỊCH …" under a permit whose type line holds its subject).
+    if strong_body or r.lines[first].kind == "row" or (r.caps[first] and _authority_line(r, first)):
         return first
     i = first + 1
     chars = len(r.texts[first])
@@ -166,7 +183,7 @@ def _title_end(r: _Reader, first: int) -> int:
         if (line.blank_before or r.k.body_start.match(f) or r.heading(i) or r.type_line(i)
                 or line.kind == "row" or r.recipients(i)):
             break
-        if r.caps[i] != caps or line.bold != bold or (r.k.issuer_head.match(f) and caps):
+        if r.caps[i] != caps or line.bold != bold or (caps and _authority_line(r, i)):
             break
         chars += len(r.texts[i])
         if chars > _TITLE_CHARS:
