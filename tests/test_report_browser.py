@@ -1,6 +1,6 @@
 """The HTML comparison report opened in headless Chromium: every chart has its bars.
 
-Needs Debian's chromium: ``scripts/setup-browser.sh`` installs it (run by ``make setup``).
+Needs Debian's chromium: ``scripts/setup-system.sh browser`` installs it (run by ``make setup``).
 """
 
 from __future__ import annotations
@@ -54,7 +54,7 @@ class _Charts(HTMLParser):
 
 def test_every_chart_has_its_bars_in_chromium(tmp_path: Path) -> None:
     if not CHROMIUM.exists():
-        pytest.fail(f"{CHROMIUM} is missing: run `sudo bash scripts/setup-browser.sh` "
+        pytest.fail(f"{CHROMIUM} is missing: run `sudo bash scripts/setup-system.sh browser` "
                     "(installs Debian's chromium) to run the browser test")
     frame = compare_plans([build_plan(e) for e in load_cases("compare.toml")["plans"]])
     report = tmp_path / "report.html"
