@@ -16,6 +16,7 @@ from conftest import load_cases
 from kehoach_parser.compare import compare_plans
 from kehoach_parser.report import render
 
+pytestmark = pytest.mark.slow  # a browser
 CHROMIUM = Path("/usr/bin/chromium")
 FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
          "--disable-background-networking", "--disable-component-update", "--disable-sync"]

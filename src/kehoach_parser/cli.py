@@ -226,8 +226,9 @@ def _cmd_query(args: argparse.Namespace) -> int:
             raise UsageError(f"no example query {sql} (see --list)")
         sql = examples[sql[1:]]["sql"]
     if not store_path(args.store).is_file():
-        raise UsageError(f"{args.store}: no store (a batch output folder holding "
-                         f"{STORE_NAME}, or a .duckdb file)")
+        raise UsageError(f"{args.store}: no store: give a batch output folder holding "
+                         f"{STORE_NAME} (`kehoach batch FOLDER --out OUT` makes one) or a "
+                         ".duckdb file")
     try:
         with Store(store_path(args.store), read_only=True) as store:
             columns, chunks = store.stream(sql)
