@@ -269,12 +269,25 @@ def _cmd_compare(args: argparse.Namespace) -> int:
         print(f"error: {exc}", file=sys.stderr)
         return EXIT_FAILED
     on_screen = not output and sys.stdout.isatty()
-    text = render(frame, format, width=shutil.get_terminal_size().columns if on_screen else 160)
+    text = render(frame, format, width=shutil.get_terminal_size().columns if on_screen else 160,
+                  nothing=_nothing(args))
     if output:
         write_atomic(Path(output), text)
     else:
         sys.stdout.write(text)
     return EXIT_OK
+
+
+def _nothing(args: argparse.Namespace) -> str:
+    """Why a comparison came out empty, and what to try."""
+    asked = [f"--indicator {' '.join(args.indicator)}"] if args.indicator else []
+    asked += [f"--year {args.year}"] if args.year is not None else []
+    if asked:
+        return (f"no plan in {args.source} sets a target for {' '.join(asked)}; without the "
+                "selection, `kehoach compare` shows what there is")
+    return (f"no plan in {args.source} sets a target mapped to an indicator of the catalogue. "
+            "If it holds no plans yet, run `kehoach batch FOLDER --out OUT` first; "
+            "`kehoach query OUT :unmapped_targets` lists the targets no indicator matched")
 
 
 def build_parser() -> argparse.ArgumentParser:
