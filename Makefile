@@ -48,7 +48,7 @@ lint: $(DEV)
 # A wheel and an sdist in dist/.
 dist: $(DEV)
 	rm -rf dist
-	$(BIN)/python -m build --outdir dist
+	$(BIN)/python -m build --quiet --outdir dist
 
 bench: $(DEV)
 	$(BIN)/python bench/run_all.py
