@@ -27,6 +27,9 @@ from kehoach_parser.models import (
 )
 
 HANG, CRASH = "TREO", "SẬP"  # markers in a test file's text
+# How long a hung parse sleeps unless KEHOACH_TEST_HANG says: longer than any time limit a
+# test sets, so that a batch returning sooner shows that the hang was cut.
+HANG_SECONDS = 300.0
 
 
 def build_plan(entry: dict[str, Any]) -> PlanDocument:
@@ -72,7 +75,7 @@ def misbehaving_parse(path: Path) -> PlanDocument:
     holding CRASH kills its process (for a worker that dies)."""
     text = path.read_text(encoding="utf-8", errors="replace")
     if HANG in text:
-        time.sleep(float(os.environ.get("KEHOACH_TEST_HANG", "30")))
+        time.sleep(float(os.environ.get("KEHOACH_TEST_HANG", HANG_SECONDS)))
     if CRASH in text:
         os._exit(3)
     return parse_file(path)

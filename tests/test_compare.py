@@ -120,11 +120,12 @@ def test_cli_html_file_and_errors(plan_folder: Path, tmp_path: Path,
     report = tmp_path / "r.html"
     assert main(["compare", str(plan_folder), "--html", str(report)]) == 0
     assert report.read_text(encoding="utf-8").count('<section class="chart"') == 5
-    assert main(["compare", str(plan_folder), "--indicator", "nope"]) == 1
+    assert main(["compare", str(plan_folder), "--indicator", "nope"]) == 2  # bad usage
     assert "unknown indicator" in capsys.readouterr().err
-    assert main(["compare", str(tmp_path / "missing.duckdb")]) == 1
+    assert main(["compare", str(tmp_path / "missing.duckdb")]) == 2
 
 
+@pytest.mark.slow  # a batch run
 def test_seed_plans_share_indicators_and_the_district_meets_its_parent(tmp_path: Path) -> None:
     """The bundled plans through batch, store and comparison: the four plans set at least
     five indicators in common, and the district's parent is the city's plan."""

@@ -11,6 +11,7 @@ import json
 import os
 
 import jsonschema
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -22,6 +23,7 @@ from kehoach_parser.sections import walk
 EXAMPLES = int(os.environ.get("FUZZ_EXAMPLES", "40"))
 SEED_LINES = [p.read_text(encoding="utf-8").splitlines() for p in sorted(CORPUS.glob("*.txt"))]
 SCHEMA = json.loads((ROOT / "schemas" / SCHEMA_FILENAME).read_text(encoding="utf-8"))
+pytestmark = pytest.mark.slow
 FUZZ = settings(max_examples=EXAMPLES, deadline=None,
                 suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
 

@@ -13,6 +13,7 @@ import tempfile
 import zipfile
 from pathlib import Path
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -20,6 +21,7 @@ from conftest import CORPUS
 from kehoach_parser import KehoachError, parse_file
 
 EXAMPLES = int(os.environ.get("FUZZ_EXAMPLES", "25"))
+pytestmark = pytest.mark.slow
 FUZZ = settings(max_examples=EXAMPLES, deadline=None,
                 suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
 PDFS = [p.read_bytes() for p in sorted((CORPUS / "pdf").glob("*.pdf"))[:2]]

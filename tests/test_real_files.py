@@ -21,6 +21,7 @@ from kehoach_parser.loaders import Loaded, LoadOptions, load_file
 from kehoach_parser.models import PlanDocument
 from kehoach_parser.normalize import normalize
 
+pytestmark = pytest.mark.slow  # 64 real PDF, DOCX and DOC files: most of a minute of parsing
 REAL = SHARED / "real"
 FILES: list[dict[str, Any]] = load_cases("real_files.toml")["file"]
 PARSES = [f for f in FILES if f["outcome"] == "parses"]

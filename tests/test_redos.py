@@ -1,5 +1,5 @@
 """ReDoS audit: every regular expression the package compiles, run against adversarial
-inputs (long runs of digits, dots, slashes, spaces, diacritics …) within a time bound.
+inputs (long runs of digits, dots, slashes, spaces, diacritics …): time linear in the length.
 
 The patterns are collected by recording every ``regex.compile`` / ``re.compile`` call made
 from the package's own files while it parses the corpus in a fresh interpreter, so lazily
@@ -9,14 +9,18 @@ compiled patterns (data files, caches) are audited too.
 from __future__ import annotations
 
 import json
+import re
 import subprocess
 import sys
 import time
+from functools import cache
+from typing import Any
 
 import pytest
 import regex
 
 from conftest import CORPUS, ROOT
+from timing import best_time, growth
 
 RECORDER = r"""
 import json, re, sys
@@ -43,36 +47,40 @@ for path in sorted(Path(sys.argv[2]).glob("*.txt")):
 json.dump([[m, p, f, c] for (m, p, f), c in seen.items()], sys.stdout)
 """
 
+# (head, unit, times, tail): head + unit * times + tail, built again at a quarter of the
+# times to measure how the cost grows.
 ADVERSARIAL = [
-    "1" * 20000,
-    "1." * 10000,
-    "1/" * 10000,
-    "1/1-" * 5000,
-    " " * 20000,
-    "\n" * 5000 + "x",
-    "ệ" * 20000,
-    "Ủy ban " * 3000,
-    "ỦY BAN NHÂN DÂN " * 1500,
-    "ngày " * 4000,
-    "ngày tháng năm " * 1500,
-    "Số: " + " " * 20000 + "/",
-    "Quyết định số " + "1/" * 5000,
-    "a" * 20000 + "!",
-    "-" * 20000,
-    "*" * 20000,
-    "#" * 5000 + " x",
-    "60% " * 5000,
-    "ít nhất " * 3000,
-    "Sở " * 6000,
-    "1.1." * 5000 + " A",
-    "I. " * 6000,
-    "(" * 10000,
-    "Đề nghị " * 3000,
-    "QĐ-" * 6000,
-    "- " * 10000,
-    "A B " * 5000 + ",",
+    ("", "1", 20000, ""),
+    ("", "1.", 10000, ""),
+    ("", "1/", 10000, ""),
+    ("", "1/1-", 5000, ""),
+    ("", " ", 20000, ""),
+    ("", "\n", 5000, "x"),
+    ("", "ệ", 20000, ""),
+    ("", "Ủy ban ", 3000, ""),
+    ("", "ỦY BAN NHÂN DÂN ", 1500, ""),
+    ("", "ngày ", 4000, ""),
+    ("", "ngày tháng năm ", 1500, ""),
+    ("Số: ", " ", 20000, "/"),
+    ("Quyết định số ", "1/", 5000, ""),
+    ("", "a", 20000, "!"),
+    ("", "-", 20000, ""),
+    ("", "*", 20000, ""),
+    ("", "#", 5000, " x"),
+    ("", "60% ", 5000, ""),
+    ("", "ít nhất ", 3000, ""),
+    ("", "Sở ", 6000, ""),
+    ("", "1.1.", 5000, " A"),
+    ("", "I. ", 6000, ""),
+    ("", "(", 10000, ""),
+    ("", "Đề nghị ", 3000, ""),
+    ("", "QĐ-", 6000, ""),
+    ("", "- ", 10000, ""),
+    ("", "A B ", 5000, ","),
 ]
-BOUND_S = 1.0
+HANG_S = 30.0  # regex's own time limit: only a catastrophic pattern comes near it
+GROWTH = 2.5  # cost per character, whole text over quarter: linear about 1, quadratic 4
+TRIVIAL = regex.compile(r"\w+|\W+")  # a linear scan of every character, the yardstick
 
 
 def _patterns() -> list[tuple[str, str, int, str]]:
@@ -90,21 +98,99 @@ def test_patterns_were_collected() -> None:
     assert len(PATTERNS) >= 20
 
 
+def _scan(compiled: Any, text: str) -> None:
+    if isinstance(compiled, regex.Pattern):
+        for _ in compiled.finditer(text, timeout=HANG_S):
+            pass
+    else:
+        for _ in compiled.finditer(text):
+            pass
+
+
+def _once(compiled: Any, text: str) -> float:
+    started = time.perf_counter()
+    _scan(compiled, text)
+    return time.perf_counter() - started
+
+
+@cache
+def _trivial(text: str) -> float:
+    """Seconds for the yardstick scan of ``text`` on this machine now."""
+    return best_time(lambda: _scan(TRIVIAL, text))
+
+
+def _growth(compiled: Any, head: str, unit: str, times: int, tail: str) -> float:
+    """Cost per character of the text over that of its quarter-length version, best of a
+    few timings taken in turn; a high figure is measured once more, so that a busy spell
+    cannot fail a pattern alone."""
+    text, quarter = (head + unit * n + tail for n in (times, times // 4))
+    ratio = growth(lambda part: _scan(compiled, part), quarter, text, repeat=3)
+    if ratio >= GROWTH:
+        ratio = min(ratio, growth(lambda part: _scan(compiled, part), quarter, text))
+    return ratio
+
+
+# Patterns known to be superlinear on an input (pattern's start, unit), with the reason.
+KNOWN = {
+    (r"^(?:(?:PHẦN|Phần|CHƯƠNG|Chương)\s+)?(?:[IVXLC]+|\d+(?:\.\d+)*|[a-zđ])[.)]", "1."):
+        "sections: the heading-number pattern backtracks over a long run of '1.1.1.' "
+        "(quadratic: 25 ms for 20,000 characters, 0.1 s for 40,000)",
+    (r"\*\*\S|^#{1,6} |^\|\s*$|", "\n"):
+        "layout.markdown: under MULTILINE, '^\\s*\\* \\S' lets \\s* run over the following "
+        "newlines at every line start (quadratic: 0.04 s for 5,000 empty lines, 0.64 s for "
+        "20,000)",
+}
+
+
+def _known(pattern: str, unit: str) -> str | None:
+    return next((why for (start, of), why in KNOWN.items()
+                 if pattern.startswith(start) and unit == of), None)
+
+
+@pytest.mark.slow
 @pytest.mark.parametrize(("module", "pattern", "flags", "where"), PATTERNS,
                          ids=[f"{p[3].rsplit('/', 1)[-1]}:{i}" for i, p in enumerate(PATTERNS)])
 def test_no_catastrophic_backtracking(module: str, pattern: str, flags: int, where: str) -> None:
-    compiled = regex.compile(pattern, flags) if module == "regex" else None
-    import re
+    """Each adversarial text and its quarter-length version are scanned once. A pattern
+    that costs more than a trivial scan of every character (the yardstick, timed in the same
+    run) and whose cost per character looks higher on the whole text than on the quarter is
+    measured again, with the best of a few timings taken in turn: it fails when a character
+    costs GROWTH times as much in the whole text, or when it runs into regex's own limit.
+    Nothing depends on how fast the machine is, only on ratios measured in one run."""
+    compiled = regex.compile(pattern, flags) if module == "regex" else re.compile(pattern, flags)
+    for head, unit, times, tail in ADVERSARIAL:
+        text, quarter = (head + unit * n + tail for n in (times, times // 4))
+        try:
+            whole, part = _once(compiled, text), _once(compiled, quarter)
+        except TimeoutError:
+            pytest.fail(f"{where}: {pattern!r} ran over {HANG_S:g} s on {text[:30]!r}…")
+        cheap = whole < _trivial(text)
+        if cheap or whole / len(text) < GROWTH * part / len(quarter) or _known(pattern, unit):
+            continue
+        ratio = _growth(compiled, head, unit, times, tail)
+        assert ratio < GROWTH, f"{where}: {pattern!r} is superlinear on {text[:30]!r}… " \
+            f"(a character of it costs {ratio:.1f} times one of its quarter-length version)"
 
-    for text in ADVERSARIAL:
-        start = time.perf_counter()
-        if compiled is not None:
-            try:
-                for _ in compiled.finditer(text, timeout=BOUND_S):
-                    pass
-            except TimeoutError:
-                pytest.fail(f"{where}: {pattern!r} timed out on {text[:30]!r}…")
-        else:
-            list(re.compile(pattern, flags).finditer(text))
-        elapsed = time.perf_counter() - start
-        assert elapsed < BOUND_S, f"{where}: {pattern!r} took {elapsed:.2f}s on {text[:30]!r}…"
+
+def _known_cases() -> list[Any]:
+    cases = []
+    for module, pattern, flags, where in PATTERNS:
+        for head, unit, times, tail in ADVERSARIAL:
+            if why := _known(pattern, unit):
+                cases.append(pytest.param(module, pattern, flags, (head, unit, times, tail),
+                                          marks=pytest.mark.xfail(strict=True, reason=why),
+                                          id=f"{where.rsplit('/', 1)[-1]}:{unit}"))
+    return cases
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(("module", "pattern", "flags", "adversarial"), _known_cases())
+def test_known_superlinear_patterns(module: str, pattern: str, flags: int,
+                                    adversarial: tuple[str, str, int, str]) -> None:
+    """Measured whatever the time they take, so that a fix shows (strict xfail)."""
+    compiled = regex.compile(pattern, flags) if module == "regex" else re.compile(pattern, flags)
+    assert _growth(compiled, *adversarial) < GROWTH
+
+
+def test_every_known_case_is_found() -> None:
+    assert len(_known_cases()) >= len(KNOWN)

@@ -120,5 +120,5 @@ def test_cli_query_errors(argv: list[str], code: int, says: str, out: Path,
 
 
 def test_cli_query_without_a_store(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    assert main(["query", str(tmp_path), "SELECT 1"]) == 1
+    assert main(["query", str(tmp_path), "SELECT 1"]) == 2  # bad usage
     assert "kehoach batch" in capsys.readouterr().err

@@ -1,24 +1,61 @@
 """Dòng lệnh (command line): ``kehoach parse``, ``schema``, ``batch``, ``query``, ``compare``.
 
 ``main(argv)`` runs in-process and returns the exit code: 0 ok, 1 some file failed, 2 bad
-usage. A failed file prints one line on stderr, never a traceback, and the others go on.
+usage, 130 interrupted (Ctrl-C). A failed file prints one line on stderr, never a traceback,
+and the others go on. Bad usage — a bad option value, a missing folder or store, an unknown
+indicator, two inputs that would be written to one output — prints one line
+(``kehoach COMMAND: error: …``) before anything is read or written.
 """
 
 from __future__ import annotations
 
 import argparse
+import difflib
 import os
 import shutil
 import sys
 import tempfile
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
-from typing import TypeAlias
+from typing import TYPE_CHECKING, NoReturn, TypeAlias
 
 from ._version import __version__
 
-EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
-Subcommands: TypeAlias = "argparse._SubParsersAction[argparse.ArgumentParser]"
+if TYPE_CHECKING:
+    from .loaders import LoadOptions
+
+EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_INTERRUPTED = 0, 1, 2, 130
+
+
+class UsageError(Exception):
+    """Bad usage found by a command (exit code 2, one line)."""
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse with one line for bad usage instead of the usage block and the error."""
+
+    def error(self, message: str) -> NoReturn:
+        self.exit(EXIT_USAGE, f"{self.prog}: error: {message} (see {self.prog} --help)\n")
+
+
+Subcommands: TypeAlias = "argparse._SubParsersAction[_Parser]"
+
+
+def _positive(kind: type[int] | type[float], what: str) -> Callable[[str], float]:
+    def convert(value: str) -> float:
+        try:
+            number = kind(value)
+        except ValueError:
+            number = 0
+        if not 0 < number < float("inf"):
+            raise argparse.ArgumentTypeError(f"must be a positive {what}, not {value!r}")
+        return number
+
+    return convert
+
+
+_SECONDS = _positive(float, "number of seconds")
+_COUNT = _positive(int, "whole number")
 
 
 def _umask() -> int:
@@ -43,33 +80,64 @@ def write_atomic(path: Path, content: str) -> None:
 
 
 def _cmd_parse(args: argparse.Namespace) -> int:
-    from .errors import KehoachError
     from .loaders import LoadOptions
-    from .pipeline import parse_file
 
     options = LoadOptions(ocr=args.ocr)
-    failed = 0
     jsonl = args.stdout and (args.jsonl or len(args.files) > 1)
-    for name in args.files:
-        path = Path(name)
-        try:
-            document = parse_file(path, options=options)
-        except KehoachError as exc:
-            print(f"error: {exc}", file=sys.stderr)
-            failed += 1
-            continue
-        except Exception as exc:  # a bug must not stop the other files
-            print(f"error: {path}: internal error {type(exc).__name__}: {exc}", file=sys.stderr)
-            failed += 1
-            continue
-        if args.stdout:
-            print(document.model_dump_json(indent=None if jsonl else 2))
-        else:
-            out = Path(args.out) / f"{path.stem}.json"
-            write_atomic(out, document.model_dump_json(indent=2) + "\n")
-            if not args.quiet:
-                print(f"{path} -> {out}", file=sys.stderr)
+    outputs = (dict.fromkeys(args.files) if args.stdout
+               else _outputs(args.files, Path(args.out)))
+    failed = done = 0
+    try:
+        for name, out in outputs.items():
+            failed += not _parse_one(Path(name), out, options, jsonl, args.quiet)
+            done += 1
+    except KeyboardInterrupt:
+        raise KeyboardInterrupt(f"{done} of {len(outputs)} files done") from None
     return EXIT_FAILED if failed else EXIT_OK
+
+
+def _parse_one(path: Path, out: Path | None, options: LoadOptions, jsonl: bool,
+               quiet: bool) -> bool:
+    """Parse one file to ``out`` (None: stdout); False, with one line on stderr, when it
+    failed."""
+    from .errors import KehoachError
+    from .pipeline import parse_file
+
+    try:
+        document = parse_file(path, options=options)
+    except KehoachError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return False
+    except Exception as exc:  # a bug must not stop the other files
+        print(f"error: {path}: internal error {type(exc).__name__}: {exc}", file=sys.stderr)
+        return False
+    if out is None:
+        print(document.model_dump_json(indent=None if jsonl else 2))
+        return True
+    write_atomic(out, document.model_dump_json(indent=2) + "\n")
+    if not quiet:
+        print(f"{path} -> {out}", file=sys.stderr)
+    return True
+
+
+def _outputs(files: Sequence[str], out: Path) -> dict[str, Path | None]:
+    """``OUT/<stem>.json`` for each input (a file named twice is parsed once); UsageError
+    when different inputs would be written to one output (``a.txt`` and ``a.pdf``,
+    ``x/plan.txt`` and ``y/plan.txt``): ``kehoach batch`` names outputs by relative path."""
+    claims: dict[Path, dict[str, str]] = {}  # output -> {absolute input: name as given}
+    for name in files:
+        output = out / f"{Path(name).stem}.json"
+        claims.setdefault(output, {}).setdefault(os.path.abspath(name), name)
+    clashes = [(output, list(names.values())) for output, names in claims.items()
+               if len(names) > 1]
+    if clashes:
+        output, names = clashes[0]
+        more = f" (and {len(clashes) - 1} more clashes)" if len(clashes) > 1 else ""
+        raise UsageError(
+            f"{', '.join(names[:-1])} and {names[-1]} would be written to one output, "
+            f"{output}{more}: give them different --out folders, or use "
+            "`kehoach batch FOLDER --out OUT` (OUT/<relative path>.json)")
+    return {next(iter(names.values())): output for output, names in claims.items()}
 
 
 def _cmd_schema(args: argparse.Namespace) -> int:
@@ -90,6 +158,10 @@ def _cmd_batch(args: argparse.Namespace) -> int:
     from .loaders import LoadOptions
     from .pipeline import parse_file
 
+    if not Path(args.folder).is_dir():
+        raise UsageError(f"{args.folder}: not a folder")
+    if args.engine == "dask" and not args.scheduler:
+        raise UsageError("--engine dask needs --scheduler ADDRESS")
     try:
         summary = run_batch(
             args.folder, args.out, jobs=args.jobs, force=args.force, timeout=args.timeout,
@@ -102,8 +174,7 @@ def _cmd_batch(args: argparse.Namespace) -> int:
         print(f"error: {exc}", file=sys.stderr)
         return EXIT_USAGE
     except KeyboardInterrupt:
-        print("interrupted: run the same command again to complete the batch", file=sys.stderr)
-        return 130
+        raise KeyboardInterrupt("run the same command again to complete the batch") from None
     if not args.quiet or summary.failed:
         print(summary, file=sys.stderr)
     return EXIT_FAILED if summary.failed else EXIT_OK
@@ -140,7 +211,7 @@ def _cmd_query(args: argparse.Namespace) -> int:
     import duckdb
 
     from .data import load
-    from .store import Store, store_path
+    from .store import STORE_NAME, Store, store_path
 
     examples = {entry["name"]: entry for entry in load("queries")["queries"]}
     if args.list:
@@ -148,14 +219,16 @@ def _cmd_query(args: argparse.Namespace) -> int:
             print(f":{name:<18} {entry['description']}")
         return EXIT_OK
     if not args.sql:
-        print("error: give an SQL statement, or :name of an example (--list)", file=sys.stderr)
-        return EXIT_USAGE
+        raise UsageError("give an SQL statement, or :name of an example (--list)")
     sql = args.sql
     if sql.startswith(":"):
         if sql[1:] not in examples:
-            print(f"error: no example query {sql} (see --list)", file=sys.stderr)
-            return EXIT_USAGE
+            raise UsageError(f"no example query {sql} (see --list)")
         sql = examples[sql[1:]]["sql"]
+    if not store_path(args.store).is_file():
+        raise UsageError(f"{args.store}: no store: give a batch output folder holding "
+                         f"{STORE_NAME} (`kehoach batch FOLDER --out OUT` makes one) or a "
+                         ".duckdb file")
     try:
         with Store(store_path(args.store), read_only=True) as store:
             columns, chunks = store.stream(sql)
@@ -171,12 +244,24 @@ def _cmd_query(args: argparse.Namespace) -> int:
 def _cmd_compare(args: argparse.Namespace) -> int:
     import duckdb
 
-    from .compare import compare_plans
+    from .compare import compare_plans, references
     from .errors import KehoachError
     from .report import Format, render
 
     output = args.html or args.output
     format: Format = "html" if args.html else args.format
+    if not Path(args.source).exists():
+        raise UsageError(f"{args.source}: no such folder or store")
+    try:
+        known = references(args.catalogue)
+    except KehoachError as exc:
+        raise UsageError(str(exc)) from None
+    for name in args.indicator or ():
+        if name not in known:
+            close = difflib.get_close_matches(name, known, n=1)
+            hint = f"; did you mean {close[0]}?" if close else ""
+            raise UsageError(f"unknown indicator {name!r}{hint} ({len(known)} in the "
+                             f"catalogue {args.catalogue or 'data/indicators.toml'})")
     try:
         frame = compare_plans(args.source, indicators=args.indicator, year=args.year,
                               catalogue=args.catalogue)
@@ -184,7 +269,8 @@ def _cmd_compare(args: argparse.Namespace) -> int:
         print(f"error: {exc}", file=sys.stderr)
         return EXIT_FAILED
     on_screen = not output and sys.stdout.isatty()
-    text = render(frame, format, width=shutil.get_terminal_size().columns if on_screen else 160)
+    text = render(frame, format, width=shutil.get_terminal_size().columns if on_screen else 160,
+                  nothing=_nothing(args))
     if output:
         write_atomic(Path(output), text)
     else:
@@ -192,8 +278,20 @@ def _cmd_compare(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _nothing(args: argparse.Namespace) -> str:
+    """Why a comparison came out empty, and what to try."""
+    asked = [f"--indicator {' '.join(args.indicator)}"] if args.indicator else []
+    asked += [f"--year {args.year}"] if args.year is not None else []
+    if asked:
+        return (f"no plan in {args.source} sets a target for {' '.join(asked)}; without the "
+                "selection, `kehoach compare` shows what there is")
+    return (f"no plan in {args.source} sets a target mapped to an indicator of the catalogue. "
+            "If it holds no plans yet, run `kehoach batch FOLDER --out OUT` first; "
+            "`kehoach query OUT :unmapped_targets` lists the targets no indicator matched")
+
+
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
+    parser = _Parser(
         prog="kehoach",
         description="Turn Vietnamese administrative plans (Kế hoạch), công văn and quyết định "
         "into structured JSON.",
@@ -240,10 +338,10 @@ def _add_batch(commands: Subcommands) -> None:
     )
     batch.add_argument("folder", metavar="FOLDER", help="folder of documents")
     batch.add_argument("--out", required=True, metavar="OUT", help="output folder")
-    batch.add_argument("-j", "--jobs", type=int, metavar="N",
+    batch.add_argument("-j", "--jobs", type=_COUNT, metavar="N",
                        help="worker processes (default: all cores)")
     batch.add_argument("--force", action="store_true", help="redo files even when unchanged")
-    batch.add_argument("--timeout", type=float, default=120.0, metavar="SECONDS",
+    batch.add_argument("--timeout", type=_SECONDS, default=120.0, metavar="SECONDS",
                        help="time limit per document; a hung one is killed (default 120)")
     batch.add_argument("--include", action="append", default=[], metavar="GLOB",
                        help="only files whose path (relative to FOLDER) matches GLOB; "
@@ -308,5 +406,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.command is None:
         parser.print_help(sys.stderr)
         return EXIT_USAGE
-    code: int = args.func(args)
+    try:
+        code: int = args.func(args)
+    except UsageError as exc:
+        print(f"{parser.prog} {args.command}: error: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    except KeyboardInterrupt as exc:  # Ctrl-C: one line, no traceback
+        print(f"interrupted{f': {exc}' if str(exc) else ''}", file=sys.stderr)
+        return EXIT_INTERRUPTED
     return code

@@ -3,8 +3,9 @@
 ``render(frame, "table" | "md" | "csv" | "json" | "html")``. ``table`` and ``md`` are the
 wide view (one row per indicator, one column per plan, the national target beside); ``csv``
 and ``json`` the long one (a row per indicator × plan, with source document and span);
-``html`` a self-contained page — no script, no network — with the wide table and one inline
-SVG bar chart per indicator (plans as bars, the national target as a dashed line).
+``html`` a self-contained page with an overview and one bar chart per indicator
+(:mod:`kehoach_parser.report_html`). An empty frame renders as the reason there is nothing
+to compare.
 
 >>> describe("gte", 70, None, "percent"), describe("range", 3, 5, "percent")
 ('≥ 70%', '3-5%')
@@ -16,11 +17,9 @@ from __future__ import annotations
 
 import io
 import json
-from collections import Counter
-from html import escape
 from typing import TYPE_CHECKING, Any, Literal
 
-from .compare import LEVEL_ORDER, Commitment
+from .compare import LEVEL_ORDER
 from .normalize import fold_tones
 
 if TYPE_CHECKING:
@@ -177,143 +176,24 @@ def _table(frame: list[Row], width: int) -> str:
     return buffer.getvalue()
 
 
-# --- HTML -------------------------------------------------------------------------------------
-
-_CSS = """
-body { font-family: system-ui, sans-serif; margin: 2rem; color: #222; max-width: 1100px; }
-table { border-collapse: collapse; margin: 1rem 0; font-size: 0.9rem; }
-th, td { border: 1px solid #ccc; padding: 0.3rem 0.5rem; text-align: left; vertical-align: top; }
-th { background: #f3f3f3; }
-.weak { color: #b00020; font-weight: bold; }
-section.chart { margin: 2rem 0; page-break-inside: avoid; }
-svg text { font-size: 12px; font-family: system-ui, sans-serif; }
-.note { color: #555; font-size: 0.9rem; }
-"""
-_BAR, _WEAK_NATIONAL, _WEAK_PARENT = "#3b6ea8", "#c0392b", "#e67e22"
-
-
-def _chart(rows: list[Row]) -> tuple[str, list[str]]:
-    """An SVG bar chart of the rows of one indicator, and the titles of rows left out
-    (in another unit than the national target or, without one, the most common unit).
-    Frequencies are drawn per year."""
-    first = rows[0]
-    national = None if first["national_comparator"] is None else Commitment(
-        first["national_comparator"], first["national_value"], first["national_value_max"],
-        first["national_unit"], first["national_period"])
-    national_measure = national.measure() if national else None
-    measured = [(row, _commitment(row).measure()) for row in rows]
-    units = Counter(m[0] for _, m in measured if m)
-    if not units:
-        return "", [_plan_title(_plan(row)) for row in rows]
-    wanted = national_measure[0] if national_measure else units.most_common(1)[0][0]
-    bars = [(row, row["value"] * m[1]) for row, m in measured if m and m[0] == wanted]
-    left_out = [_plan_title(_plan(row)) for row, m in measured if not (m and m[0] == wanted)]
-    if not bars:
-        return "", left_out
-    national_value = (national.value * national_measure[1]
-                      if national and national_measure else None)
-    top = max([value for _, value in bars] + [national_value or 0.0])
-    scale_max = 100.0 if wanted.endswith("percent") and top <= 100 else (top * 1.15 or 1.0)
-    label_w, bar_w, bar_h, gap, head = 230, 430, 22, 10, 28
-    height = head + len(bars) * (bar_h + gap) + 30
-    parts = [f'<svg xmlns="http://www.w3.org/2000/svg" width="{label_w + bar_w + 120}" '
-             f'height="{height}" role="img">']
-    for number, (row, value) in enumerate(bars):
-        y = head + number * (bar_h + gap)
-        width = max(1.0, bar_w * value / scale_max)
-        color = (_WEAK_NATIONAL if row["weaker_than_national"] is True else
-                 _WEAK_PARENT if row["weaker_than_parent"] is True else _BAR)
-        title = escape(f"{_plan_title(_plan(row))}: {_target(row)} — {row['document']} "
-                       f"[{row['span_start']}, {row['span_end']})")
-        parts += [
-            f'<text x="{label_w - 8}" y="{y + 15}" text-anchor="end">'
-            f"{escape(row['locality'] or '?')} {row['plan_year'] or ''}</text>",
-            f'<rect class="bar" x="{label_w}" y="{y}" width="{width:.1f}" height="{bar_h}" '
-            f'fill="{color}"><title>{title}</title></rect>',
-            f'<text x="{label_w + width + 6:.1f}" y="{y + 15}">'
-            f"{escape(_target(row))} {escape(_flags(row))}</text>",
-        ]
-    axis_y = head + len(bars) * (bar_h + gap)
-    parts.append(f'<line x1="{label_w}" y1="{head - 4}" x2="{label_w}" y2="{axis_y}" '
-                 'stroke="#888"/>')
-    parts.append(f'<text x="{label_w}" y="{axis_y + 16}">0</text>'
-                 f'<text x="{label_w + bar_w}" y="{axis_y + 16}" text-anchor="end">'
-                 f"{_number(round(scale_max, 2))} ({escape(wanted)})</text>")
-    if national_value is not None and national is not None:
-        x = label_w + bar_w * national_value / scale_max
-        said = describe(national.comparator, national.value, national.value_max, national.unit,
-                        national.period)
-        parts.append(f'<line class="national" x1="{x:.1f}" y1="{head - 8}" x2="{x:.1f}" '
-                     f'y2="{axis_y}" stroke="#111" stroke-width="2" stroke-dasharray="6 4">'
-                     f"<title>national target {escape(said)}</title></line>")
-        parts.append(f'<text x="{x:.1f}" y="{head - 12}" text-anchor="middle">'
-                     f"quốc gia / national {escape(said)}</text>")
-    parts.append("</svg>")
-    return "".join(parts), left_out
-
-
-def _commitment(row: Row) -> Commitment:
-    return Commitment(row["comparator"], row["value"], row["value_max"], row["unit"],
-                      row["period"])
-
-
-def _html(frame: list[Row], title: str) -> str:
-    header, table, notes = _wide(frame)
-    out = [
-        "<!DOCTYPE html>", '<html lang="vi"><head><meta charset="utf-8">',
-        f"<title>{escape(title)}</title><style>{_CSS}</style></head><body>",
-        f"<h1>{escape(title)}</h1>",
-        '<p class="note">Mỗi cột là kế hoạch của một địa phương trong một năm; cột '
-        '"national" là chỉ tiêu quốc gia. Each column is one locality\'s plan for one year; '
-        f'"national" is the national target. {escape(LEGEND)}</p>',
-        "<table><thead><tr>", *(f"<th>{escape(cell)}</th>" for cell in header),
-        "</tr></thead><tbody>",
-    ]
-    for cells in table:
-        out.append("<tr>" + "".join(
-            f'<td class="weak">{escape(cell)}</td>' if "▼" in cell else f"<td>{escape(cell)}</td>"
-            for cell in cells) + "</tr>")
-    out.append("</tbody></table>")
-    if notes:
-        out += ["<ul>", *(f"<li>{escape(note)}</li>" for note in notes), "</ul>"]
-    groups: dict[str, list[Row]] = {}
-    for row in frame:
-        groups.setdefault(row["indicator"], []).append(row)
-    for indicator, group in groups.items():
-        group_rows = sorted(group, key=lambda row: _plan_order(_plan(row)))
-        svg, left_out = _chart(group_rows)
-        out.append(f'<section class="chart" data-indicator="{escape(str(indicator))}">'
-                   f"<h2>{escape(str(group_rows[0]['label']))}</h2>"
-                   f'<p class="note"><code>{escape(str(indicator))}</code></p>{svg}')
-        if left_out:
-            out.append(f'<p class="note">Not charted (another unit): '
-                       f"{escape(', '.join(left_out))}</p>")
-        out.append("<table><tr><th>plan</th><th>target</th><th>document</th><th>span</th>"
-                   "<th>text</th></tr>")
-        for row in group_rows:
-            out.append(f"<tr><td>{escape(_plan_title(_plan(row)))}</td>"
-                       f"<td>{escape(_target(row))} {escape(_flags(row))}</td>"
-                       f"<td>{escape(str(row['document']))}</td>"
-                       f"<td>[{row['span_start']}, {row['span_end']})</td>"
-                       f"<td>{escape(str(row['text']))}</td></tr>")
-        out.append("</table></section>")
-    out.append("</body></html>")
-    return "\n".join(out) + "\n"
+NOTHING = "no plan sets a target mapped to an indicator of the catalogue"
 
 
 def render(frame: pd.DataFrame, format: Format = "table", *, width: int = 160,
-           title: str = "So sánh chỉ tiêu giữa các địa phương / Targets by locality") -> str:
-    """Viết (render) a comparison frame in ``format``."""
+           title: str = "So sánh chỉ tiêu giữa các địa phương / Targets by locality",
+           nothing: str = NOTHING) -> str:
+    """Viết (render) a comparison frame in ``format``; an empty frame as the sentence
+    ``nothing`` (why there is nothing to compare), in HTML a page that says it."""
     if format == "csv":
         return frame.to_csv(index=False)
     if format == "json":
         records = json.loads(frame.to_json(orient="records", force_ascii=False))
         return json.dumps(records, ensure_ascii=False, indent=2) + "\n"
-    if frame.empty:
-        return "no targets with an indicator to compare\n"
-    rows = _rows(frame)
-    if format == "md":
-        return _markdown(rows)
     if format == "html":
-        return _html(rows, title)
-    return _table(rows, width)
+        from .report_html import empty_page, html_page
+
+        return empty_page(title, nothing) if frame.empty else html_page(_rows(frame), title)
+    if frame.empty:
+        return f"nothing to compare: {nothing}\n"
+    rows = _rows(frame)
+    return _markdown(rows) if format == "md" else _table(rows, width)
