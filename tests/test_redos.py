@@ -130,23 +130,6 @@ def _growth(compiled: Any, head: str, unit: str, times: int, tail: str) -> float
     return ratio
 
 
-# Patterns known to be superlinear on an input (pattern's start, unit), with the reason.
-KNOWN = {
-    (r"^(?:(?:PHẦN|Phần|CHƯƠNG|Chương)\s+)?(?:[IVXLC]+|\d+(?:\.\d+)*|[a-zđ])[.)]", "1."):
-        "sections: the heading-number pattern backtracks over a long run of '1.1.1.' "
-        "(quadratic: 25 ms for 20,000 characters, 0.1 s for 40,000)",
-    (r"\*\*\S|^#{1,6} |^\|\s*$|", "\n"):
-        "layout.markdown: under MULTILINE, '^\\s*\\* \\S' lets \\s* run over the following "
-        "newlines at every line start (quadratic: 0.04 s for 5,000 empty lines, 0.64 s for "
-        "20,000)",
-}
-
-
-def _known(pattern: str, unit: str) -> str | None:
-    return next((why for (start, of), why in KNOWN.items()
-                 if pattern.startswith(start) and unit == of), None)
-
-
 @pytest.mark.slow
 @pytest.mark.parametrize(("module", "pattern", "flags", "where"), PATTERNS,
                          ids=[f"{p[3].rsplit('/', 1)[-1]}:{i}" for i, p in enumerate(PATTERNS)])
@@ -165,32 +148,8 @@ def test_no_catastrophic_backtracking(module: str, pattern: str, flags: int, whe
         except TimeoutError:
             pytest.fail(f"{where}: {pattern!r} ran over {HANG_S:g} s on {text[:30]!r}…")
         cheap = whole < _trivial(text)
-        if cheap or whole / len(text) < GROWTH * part / len(quarter) or _known(pattern, unit):
+        if cheap or whole / len(text) < GROWTH * part / len(quarter):
             continue
         ratio = _growth(compiled, head, unit, times, tail)
         assert ratio < GROWTH, f"{where}: {pattern!r} is superlinear on {text[:30]!r}… " \
             f"(a character of it costs {ratio:.1f} times one of its quarter-length version)"
-
-
-def _known_cases() -> list[Any]:
-    cases = []
-    for module, pattern, flags, where in PATTERNS:
-        for head, unit, times, tail in ADVERSARIAL:
-            if why := _known(pattern, unit):
-                cases.append(pytest.param(module, pattern, flags, (head, unit, times, tail),
-                                          marks=pytest.mark.xfail(strict=True, reason=why),
-                                          id=f"{where.rsplit('/', 1)[-1]}:{unit}"))
-    return cases
-
-
-@pytest.mark.slow
-@pytest.mark.parametrize(("module", "pattern", "flags", "adversarial"), _known_cases())
-def test_known_superlinear_patterns(module: str, pattern: str, flags: int,
-                                    adversarial: tuple[str, str, int, str]) -> None:
-    """Measured whatever the time they take, so that a fix shows (strict xfail)."""
-    compiled = regex.compile(pattern, flags) if module == "regex" else re.compile(pattern, flags)
-    assert _growth(compiled, *adversarial) < GROWTH
-
-
-def test_every_known_case_is_found() -> None:
-    assert len(_known_cases()) >= len(KNOWN)
