@@ -45,7 +45,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--scorer", type=Path, default=None)
     parser.add_argument("require", nargs="*", metavar="NAME=MIN")
     args = parser.parse_args(argv)
-    scorer = args.scorer or args.gold.parent / "tools" / "score.py"
+    # The scorer beside the gold set, or beside its parent (../shared/dev/gold → ../shared).
+    scorer = args.scorer or next(
+        (d / "tools" / "score.py" for d in args.gold.resolve().parents
+         if (d / "tools" / "score.py").is_file()), args.gold.parent / "tools" / "score.py")
     run = subprocess.run([sys.executable, str(scorer), "--gold", str(args.gold), "--pred",
                           str(args.pred), "--json"], check=True, capture_output=True, text=True)
     got = figures(json.loads(run.stdout))
