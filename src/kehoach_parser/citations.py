@@ -240,6 +240,8 @@ class _Patterns:
     list_sep: regex.Pattern[str]
     name_stop: regex.Pattern[str]
     not_name: regex.Pattern[str]
+    amending: regex.Pattern[str]
+    abbreviations: tuple[tuple[regex.Pattern[str], str], ...]
     comma_idiom: regex.Pattern[str]
     then_number: regex.Pattern[str]
     opening_line: regex.Pattern[str]
@@ -263,8 +265,10 @@ def _patterns() -> _Patterns:
     # Cheap anchors first (a number before a slash or a hyphen and a capital; a law's head);
     # the type word before an identifier is read backwards from it.
     # Only a capitalised head opens a name ("Luật Ngân sách", not "pháp luật về").
-    heads = "|".join(regex.escape(w) for t in types["types"] if t.get("named")
-                     for w in t["words"])
+    # The head's first word is capitalised; the others may be too ("Bộ Luật Hình sự").
+    heads = "|".join(regex.escape(w.split(" ", 1)[0]) + "".join(
+        rf"{_SP}(?i:{regex.escape(rest)})" for rest in w.split(" ")[1:])
+        for t in types["types"] if t.get("named") for w in t["words"])
     core = (r"(?P<digits>(?<![\p{L}\d/.:,-])\d{1,5}(?:\.\d{1,3})?\s?[/-]\s?"
             r"(?:(?:19|20)\d\d\s?/\s?)?\p{Lu})"
             rf"|(?P<named>(?<!\p{{L}})(?:{heads})){_SP}(?=\p{{L}})")
@@ -310,6 +314,9 @@ def _patterns() -> _Patterns:
             rf"[;.:()|\n\[\]\"“”]|,|\s\d|\s(?:{name_stops})(?!\p{{L}})"
             rf"|\s(?P<and>(?i:và))\s(?P<hard>(?=\p{{Lu}}|{and_stops}(?!\p{{L}})))?|\s-\s"),
         not_name=regex.compile(rf"{_phrase(named['not_names'], ascii=False)}(?!\p{{L}})"),
+        amending=regex.compile(named["amending"]),
+        abbreviations=tuple((regex.compile(rf"(?<!\p{{L}}){regex.escape(k)}(?!\p{{L}})"), v)
+                            for k, v in named["abbreviations"].items()),
         comma_idiom=regex.compile(rf"(?i:{'|'.join(idioms)})"),
         then_number=regex.compile(rf"{_SP}{number_word}{_OPT}(?=\d)"),
         opening_line=regex.compile(r"^(?:[IVXLC]+|\d{1,2})[.)]\s", regex.MULTILINE),
@@ -587,6 +594,11 @@ def _law_name(text: str, pos: int) -> int | None:
     """Where the name of a law opened at ``pos`` ends ("Luật Ngân sách nhà nước và các …");
     None when the words after "Luật" are not a name ("Luật này", "Luật có hiệu lực")."""
     pats = _patterns()
+    amending = pats.amending.match(text, pos)
+    if amending:  # "Luật sửa đổi, bổ sung một số điều của Bộ luật Hình sự"
+        inner = regex.match(r"(?:Bộ\s+[Ll]uật|Luật)\s+", text[amending.end():])
+        if inner:
+            return _law_name(text, amending.end() + inner.end())
     if pats.not_name.match(text, pos):
         return None
     limit = min(len(text), pos + 150)
@@ -756,6 +768,8 @@ class _Reader:
             return int(match.start())  # "Luật số 69/2025/QH15" is read from its number
         code = _word_type(match.group("named")) or "L"
         title = _squeeze(text[match.start():end])
+        for pattern, full in pats.abbreviations:  # "Luật NSNN": Luật Ngân sách nhà nước
+            title = pattern.sub(full.lower() if title.islower() else full, title)
         then = pats.then_number.match(text, end)
         number = pats.ident.match(text, then.end()) if then else None
         built = _identifier(number, code, ()) if number else None
@@ -873,15 +887,44 @@ def _trim_run_ons(named: list[_Mention], titles: Iterable[str]) -> None:
                 break
 
 
+def _name_key(title: str) -> str:
+    """One key for the ways a law's name is written: abbreviations written out ("Luật
+    NSNN"), punctuation and case aside ("Luật Thi đua, khen thưởng" = "Luật Thi đua khen
+    thưởng")."""
+    for pattern, full in _patterns().abbreviations:
+        title = pattern.sub(full, title)
+    return " ".join(regex.sub(r"[,;\-–]", " ", _fold(title)).split())
+
+
+def _extend_cut_names(named: list[_Mention], text: str) -> None:
+    """A name cut at a comma ("Luật Thi đua" of "Luật Thi đua, khen thưởng") is the longer
+    name when the document also writes that one whole."""
+    keys = {_name_key(m.title or ""): m for m in named}
+    for m in named:
+        if not m.title or not text.startswith(",", m.end):
+            continue
+        key = _name_key(m.title)
+        longer = [k for k in keys if k.startswith(key + " ") and k != key]
+        for k in sorted(longer, key=len):
+            whole = keys[k]
+            span = len(whole.title or "") + (len(text[m.start:m.end + 1]) - len(m.title))
+            candidate = text[m.start : m.start + span + 1]
+            if _name_key(candidate) == k:
+                m.title, m.end = whole.title, m.start + len(candidate.rstrip(" ,;."))
+                break
+
+
 def _named_citations(named: list[_Mention], numbered: list[Citation], text: str,
                      opening_end: int) -> list[Citation]:
     """Laws and ordinances cited by name, one per name; a name that a numbered citation
     already carries as its title joins that citation."""
-    by_title = {_fold(c.title): c for c in numbered if c.title and c.doc_type in ("L", "PL")}
+    by_title = {_name_key(c.title): c for c in numbered
+                if c.title and c.doc_type in ("L", "PL")}
     _trim_run_ons(named, (c.title for c in by_title.values() if c.title))
+    _extend_cut_names(named, text)
     out: dict[str, Citation] = {}
     for m in named:
-        key = _fold(m.title or "")
+        key = _name_key(m.title or "")
         mention = Mention(span=(m.start, m.end), raw=text[m.start:m.end])
         home = by_title.get(key) or out.get(key)
         if home is not None:
