@@ -48,6 +48,16 @@ class LoadOptions:
     ocr: bool = False  # read scanned PDFs with Tesseract (Debian: tesseract-ocr-vie)
     ocr_language: str = "vie"
     timeout: float = 120.0  # seconds for one external converter or OCR run
+    # Seconds to read one PDF, checked as its pages are read (OCR included).
+    max_seconds: float = 600.0
+    # Text objects on one PDF page (pdfium's text page costs more than linear time in
+    # objects drawn over each other); real pages hold a few thousand.
+    max_page_objects: int = 50_000
+    # Form XObjects one PDF page draws, a form drawn inside a form counted each time.
+    max_form_draws: int = 10_000
+    # Pixels of one page rendered for OCR (300 dpi A3 is 17.4 M); a bigger page is
+    # rendered at a lower resolution, with a warning.
+    max_ocr_pixels: int = 40_000_000
 
 
 @dataclass

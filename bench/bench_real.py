@@ -1,0 +1,202 @@
+"""Tệp thật (real files) side by side with plain readers, in one process.
+
+- PDF: ``parse_file`` against a plain pypdfium2 read of the same pages
+  (``PdfDocument(path)``, then ``page.get_textpage().get_text_range()`` for each page), on
+  the real text-layer PDFs (``../shared/real``, ``../shared/dev/docs``) and on the rendered
+  seeds (``corpus/pdf``): pages/s of both and their ratio. The two are timed in turn, file
+  by file, and the median of ``--repeat`` rounds is kept, so a busy machine slows both.
+- Per-page cost against characters per page: the PDF loader alone on pages of 1 to 16 thousand
+  characters (written for the run, one text object a word), in µs per character; flat
+  when the cost is linear.
+- DOCX: ``parse_file`` against python-docx reading the paragraphs and the tables' cells.
+- First document: wall time of a fresh ``python -c 'from kehoach_parser import
+  parse_text; parse_text(…)'``, of ``kehoach parse`` of one seed, and of a bare python.
+
+Prints a table; writes the figures into ``bench/results.json`` under ``"real"`` (other keys
+are kept). ``--json FILE`` writes them to FILE alone instead.
+
+    python bench/bench_real.py [--repeat 5] [--json FILE]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parents[1]
+SHARED = ROOT.parent / "shared"
+REAL_DIRS = [SHARED / "real", SHARED / "dev" / "docs"]
+RESULTS = ROOT / "bench" / "results.json"
+sys.path.insert(0, str(ROOT / "tests"))  # the small PDF writer of the tests
+
+
+def _median_time(action: Callable[[], object], repeat: int) -> float:
+    times = []
+    for _ in range(repeat):
+        start = time.perf_counter()
+        action()
+        times.append(time.perf_counter() - start)
+    return statistics.median(times)
+
+
+def _plain_pdf(path: Path) -> int:
+    import pypdfium2 as pdfium
+
+    document = pdfium.PdfDocument(path)
+    chars = 0
+    for index in range(len(document)):
+        page = document[index]
+        textpage = page.get_textpage()
+        chars += len(textpage.get_text_range())
+        textpage.close()
+        page.close()
+    document.close()
+    return chars
+
+
+def _parses(path: Path) -> bool:
+    from kehoach_parser import parse_file
+    from kehoach_parser.errors import KehoachError
+
+    try:
+        parse_file(path)
+    except KehoachError:
+        return False
+    return True
+
+
+def _pdf_side_by_side(files: list[Path], repeat: int) -> dict[str, Any]:
+    """pages/s of a plain read and of parse_file, over the files parse_file reads."""
+    import pypdfium2 as pdfium
+
+    from kehoach_parser import parse_file
+
+    plain = parsed = 0.0
+    pages = chars = 0
+    refused: list[str] = []
+    for path in files:
+        if _plain_pdf(path) < 16 * len(pdfium.PdfDocument(path)):
+            continue  # no text layer: nothing to compare
+        if not _parses(path):
+            refused.append(path.name)
+            continue
+        rounds_plain, rounds_parse = [], []
+        for _ in range(repeat):
+            rounds_plain.append(_median_time(lambda p=path: _plain_pdf(p), 1))
+            rounds_parse.append(_median_time(lambda p=path: parse_file(p), 1))
+        plain += statistics.median(rounds_plain)
+        parsed += statistics.median(rounds_parse)
+        pages += len(pdfium.PdfDocument(path))
+        chars += _plain_pdf(path)
+    if not pages:
+        return {"files": 0}
+    return {"files": len(files) - len(refused), "pages": pages, "chars": chars,
+            "refused": len(refused), "plain_pages_per_s": pages / plain,
+            "parse_file_pages_per_s": pages / parsed, "ratio": plain / parsed}
+
+
+def _per_char(repeat: int) -> dict[str, float]:
+    """µs per character of the PDF loader on one page of n words (one text object each)."""
+    import pdf_support
+
+    from kehoach_parser.loaders import load_file
+
+    out: dict[str, float] = {}
+    with tempfile.TemporaryDirectory() as tmp:
+        for thousands in (1, 2, 4, 8, 16):
+            words = thousands * 200  # 5 characters a word with its space
+            lines = [(40.0 + 52.0 * (k % 10), 20.0 + 12.0 * (k // 10), f"ch{k % 97:02d} ")
+                     for k in range(words)]
+            size = (595.0, 40.0 + 12.0 * (words // 10))
+            path = Path(tmp, f"page{thousands}k.pdf")
+            path.write_bytes(pdf_support.write_pdf([pdf_support.text_content(lines, 9.0)],
+                                                   size=size))
+            seconds = _median_time(lambda p=path: load_file(p), repeat)
+            out[f"{thousands}k_chars_us_per_char"] = seconds / (words * 5) * 1e6
+    return out
+
+
+def _plain_docx(path: Path) -> int:
+    import docx
+
+    document = docx.Document(str(path))
+    chars = sum(len(p.text) for p in document.paragraphs)
+    for table in document.tables:
+        for row in table.rows:
+            chars += sum(len(cell.text) for cell in row.cells)
+    return chars
+
+
+def _docx_side_by_side(files: list[Path], repeat: int) -> dict[str, Any]:
+    from kehoach_parser import parse_file
+
+    plain = parsed = 0.0
+    count = 0
+    for path in files:
+        if not _parses(path):
+            continue
+        plain += _median_time(lambda p=path: _plain_docx(p), repeat)
+        parsed += _median_time(lambda p=path: parse_file(p), repeat)
+        count += 1
+    return {"files": count, "plain_docs_per_s": count / plain,
+            "parse_file_docs_per_s": count / parsed, "ratio": plain / parsed}
+
+
+def _first_document(repeat: int) -> dict[str, float]:
+    seed = sorted((ROOT / "corpus").glob("*.txt"))[0]
+    bin_dir = Path(sys.executable).parent
+    kehoach = str(bin_dir / "kehoach")
+    code = ("from pathlib import Path; from kehoach_parser import parse_text; "
+            f"parse_text(Path({str(seed)!r}).read_text(encoding='utf-8'))")
+
+    def wall(argv: list[str]) -> float:
+        return _median_time(lambda: subprocess.run(argv, check=True, capture_output=True),
+                            repeat)
+
+    with tempfile.TemporaryDirectory() as tmp:
+        return {"python_s": wall([sys.executable, "-c", "pass"]),
+                "first_parse_text_s": wall([sys.executable, "-c", code]),
+                "kehoach_parse_s": wall([kehoach, "parse", str(seed), "--out", tmp])}
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__,
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--repeat", type=int, default=5)
+    parser.add_argument("--json", metavar="FILE", help="write the figures to FILE alone")
+    args = parser.parse_args(argv)
+    real = sorted(p for d in REAL_DIRS if d.is_dir() for p in d.iterdir())
+    figures: dict[str, Any] = {
+        "pdf_real": _pdf_side_by_side([p for p in real if p.suffix.lower() == ".pdf"],
+                                      args.repeat),
+        "pdf_corpus": _pdf_side_by_side(sorted((ROOT / "corpus" / "pdf").glob("*.pdf")),
+                                        args.repeat),
+        "pdf_per_char": _per_char(args.repeat),
+        "docx_real": _docx_side_by_side([p for p in real if p.suffix.lower() == ".docx"],
+                                        max(1, args.repeat // 2)),
+        "first_document": _first_document(args.repeat),
+    }
+    print(f"{'measure':<48} {'value':>12}")
+    for group, values in figures.items():
+        for key, value in values.items():
+            print(f"{group + '.' + key:<48} {value:>12,.3f}")
+    if args.json:
+        Path(args.json).write_text(json.dumps(figures, indent=2) + "\n", encoding="utf-8")
+    else:
+        results = json.loads(RESULTS.read_text(encoding="utf-8")) if RESULTS.exists() else {}
+        results["real"] = figures
+        RESULTS.write_text(json.dumps(results, indent=2) + "\n", encoding="utf-8")
+        print(f"figures written to {RESULTS} (key 'real')")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,396 @@
+"""Bố cục trang (page layout): a PDF's text runs put back into reading order as markup.
+
+Runs (see :mod:`.pdf_text`) are grouped into lines by their vertical band, lines into
+paragraphs by indentation, spacing and line ends, and bold fonts mark ``**bold**`` runs.
+Page numbers and lines repeated at the top or bottom of the pages are dropped. The header
+block and the signature block, printed as two columns, are read column by column (left
+first) so that their lines come out in metadata order; other two-column bands (tables)
+come out row by row with cells joined by `` | ``.
+
+Every step is linear in the runs (or n log n where it sorts): no line is rebuilt each time
+another is joined to it.
+"""
+
+from __future__ import annotations
+
+import itertools
+from collections import Counter
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from functools import cache
+
+import regex
+
+from .. import data
+from .blocks import Para, is_layout_line, para_lines
+from .pdf_text import Run
+
+_BLOCK_START_RE = regex.compile(r"^(?:[-+•●▪◦–]\s|[IVXLC]+[.)]\s|\d+(?:\.\d+)*[.)]\s|\p{Ll}\)\s)")
+_DIGITS_RE = regex.compile(r"\d+")
+_SENTENCE_END = tuple(".;:!?")
+_SPACES = " \t\u00a0"  # what the markup collapses within a run
+_PAGE_MARK = "\x00"  # placed where a page starts while paragraphs are written
+_FULL = 0.85  # a line this share of the text width long is full (wrapped, not ended)
+_COLUMN_GAP = 2.0  # a gap wider than this many line heights separates two columns
+# A column's alignment is judged on its last lines: a band of thousands of rows (a long
+# two-column table) is then read in linear time.
+_ALIGNMENT_WINDOW = 8
+_OPENING = 32  # characters of a line's start that tell a bullet or a number
+
+
+@dataclass
+class Line:
+    """Runs on one baseline, left to right; the measures are computed once."""
+
+    runs: list[Run]
+    page: int
+    segments: list[list[Run]]
+    x0: float
+    x1: float
+    top: float
+    bottom: float
+    height: float
+    text: str
+    bold: bool
+
+
+def make_line(runs: list[Run], page: int, *, ordered: bool = False) -> Line:
+    if not ordered and len(runs) > 1:
+        runs.sort(key=_x0)
+    return Line(
+        runs=runs, page=page, segments=_segments(runs), x0=runs[0].x0,
+        x1=max(r.x1 for r in runs), top=max(r.top for r in runs),
+        bottom=min(r.bottom for r in runs), height=_median([r.height for r in runs]),
+        text=_join_runs(runs), bold=all(r.bold for r in runs if r.text.strip()),
+    )
+
+
+def _x0(run: Run) -> float:
+    return run.x0
+
+
+def _median(values: list[float]) -> float:
+    """statistics.median, without its generality (it is called for every line)."""
+    if len(values) == 1:
+        return values[0]
+    values.sort()
+    middle = len(values) // 2
+    return values[middle] if len(values) % 2 else (values[middle - 1] + values[middle]) / 2
+
+
+@dataclass
+class _Geometry:
+    left: float  # the body's left margin
+    right: float  # the body's right margin
+    indent: float  # where the first line of a paragraph starts
+    pitch: float  # typical distance between the baselines of two lines of a paragraph
+
+
+@cache
+def _page_number_re() -> regex.Pattern[str]:
+    patterns = [e["pattern"] for e in data.load("loader_cues")["page_number"]]
+    return regex.compile("|".join(f"(?:{p})" for p in patterns), regex.IGNORECASE)
+
+
+# Lines ----------------------------------------------------------------------------------
+
+
+def _join_runs(runs: list[Run]) -> str:
+    parts: list[str] = []
+    prev: Run | None = None
+    for run in runs:
+        if prev is not None and _needs_space(prev, run):
+            parts.append(" ")
+        parts.append(run.text)
+        prev = run
+    return "".join(parts)
+
+
+def _needs_space(prev: Run, run: Run) -> bool:
+    if prev.text.endswith(" ") or run.text.startswith(" "):
+        return False
+    return run.x0 - prev.x1 > 0.15 * max(min(prev.height, run.height), 1.0)
+
+
+def page_lines(runs: list[Run], page: int) -> list[Line]:
+    """Group runs into lines by their vertical bands, top to bottom, left to right."""
+    groups: list[list[Run]] = []
+    band = (0.0, 0.0)
+    for run in sorted(runs, key=lambda r: -(r.top + r.bottom)):
+        middle = (run.top + run.bottom) / 2
+        if groups and band[0] <= middle <= band[1]:
+            groups[-1].append(run)
+            band = (min(band[0], run.bottom), max(band[1], run.top))
+        else:
+            groups.append([run])
+            band = (run.bottom, run.top)
+    return [make_line(group, page) for group in groups]
+
+
+def _segments(runs: list[Run]) -> list[list[Run]]:
+    """Runs split where a gap is wide enough to be between two columns."""
+    segments: list[list[Run]] = [[runs[0]]]
+    for prev, run in itertools.pairwise(runs):
+        if run.x0 - prev.x1 > _COLUMN_GAP * max(prev.height, run.height):
+            segments.append([run])
+        else:
+            segments[-1].append(run)
+    return segments
+
+
+def _artifacts(pages: list[list[Line]]) -> set[int]:
+    """ids of page numbers and of lines repeated at the top or bottom of most pages."""
+    drop: set[int] = set()
+    number = _page_number_re()
+    seen: Counter[str] = Counter()
+    edges: list[list[tuple[Line, str]]] = []
+    for lines in pages:
+        ends = [*lines[:2], *lines[-2:]] if len(lines) > 4 else list(lines)
+        keyed = [(line, f"{k < 2}:" + _DIGITS_RE.sub("#", line.text.strip()))
+                 for k, line in enumerate(ends)]
+        edges.append(keyed)
+        seen.update({key for _, key in keyed})
+    for keyed in edges:
+        for line, key in keyed:
+            repeated = len(pages) >= 3 and seen[key] >= max(3, len(pages) // 2)
+            if repeated or number.match(line.text.strip()):
+                drop.add(id(line))
+    return drop
+
+
+def _geometry(lines: list[Line]) -> _Geometry:
+    lefts = Counter(round(line.x0) for line in lines)
+    common = [float(x) for x, _ in lefts.most_common(2)] or [0.0]
+    left = common[0]
+    indent = max(common) if len(common) > 1 and max(common) - left < 80 else left
+    rights = sorted(line.x1 for line in lines)
+    right = rights[int(len(rights) * 0.9)] if rights else 0.0
+    pitches = [a.bottom - b.bottom for a, b in itertools.pairwise(lines)
+               if a.page == b.page and 0 < a.bottom - b.bottom < 3 * a.height]
+    pitch = _median(pitches) if pitches else 16.0
+    return _Geometry(left, right, indent, pitch)
+
+
+# Two-column bands (header block, signature block, tables) --------------------------------
+
+
+@dataclass
+class _Band:
+    """A run of lines in two columns: the left column ends before ``right_edge``, the
+    right one starts after ``left_edge``; ``columns`` hold the (x0, x1) of their lines."""
+
+    start: int
+    end: int
+    left_edge: float
+    right_edge: float
+    columns: tuple[list[tuple[float, float]], list[tuple[float, float]]] = field(
+        default_factory=lambda: ([], []))
+
+    def side(self, x0: float, x1: float) -> int | None:
+        """0 for the left column, 1 for the right, None for a line across both."""
+        if x1 <= self.right_edge:
+            return 0
+        return 1 if x0 >= self.left_edge else None
+
+    def _aligned(self, side: int, line: Line) -> bool:
+        """The line is aligned like the column's lines: centred under a centred column (the
+        issuer), starting at its left edge under a left-aligned one (Nơi nhận)."""
+        column = self.columns[side][-_ALIGNMENT_WINDOW:]
+        starts = [a for a, _ in column]
+        centres = [(a + b) / 2 for a, b in column]
+        at_start = min(abs(line.x0 - a) for a in starts) <= 0.4 * line.height
+        at_centre = min(abs((line.x0 + line.x1) / 2 - c) for c in centres) <= 0.75 * line.height
+        if len(column) < 2:
+            return at_start or at_centre
+        centred = max(centres) - min(centres) < max(starts) - min(starts)
+        return at_centre if centred else at_start
+
+    def take(self, line: Line, page: int) -> bool:
+        """Add ``line`` when it fits the columns; narrows the gap between them."""
+        if line.page != page or len(line.segments) > 2:
+            return False
+        if len(line.segments) == 1:
+            side = self.side(line.x0, line.x1)
+            if side is None or not self._aligned(side, line):
+                return False
+            self.columns[side].append((line.x0, line.x1))
+            return True
+        left, right = line.segments[0][-1].x1, line.segments[1][0].x0
+        if left > self.right_edge or right < self.left_edge:
+            return False
+        self.left_edge = max(self.left_edge, left)
+        self.right_edge = min(self.right_edge, right)
+        for side, segment in enumerate(line.segments):
+            self.columns[side].append((segment[0].x0, segment[-1].x1))
+        return True
+
+
+def _bands(lines: list[Line]) -> Iterator[_Band]:
+    """Runs of lines laid out in two columns, each seeded by a line with a column gap; a
+    band grows back no further than where the previous one ended."""
+    i = floor = 0
+    while i < len(lines):
+        line = lines[i]
+        if len(line.segments) != 2:
+            i += 1
+            continue
+        band = _Band(i, i + 1, line.segments[0][-1].x1, line.segments[1][0].x0)
+        band.take(line, line.page)
+        while band.start > floor and band.take(lines[band.start - 1], line.page):
+            band.start -= 1
+        while band.end < len(lines) and band.take(lines[band.end], line.page):
+            band.end += 1
+        yield band
+        i = floor = band.end
+
+
+def _reorder(lines: list[Line]) -> list[Line]:
+    """Two-column bands: layout bands column by column; others as ``a | b`` rows."""
+    out: list[Line] = []
+    pos = 0
+    for band in list(_bands(lines)):
+        out.extend(lines[pos : band.start])
+        rows = lines[band.start : band.end]
+        halves: list[list[Line]] = [[], []]
+        for line in rows:
+            for segment in line.segments:
+                side = band.side(segment[0].x0, segment[-1].x1)
+                halves[side or 0].append(make_line(segment, line.page))
+        if any(is_layout_line(line.text) for half in halves for line in half):
+            out.extend(_unwrap(halves[0]) + _unwrap(halves[1]))
+        else:
+            for line in rows:
+                cells = [_join_runs(s) for s in line.segments]
+                merged = Run(line.x0, line.bottom, line.x1, line.top, " | ".join(cells),
+                             line.bold)
+                out.append(make_line([merged], line.page))
+        pos = band.end
+    out.extend(lines[pos:])
+    return out
+
+
+def _unwrap(column: list[Line]) -> list[Line]:
+    """Lines of one column with wrapped lines joined: after a line left open, a line in
+    lower case, or one without a dash under a dashed item ("- Ủy ban Quốc gia …" /
+    "phòng, chống …"), continues it. Each joined line is built once, from its parts."""
+    groups: list[list[Line]] = []
+    opening = ""  # the start of the current joined line's text, enough for a bullet
+    for line in column:
+        head, tail = (groups[-1][0], groups[-1][-1]) if groups else (None, None)
+        item = head is not None and _BLOCK_START_RE.match(opening) is not None \
+            and _BLOCK_START_RE.match(line.text) is None
+        if (tail is not None and head is not None and head.bold == line.bold
+                and (line.text[:1].islower() or item)
+                and tail.text.rstrip()[-1:] not in _SENTENCE_END):
+            groups[-1].append(line)
+            if len(opening) < _OPENING:
+                opening = f"{opening} {line.text}"[:_OPENING]
+        else:
+            groups.append([line])
+            opening = line.text[:_OPENING]
+    out: list[Line] = []
+    for group in groups:
+        if len(group) == 1:
+            out.append(group[0])
+            continue
+        runs: list[Run] = list(group[0].runs)
+        for prev, line in itertools.pairwise(group):
+            runs.append(Run(prev.x1, prev.bottom, prev.x1, prev.top, " ", group[0].bold))
+            runs.extend(line.runs)
+        out.append(make_line(runs, group[0].page, ordered=True))
+    return out
+
+
+# Paragraphs -----------------------------------------------------------------------------
+
+
+def _centered(line: Line, geo: _Geometry) -> bool:
+    """Centred between the margins (titles), not merely indented like a paragraph."""
+    left_gap, right_gap = line.x0 - geo.left, geo.right - line.x1
+    tolerance = max(line.height, 0.02 * (geo.right - geo.left))
+    return (abs(left_gap - right_gap) <= tolerance and left_gap > 2 * line.height
+            and abs(line.x0 - geo.indent) > 2.0)
+
+
+def _starts_paragraph(prev: Line, line: Line, geo: _Geometry) -> bool:
+    if prev.page == line.page and prev.bottom - line.bottom > 1.6 * geo.pitch:
+        return True  # vertical space
+    if prev.bold != line.bold:
+        return True
+    if _centered(prev, geo) or _centered(line, geo):
+        # A centred title wrapped over lines: the lines before the last fill the width.
+        wrapped = prev.x1 - prev.x0 > _FULL * (geo.right - geo.left)
+        return not (wrapped and _centered(line, geo) and prev.text.rstrip()[-1:] not in
+                    _SENTENCE_END)
+    if line.x0 > geo.left + 0.6 * line.height or prev.x1 < geo.right - 2.5 * line.height:
+        return True  # first-line indent, or the previous line ended short
+    # A bullet or number at the margin after a finished sentence; "- " after an open one
+    # is a dash cut to the next line ("Sở Lao động" / "- Thương binh và Xã hội").
+    return prev.text.rstrip()[-1:] in _SENTENCE_END and bool(_BLOCK_START_RE.match(line.text))
+
+
+def _paragraphs(lines: list[Line], geo: _Geometry) -> Iterator[list[Line]]:
+    para: list[Line] = []
+    for line in lines:
+        if para and _starts_paragraph(para[-1], line, geo):
+            yield para
+            para = []
+        para.append(line)
+    if para:
+        yield para
+
+
+def _para_runs(para: list[Line], page_marks: set[int]) -> Para:
+    """One paragraph's runs; words cut at a line-end hyphen are joined without a space."""
+    runs: list[tuple[str, bool]] = []
+    for k, line in enumerate(para):
+        text_runs = [(r.text, r.bold) for r in _spaced(line.runs)]
+        if k and runs:
+            last = runs[-1][0].rstrip()
+            cut = last.endswith("-") and len(last) > 1 and last[-2].isalnum()
+            if not cut or not line.text.lstrip()[:1].isalnum():
+                text_runs.insert(0, (" ", line.bold))
+            runs[-1] = (last if cut else runs[-1][0], runs[-1][1])
+        if line.page in page_marks:
+            page_marks.discard(line.page)
+            text_runs.insert(0, (_PAGE_MARK, line.bold))
+        for text, bold in text_runs:  # runs of one boldness joined: less to mark up
+            last = runs[-1][0] if runs else ""
+            if (runs and runs[-1][1] == bold and text.strip() and last.strip()
+                    and not (last[-1] in _SPACES and text[0] in _SPACES)):
+                runs[-1] = (last + text, bold)
+            else:
+                runs.append((text, bold))
+    return Para(runs)
+
+
+def _spaced(runs: list[Run]) -> list[Run]:
+    out: list[Run] = []
+    for run in runs:
+        if out and _needs_space(out[-1], run):
+            out.append(Run(run.x0, run.bottom, run.x0, run.top, " ", run.bold))
+        out.append(run)
+    return out
+
+
+def _write(paragraphs: Iterator[list[Line]], page_count: int) -> tuple[str, list[int]]:
+    """Raw markdown and the offsets where pages start."""
+    marks = set(range(1, page_count + 1))
+    text = "\n\n".join(line for para in paragraphs
+                       for line in para_lines(_para_runs(para, marks)))
+    starts: list[int] = []
+    pieces = text.split(_PAGE_MARK)
+    offset = 0
+    for piece in pieces[:-1]:
+        offset += len(piece)
+        starts.append(offset)
+    return "".join(pieces), starts
+
+
+def layout(pages: list[list[Line]]) -> tuple[str, list[int]]:
+    """Bố cục (lay out) the lines of every page: raw markup and the offsets where pages
+    start (a page without text starts where the next one does)."""
+    drop = _artifacts(pages)
+    kept = [line for page in pages
+            for line in _reorder([line for line in page if id(line) not in drop])]
+    return _write(_paragraphs(kept, _geometry(kept)), len(pages))

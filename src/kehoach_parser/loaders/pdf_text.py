@@ -1,0 +1,200 @@
+"""Chữ trên trang (a page's text layer): pdfium's characters grouped into runs, in one pass.
+
+pdfium's text page lists the page's characters in drawing order, each with the text object
+(a run of one font, usually on one line) that drew it. Asking for each object's text
+(``FPDFTextObj_GetText``) scans the whole list every time, so a page would cost objects ×
+characters; instead the page's text is taken in one call and the characters are walked
+once, a run ending where the object changes. Per run, a few calls more: the boxes of its
+first and last characters (in page space, forms included), the first character's matrix
+(rotated text: stamps and margin notes are left out) and its font (bold or not, looked up
+once per font).
+
+pdfium's functions are re-declared with plain pointer types (``c_void_p``) so that a call
+costs no ctypes object, which matters at one call per character.
+"""
+
+from __future__ import annotations
+
+import ctypes
+from collections.abc import Iterator
+from dataclasses import dataclass
+from functools import cache
+from typing import Any
+
+import regex
+
+_BOLD_RE = regex.compile(r"bold|black|heavy|semibold|demi|,b$", regex.IGNORECASE)
+_VOID = ctypes.c_void_p
+_INT = ctypes.c_int
+
+
+@dataclass(slots=True)
+class Run:
+    """A stretch of text drawn by one text object: its box (PDF points) and boldness."""
+
+    x0: float
+    bottom: float
+    x1: float
+    top: float
+    text: str
+    bold: bool
+
+    @property
+    def height(self) -> float:
+        return self.top - self.bottom
+
+
+class _Pdfium:
+    """The few pdfium functions the reader calls, typed for speed."""
+
+    def __init__(self) -> None:
+        import pypdfium2.raw as raw
+
+        def bind(name: str, result: Any, *args: Any) -> Any:
+            address = ctypes.cast(getattr(raw, name), _VOID).value or 0
+            return ctypes.CFUNCTYPE(result, *args)(address)
+
+        self.count_chars = bind("FPDFText_CountChars", _INT, _VOID)
+        self.get_text = bind("FPDFText_GetText", _INT, _VOID, _INT, _INT, _VOID)
+        self.get_unicode = bind("FPDFText_GetUnicode", ctypes.c_uint, _VOID, _INT)
+        self.text_object = bind("FPDFText_GetTextObject", _VOID, _VOID, _INT)
+        self.loose_box = bind("FPDFText_GetLooseCharBox", _INT, _VOID, _INT, _VOID)
+        self.char_matrix = bind("FPDFText_GetMatrix", _INT, _VOID, _INT, _VOID)
+        self.font = bind("FPDFTextObj_GetFont", _VOID, _VOID)
+        self.font_name = bind("FPDFFont_GetBaseFontName", ctypes.c_ulong, _VOID, _VOID,
+                              ctypes.c_ulong)
+        self.font_weight = bind("FPDFFont_GetWeight", _INT, _VOID)
+        self.bounds = bind("FPDFPageObj_GetBounds", _INT, _VOID, _VOID, _VOID, _VOID, _VOID)
+        self.rect = raw.FS_RECTF()
+        self.matrix = raw.FS_MATRIX()
+
+
+@cache
+def _pdfium() -> _Pdfium:
+    return _Pdfium()
+
+
+def handle(pdfium_object: Any) -> int:
+    """The address behind a pypdfium2 raw handle (what the typed functions take)."""
+    return ctypes.cast(pdfium_object, _VOID).value or 0
+
+
+class PageReader:
+    """Runs of text of the pages of one document (fonts are remembered across pages).
+    ``forms``: the document holds form XObjects, whose objects' boxes are in the form's
+    space (without any, the check is saved)."""
+
+    def __init__(self, *, forms: bool = True) -> None:
+        self.forms = forms
+        self.c = _pdfium()
+        self.fonts: dict[int, bool] = {}  # font handle → bold
+        self.name = ctypes.create_string_buffer(256)
+        self.rect_at = ctypes.addressof(self.c.rect)
+        self.matrix_at = ctypes.addressof(self.c.matrix)
+        self.box = (ctypes.c_float * 4)()  # left, bottom, right, top
+        self.box_at = [ctypes.addressof(self.box) + 4 * k for k in range(4)]
+
+    def chars(self, textpage: int) -> int:
+        return max(int(self.c.count_chars(textpage)), 0)
+
+    def runs(self, textpage: int) -> list[Run]:
+        """The page's runs in drawing order; linear in its characters."""
+        count = self.chars(textpage)
+        if not count:
+            return []
+        text = self._text(textpage, count)
+        out: list[Run] = []
+        for obj, start, end in self._spans(textpage, count):
+            piece = text[start:end]
+            if not obj or not piece.strip():
+                continue
+            # pdfium marks a hyphen at a line end (\x02, \ufffe): Vietnamese never
+            # hyphenates words, so it is a real hyphen cut from what follows ("QĐ-" / "UBND").
+            piece = piece.replace("\x02", "-").replace("\ufffe", "-").replace("\r", "")
+            run = self._run(textpage, obj, start, end, piece.replace("\n", " "))
+            if run is not None:
+                if end < count and text[end] == " " and not run.text.endswith(" "):
+                    run.text += " "  # the space that ends the run, drawn or generated
+                out.append(run)
+        return out
+
+    def _spans(self, textpage: int, count: int) -> Iterator[tuple[int, int, int]]:
+        """(text object, first, end) of each stretch of characters of one object.
+
+        An object's characters come one after another, so where a stretch ends is found
+        by galloping then halving: about 2 log2(n) calls for n characters, not n, which
+        matters at a few hundred nanoseconds a call. (Characters of another object inside
+        a stretch would be read with it: pdfium never interleaves them.) The spaces and
+        line ends pdfium adds belong to no object and sit between any two: taken one by
+        one, they never hide a one-letter object ("1" before a table row)."""
+        object_at = self.c.text_object
+        start = 0
+        while start < count:
+            obj = object_at(textpage, start) or 0
+            if not obj:
+                yield 0, start, start + 1
+                start += 1
+                continue
+            same, step = start, 1  # ``same`` is known to belong to ``obj``
+            other = start + 1
+            while other < count and (object_at(textpage, other) or 0) == obj:
+                same, step = other, step * 2
+                other = same + step
+            other = min(other, count)  # the first index known not to, or the end
+            while other - same > 1:
+                middle = (same + other) // 2
+                if (object_at(textpage, middle) or 0) == obj:
+                    same = middle
+                else:
+                    other = middle
+            yield obj, start, other
+            start = other
+
+    def _text(self, textpage: int, count: int) -> str:
+        """All the page's characters, one per index."""
+        buffer = (ctypes.c_ushort * (count + 1))()
+        written = self.c.get_text(textpage, 0, count, ctypes.addressof(buffer))
+        text = ctypes.string_at(buffer, max(written - 1, 0) * 2).decode("utf-16-le", "replace")
+        if len(text) != count:  # characters beyond the BMP take two units: one by one
+            text = "".join(chr(self.c.get_unicode(textpage, k) or 0xFFFD) for k in range(count))
+        return text
+
+    def _run(self, textpage: int, obj: int, start: int, end: int, text: str) -> Run | None:
+        c = self.c
+        if c.char_matrix(textpage, start, self.matrix_at):
+            if abs(c.matrix.b) > 1e-3 or abs(c.matrix.c) > 1e-3:
+                return None  # rotated text: stamps and margin notes
+        x0, bottom, x1, top = self._object_box(obj)
+        if not self.forms:
+            return Run(x0, bottom, x1, top, text, self._bold(obj))
+        first = self._char_box(textpage, start)
+        middle_x, middle_y = (first[0] + first[2]) / 2, (first[1] + first[3]) / 2
+        slack = max(top - bottom, first[3] - first[1], 1.0)
+        if not (x0 - slack <= middle_x <= x1 + slack and bottom - slack <= middle_y <= top + slack):
+            # The object's box is in the space of the form that draws it: the characters'
+            # boxes are in page space.
+            boxes = [first, *(self._char_box(textpage, k) for k in range(start + 1, end))]
+            x0, bottom = min(b[0] for b in boxes), min(b[1] for b in boxes)
+            x1, top = max(b[2] for b in boxes), max(b[3] for b in boxes)
+        return Run(x0, bottom, x1, top, text, self._bold(obj))
+
+    def _object_box(self, obj: int) -> tuple[float, float, float, float]:
+        box = self.box
+        if not self.c.bounds(obj, *self.box_at):
+            return (0.0, 0.0, 0.0, 0.0)
+        return (box[0], box[1], box[2], box[3])
+
+    def _char_box(self, textpage: int, index: int) -> tuple[float, float, float, float]:
+        rect = self.c.rect
+        if not self.c.loose_box(textpage, index, self.rect_at):
+            return (0.0, 0.0, 0.0, 0.0)
+        return (rect.left, min(rect.bottom, rect.top), rect.right, max(rect.bottom, rect.top))
+
+    def _bold(self, obj: int) -> bool:
+        font = self.c.font(obj) or 0
+        if font not in self.fonts:
+            size = self.c.font_name(font, ctypes.addressof(self.name), 256) if font else 0
+            name = self.name.value.decode("latin-1") if size else ""
+            self.fonts[font] = bool(_BOLD_RE.search(name)) or (
+                bool(font) and self.c.font_weight(font) >= 700)
+        return self.fonts[font]
