@@ -106,7 +106,6 @@ def _pdf_side_by_side(files: list[Path], repeat: int) -> dict[str, Any]:
 def _per_char(repeat: int) -> dict[str, float]:
     """µs per character of the PDF loader on one page of n words (one text object each)."""
     import pdf_support
-
     from kehoach_parser.loaders import load_file
 
     out: dict[str, float] = {}

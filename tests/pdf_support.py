@@ -2,40 +2,55 @@
 OCR layers, many text objects, form XObjects that draw each other, huge pages), a few KB
 each, never a large file in the repository.
 
-Text is drawn in the standard Helvetica font (WinAnsi), so only Latin-1 text can be
-written; pages with real Vietnamese come from the rendered seeds (``corpus/pdf``).
+Text is drawn in the standard Helvetica font (WinAnsi), so only Windows-1252 text can be
+written (no ơ, ư, đ or tones beyond French ones); pages with real Vietnamese come from the
+rendered seeds (``corpus/pdf``).
 """
 
 from __future__ import annotations
 
 import io
+import zlib
 from collections.abc import Sequence
 from pathlib import Path
 
 import pypdfium2 as pdfium
 
 Line = tuple[float, float, str]  # x, y (PDF points from the bottom left), text
+Image = tuple[int, int, bytes]  # width, height, grey pixels (one byte each, rows top down)
 
 
 def _escape(text: str) -> bytes:
-    raw = text.encode("latin-1")
+    raw = text.encode("cp1252")
     return raw.replace(b"\\", b"\\\\").replace(b"(", b"\\(").replace(b")", b"\\)")
 
 
-def text_content(lines: Sequence[Line], size: float = 11.0) -> bytes:
-    """A content stream drawing each line as its own text object."""
+def text_content(lines: Sequence[Line], size: float = 11.0, *, invisible: bool = False) -> bytes:
+    """A content stream drawing each line as its own text object; ``invisible`` text (render
+    mode 3) is how an OCR layer lies over a scan."""
     out = io.BytesIO()
+    mode = b"3 Tr " if invisible else b""
     for x, y, text in lines:
-        out.write(b"BT /F1 %.2f Tf %.2f %.2f Td (" % (size, x, y) + _escape(text) + b") Tj ET\n")
+        out.write(b"BT " + mode + b"/F1 %.2f Tf %.2f %.2f Td (" % (size, x, y) + _escape(text)
+                  + b") Tj ET\n")
     return out.getvalue()
 
 
+def scan_of(source: Path, page: int = 0, dpi: int = 150) -> tuple[Image, bytes]:
+    """A page of ``source`` as a grey image, and the content drawing it over an A4 page."""
+    document = pdfium.PdfDocument(source)
+    picture = document[page].render(scale=dpi / 72, grayscale=True).to_pil().convert("L")
+    width, height = picture.size
+    return (width, height, picture.tobytes()), b"q 595 0 0 842 0 0 cm /I0 Do Q\n"
+
+
 def write_pdf(pages: Sequence[bytes], *, size: tuple[float, float] = (595.0, 842.0),
-              forms: Sequence[bytes] = ()) -> bytes:
+              forms: Sequence[bytes] = (), images: Sequence[Image] = ()) -> bytes:
     """A PDF whose pages draw the given content streams with Helvetica as /F1.
 
     ``forms`` are content streams of form XObjects /X0, /X1 …, each able to draw the
-    others by name (``/X1 Do``) and the font; every page can draw them too.
+    others by name (``/X1 Do``) and the font; ``images`` are grey images /I0, /I1 …;
+    every page can draw them all.
     """
     objects: list[bytes] = []
 
@@ -49,8 +64,13 @@ def write_pdf(pages: Sequence[bytes], *, size: tuple[float, float] = (595.0, 842
 
     font = add(b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica "
                b"/Encoding /WinAnsiEncoding >>")
+    pictures = [add(stream(b"/Type /XObject /Subtype /Image /Width %d /Height %d "
+                           b"/ColorSpace /DeviceGray /BitsPerComponent 8 /Filter /FlateDecode"
+                           % (width, height), zlib.compress(pixels)))
+                for width, height, pixels in images]
     first_form = len(objects) + 1
-    names = b" ".join(b"/X%d %d 0 R" % (k, first_form + k) for k in range(len(forms)))
+    names = b" ".join([*(b"/X%d %d 0 R" % (k, first_form + k) for k in range(len(forms))),
+                       *(b"/I%d %d 0 R" % (k, ref) for k, ref in enumerate(pictures))])
     resources = b"<< /Font << /F1 %d 0 R >> /XObject << %s >> >>" % (font, names)
     for content in forms:
         add(stream(b"/Type /XObject /Subtype /Form /BBox [0 0 %.0f %.0f] /Resources %s"

@@ -47,7 +47,7 @@ def _open(data: bytes, path: Path) -> Any:
 
 
 def _check_time(deadline: float, index: int, path: Path, options: LoadOptions) -> None:
-    if time.monotonic() > deadline:
+    if time.monotonic() >= deadline:
         raise LimitExceededError(f"reading took more than {options.max_seconds:g} s, at "
                                  f"page {index + 1} (LoadOptions.max_seconds)", path=path)
 

@@ -161,9 +161,9 @@ class PageReader:
 
     def _run(self, textpage: int, obj: int, start: int, end: int, text: str) -> Run | None:
         c = self.c
-        if c.char_matrix(textpage, start, self.matrix_at):
-            if abs(c.matrix.b) > 1e-3 or abs(c.matrix.c) > 1e-3:
-                return None  # rotated text: stamps and margin notes
+        if c.char_matrix(textpage, start, self.matrix_at) and (
+                abs(c.matrix.b) > 1e-3 or abs(c.matrix.c) > 1e-3):
+            return None  # rotated text: stamps and margin notes
         x0, bottom, x1, top = self._object_box(obj)
         if not self.forms:
             return Run(x0, bottom, x1, top, text, self._bold(obj))
