@@ -16,6 +16,7 @@ costs no ctypes object, which matters at one call per character.
 from __future__ import annotations
 
 import ctypes
+import math
 from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import cache
@@ -26,6 +27,7 @@ import regex
 _BOLD_RE = regex.compile(r"bold|black|heavy|semibold|demi|,b$", regex.IGNORECASE)
 _VOID = ctypes.c_void_p
 _INT = ctypes.c_int
+_TILT = 1e-3  # radians: text turned further is a stamp or a margin note, not body text
 
 
 @dataclass(slots=True)
@@ -59,14 +61,13 @@ class _Pdfium:
         self.get_unicode = bind("FPDFText_GetUnicode", ctypes.c_uint, _VOID, _INT)
         self.text_object = bind("FPDFText_GetTextObject", _VOID, _VOID, _INT)
         self.loose_box = bind("FPDFText_GetLooseCharBox", _INT, _VOID, _INT, _VOID)
-        self.char_matrix = bind("FPDFText_GetMatrix", _INT, _VOID, _INT, _VOID)
+        self.char_angle = bind("FPDFText_GetCharAngle", ctypes.c_float, _VOID, _INT)
         self.font = bind("FPDFTextObj_GetFont", _VOID, _VOID)
         self.font_name = bind("FPDFFont_GetBaseFontName", ctypes.c_ulong, _VOID, _VOID,
                               ctypes.c_ulong)
         self.font_weight = bind("FPDFFont_GetWeight", _INT, _VOID)
         self.bounds = bind("FPDFPageObj_GetBounds", _INT, _VOID, _VOID, _VOID, _VOID, _VOID)
         self.rect = raw.FS_RECTF()
-        self.matrix = raw.FS_MATRIX()
 
 
 @cache
@@ -90,7 +91,6 @@ class PageReader:
         self.fonts: dict[int, bool] = {}  # font handle → bold
         self.name = ctypes.create_string_buffer(256)
         self.rect_at = ctypes.addressof(self.c.rect)
-        self.matrix_at = ctypes.addressof(self.c.matrix)
         self.box = (ctypes.c_float * 4)()  # left, bottom, right, top
         self.box_at = [ctypes.addressof(self.box) + 4 * k for k in range(4)]
 
@@ -128,27 +128,34 @@ class PageReader:
         line ends pdfium adds belong to no object and sit between any two: taken one by
         one, they never hide a one-letter object ("1" before a table row)."""
         object_at = self.c.text_object
-        start = 0
+        start, obj = 0, object_at(textpage, 0) or 0
         while start < count:
-            obj = object_at(textpage, start) or 0
             if not obj:
                 yield 0, start, start + 1
                 start += 1
+                obj = object_at(textpage, start) or 0 if start < count else 0
                 continue
             same, step = start, 1  # ``same`` is known to belong to ``obj``
-            other = start + 1
-            while other < count and (object_at(textpage, other) or 0) == obj:
+            other, found = start + 1, 0  # ``found``: the object at ``other``, when asked
+            while other < count:
+                found = object_at(textpage, other) or 0
+                if found != obj:
+                    break
                 same, step = other, step * 2
                 other = same + step
-            other = min(other, count)  # the first index known not to, or the end
+            if other >= count:
+                other, found = count, -1  # the end, or not asked yet
             while other - same > 1:
                 middle = (same + other) // 2
-                if (object_at(textpage, middle) or 0) == obj:
+                at_middle = object_at(textpage, middle) or 0
+                if at_middle == obj:
                     same = middle
                 else:
-                    other = middle
+                    other, found = middle, at_middle
             yield obj, start, other
             start = other
+            if start < count:
+                obj = found if found != -1 else object_at(textpage, start) or 0
 
     def _text(self, textpage: int, count: int) -> str:
         """All the page's characters, one per index."""
@@ -160,11 +167,13 @@ class PageReader:
         return text
 
     def _run(self, textpage: int, obj: int, start: int, end: int, text: str) -> Run | None:
-        c = self.c
-        if c.char_matrix(textpage, start, self.matrix_at) and (
-                abs(c.matrix.b) > 1e-3 or abs(c.matrix.c) > 1e-3):
+        angle = self.c.char_angle(textpage, start)  # radians in [0, 2π); -1: unknown
+        if _TILT < angle < math.pi - _TILT or math.pi + _TILT < angle < 2 * math.pi - _TILT:
             return None  # rotated text: stamps and margin notes
-        x0, bottom, x1, top = self._object_box(obj)
+        box = self.box
+        if not self.c.bounds(obj, *self.box_at):
+            box[0] = box[1] = box[2] = box[3] = 0.0
+        x0, bottom, x1, top = box
         if not self.forms:
             return Run(x0, bottom, x1, top, text, self._bold(obj))
         first = self._char_box(textpage, start)
@@ -177,12 +186,6 @@ class PageReader:
             x0, bottom = min(b[0] for b in boxes), min(b[1] for b in boxes)
             x1, top = max(b[2] for b in boxes), max(b[3] for b in boxes)
         return Run(x0, bottom, x1, top, text, self._bold(obj))
-
-    def _object_box(self, obj: int) -> tuple[float, float, float, float]:
-        box = self.box
-        if not self.c.bounds(obj, *self.box_at):
-            return (0.0, 0.0, 0.0, 0.0)
-        return (box[0], box[1], box[2], box[3])
 
     def _char_box(self, textpage: int, index: int) -> tuple[float, float, float, float]:
         rect = self.c.rect
