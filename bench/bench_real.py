@@ -1,10 +1,11 @@
 """Tệp thật (real files) side by side with plain readers, in one process.
 
-- PDF: ``parse_file`` against a plain pypdfium2 read of the same pages
-  (``PdfDocument(path)``, then ``page.get_textpage().get_text_range()`` for each page), on
-  the real text-layer PDFs (``../shared/real``, ``../shared/dev/docs``) and on the rendered
-  seeds (``corpus/pdf``): pages/s of both and their ratio. The two are timed in turn, file
-  by file, and the median of ``--repeat`` rounds is kept, so a busy machine slows both.
+- PDF: ``parse_file`` (and ``load_file``, the loader alone) against a plain pypdfium2 read
+  of the same pages (``PdfDocument(path)``, then ``page.get_textpage().get_text_range()``
+  for each page), on the real text-layer PDFs (``../shared/real``, ``../shared/dev/docs``)
+  and on the rendered seeds (``corpus/pdf``): pages/s of each and the ratios (plain time /
+  our time). They are timed in turn, file by file, and the median of ``--repeat`` rounds is
+  kept, so a busy machine slows all of them.
 - Per-page cost against characters per page: the PDF loader alone on pages of 1 to 16 thousand
   characters (written for the run, one text object a word), in µs per character; flat
   when the cost is linear.
@@ -74,33 +75,40 @@ def _parses(path: Path) -> bool:
 
 
 def _pdf_side_by_side(files: list[Path], repeat: int) -> dict[str, Any]:
-    """pages/s of a plain read and of parse_file, over the files parse_file reads."""
+    """pages/s of a plain read, of ``load_file`` (the loader alone) and of ``parse_file``,
+    over the files with a text layer that parse_file reads."""
     import pypdfium2 as pdfium
 
     from kehoach_parser import parse_file
+    from kehoach_parser.loaders import load_file
 
-    plain = parsed = 0.0
-    pages = chars = 0
-    refused: list[str] = []
+    totals = {"plain": 0.0, "load_file": 0.0, "parse_file": 0.0}
+    readers: dict[str, Callable[[Path], object]] = {
+        "plain": _plain_pdf, "load_file": load_file, "parse_file": parse_file}
+    pages = chars = compared = refused = 0
     for path in files:
-        if _plain_pdf(path) < 16 * len(pdfium.PdfDocument(path)):
+        count = len(pdfium.PdfDocument(path))
+        if _plain_pdf(path) < 16 * count:
             continue  # no text layer: nothing to compare
         if not _parses(path):
-            refused.append(path.name)
+            refused += 1
             continue
-        rounds_plain, rounds_parse = [], []
-        for _ in range(repeat):
-            rounds_plain.append(_median_time(lambda p=path: _plain_pdf(p), 1))
-            rounds_parse.append(_median_time(lambda p=path: parse_file(p), 1))
-        plain += statistics.median(rounds_plain)
-        parsed += statistics.median(rounds_parse)
-        pages += len(pdfium.PdfDocument(path))
+        rounds: dict[str, list[float]] = {name: [] for name in readers}
+        for _ in range(repeat):  # in turn, so that a busy spell slows all three
+            for name, reader in readers.items():
+                rounds[name].append(_median_time(lambda r=reader, p=path: r(p), 1))
+        for name in readers:
+            totals[name] += statistics.median(rounds[name])
+        pages += count
         chars += _plain_pdf(path)
+        compared += 1
     if not pages:
         return {"files": 0}
-    return {"files": len(files) - len(refused), "pages": pages, "chars": chars,
-            "refused": len(refused), "plain_pages_per_s": pages / plain,
-            "parse_file_pages_per_s": pages / parsed, "ratio": plain / parsed}
+    return {"files": compared, "refused": refused, "pages": pages,
+            "chars_per_page": chars / pages,
+            **{f"{name}_pages_per_s": pages / seconds for name, seconds in totals.items()},
+            "load_file_ratio": totals["plain"] / totals["load_file"],
+            "ratio": totals["plain"] / totals["parse_file"]}
 
 
 def _per_char(repeat: int) -> dict[str, float]:
@@ -183,15 +191,16 @@ def main(argv: list[str] | None = None) -> int:
                                         max(1, args.repeat // 2)),
         "first_document": _first_document(args.repeat),
     }
-    print(f"{'measure':<48} {'value':>12}")
-    for group, values in figures.items():
-        for key, value in values.items():
-            print(f"{group + '.' + key:<48} {value:>12,.3f}")
+    flat = {f"{group}.{key}": value for group, values in figures.items()
+            for key, value in values.items()}
+    print(f"{'measure':<44} {'value':>12}")
+    for key, value in flat.items():
+        print(f"{key:<44} {value:>12,.3f}")
     if args.json:
-        Path(args.json).write_text(json.dumps(figures, indent=2) + "\n", encoding="utf-8")
+        Path(args.json).write_text(json.dumps(flat, indent=2) + "\n", encoding="utf-8")
     else:
         results = json.loads(RESULTS.read_text(encoding="utf-8")) if RESULTS.exists() else {}
-        results["real"] = figures
+        results["real"] = flat
         RESULTS.write_text(json.dumps(results, indent=2) + "\n", encoding="utf-8")
         print(f"figures written to {RESULTS} (key 'real')")
     return 0

@@ -1,9 +1,11 @@
-"""Run every benchmark, print one table of figures and write them to ``bench/results.json``.
+"""Run every benchmark, print one table of figures and write them to ``bench/results.json``
+(each benchmark under its own key; keys of benchmarks not run here are kept).
 
     python bench/run_all.py [--quick]
 
-``--quick`` uses smaller inputs (no 10 MB document, 300 batch documents) for a fast look.
-The benchmarks are scripts, not tests: nothing here passes or fails.
+``--quick`` uses smaller inputs (no 10 MB document, 300 batch documents, one round of the
+real files) for a fast look. The benchmarks are scripts, not tests: nothing here passes or
+fails.
 """
 
 from __future__ import annotations
@@ -47,12 +49,15 @@ def main(argv: list[str] | None = None) -> int:
                       "10k,100k,1m,10m"),
         "loaders": _run("bench_loaders.py", "--pipeline", "--repeat", "1" if args.quick else "3"),
         "batch": _run("bench_batch.py", "--docs", "300" if args.quick else "2000"),
+        "real": _run("bench_real.py", "--repeat", "1" if args.quick else "5"),
     }
     print(f"{'benchmark':<10} {'measure':<44} {'value':>14}")
     for bench, figures in results.items():
         for key, value in figures.items():
             print(f"{bench:<10} {key:<44} {value:>14,.3f}")
-    Path(args.json).write_text(json.dumps(results, indent=2) + "\n", encoding="utf-8")
+    path = Path(args.json)
+    kept = json.loads(path.read_text(encoding="utf-8")) if path.exists() else {}
+    path.write_text(json.dumps({**kept, **results}, indent=2) + "\n", encoding="utf-8")
     print(f"figures written to {args.json}")
     return 0
 

@@ -121,6 +121,22 @@ def test_only_the_poor_page_is_named(tmp_path: Path) -> None:
     assert len(loaded.page_starts) == 2
 
 
+def test_without_tesseract_a_poor_page_keeps_its_layer(tmp_path: Path,
+                                                       monkeypatch: pytest.MonkeyPatch) -> None:
+    """OCR asked for, not installed: the good pages are read, the poor one is warned
+    about; only a document with nothing else to read is refused."""
+    import shutil
+
+    monkeypatch.setattr(shutil, "which", lambda name: None)
+    garbage = ps.text_pdf([ps.paragraph_lines(GARBAGE)])
+    mixed = ps.save(tmp_path / "mixed.pdf", ps.with_pages_of(garbage, SEED_PDF, [0]))
+    loaded = load_file(mixed, LoadOptions(ocr=True))
+    assert any(w.startswith("page 1: not read by OCR") and "tesseract-ocr-vie" in w
+               for w in loaded.warnings)
+    with pytest.raises(NoTextLayer, match="Tesseract is not installed"):
+        load_file(ps.save(tmp_path / "garbage.pdf", garbage), LoadOptions(ocr=True))
+
+
 def test_good_pages_raise_no_doubt() -> None:
     assert not [w for w in load_file(SEED_PDF).warnings if "OCR" in w]
 

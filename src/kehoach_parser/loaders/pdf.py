@@ -117,36 +117,45 @@ def _unusable(quality: Quality, pages: int) -> str | None:
     return None
 
 
-def _by_ocr(document: Any, pages: list[list[Run]], path: Path, options: LoadOptions,
-            deadline: float) -> tuple[dict[int, list[Run]], list[str]]:
-    """Which pages to read by OCR instead, read; and the warnings about the text layer."""
+def _judged(pages: list[list[Run]], path: Path,
+            options: LoadOptions) -> tuple[list[int], list[str]]:
+    """The pages to read by OCR (when it is asked for) and the warnings about the text
+    layer; :class:`NoTextLayer` when the whole layer is unusable and OCR is not asked."""
     qualities = [judge(" ".join(run.text for run in runs)) for runs in pages]
     reason = _unusable(sum(qualities, Quality()), len(pages))
     engine = f"Tesseract, {options.ocr_language}"
     if reason is not None:
         if not options.ocr:
             raise NoTextLayer(f"{reason}; read it by OCR ({_OCR_HINT})", path=path)
-        todo = list(range(len(pages)))
-        warnings = [f"{reason}: text read by OCR ({engine}); expect recognition errors"]
-    else:
-        poor = [i for i, q in enumerate(qualities) if q.poor]
-        empty = [i for i, runs in enumerate(pages) if not runs]
-        warnings = []
-        if poor:
-            figures = sum((qualities[i] for i in poor), Quality()).describe()
-            then = (f"read by OCR ({engine}) instead; expect recognition errors" if options.ocr
-                    else f"read it by OCR: {_OCR_HINT}")
-            warnings.append(f"{_page_list(poor)}: the text layer looks like a poor OCR layer "
-                            f"({figures}); {then}")
-        todo = sorted(poor + empty) if options.ocr else []
-    if not todo:
-        return {}, warnings
+        return list(range(len(pages))), [f"{reason}: text read by OCR ({engine}); expect "
+                                         "recognition errors"]
+    poor = [i for i, q in enumerate(qualities) if q.poor]
+    warnings = []
+    if poor:
+        figures = sum((qualities[i] for i in poor), Quality()).describe()
+        then = (f"read by OCR ({engine}) instead; expect recognition errors" if options.ocr
+                else f"read it by OCR: {_OCR_HINT}")
+        warnings.append(f"{_page_list(poor)}: the text layer looks like a poor OCR layer "
+                        f"({figures}); {then}")
+    if not options.ocr:
+        return [], warnings
+    return sorted(poor + [i for i, runs in enumerate(pages) if not runs]), warnings
+
+
+def _read_by_ocr(document: Any, todo: list[int], whole: bool, path: Path,
+                 options: LoadOptions, deadline: float) -> tuple[dict[int, list[Run]], list[str]]:
+    """Runs of the pages ``todo`` read by OCR. When some pages keep their text layer
+    (not ``whole``), a missing Tesseract is a warning, not an error."""
     from .ocr import ocr_pages
 
-    result = ocr_pages(document, todo, path=path, options=options, deadline=deadline)
-    warnings += result.warnings
+    try:
+        result = ocr_pages(document, todo, path=path, options=options, deadline=deadline)
+    except NoTextLayer as exc:
+        if whole:
+            raise
+        return {}, [f"{_page_list(todo)}: not read by OCR ({exc.problem})"]
     return {index: [Run(*word, bold=False) for word in words]
-            for index, words in result.pages.items()}, warnings
+            for index, words in result.pages.items()}, result.warnings
 
 
 def load_pdf(data: bytes, *, path: Path, options: LoadOptions) -> Loaded:
@@ -160,7 +169,12 @@ def load_pdf(data: bytes, *, path: Path, options: LoadOptions) -> Loaded:
             raise LimitExceededError(f"{count} pages, over the limit of {options.max_pages} "
                                      "(LoadOptions.max_pages)", path=path)
         pages = _read_runs(document, PageReader(forms=forms), path, options, deadline)
-        replaced, warnings = _by_ocr(document, pages, path, options, deadline)
+        todo, warnings = _judged(pages, path, options)
+        replaced: dict[int, list[Run]] = {}
+        if todo:
+            replaced, more = _read_by_ocr(document, todo, len(todo) == count, path, options,
+                                          deadline)
+            warnings += more
     finally:
         document.close()
     lines: list[list[Line]] = []

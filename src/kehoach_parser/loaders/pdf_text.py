@@ -3,14 +3,16 @@
 pdfium's text page lists the page's characters in drawing order, each with the text object
 (a run of one font, usually on one line) that drew it. Asking for each object's text
 (``FPDFTextObj_GetText``) scans the whole list every time, so a page would cost objects ×
-characters; instead the page's text is taken in one call and the characters are walked
-once, a run ending where the object changes. Per run, a few calls more: the boxes of its
-first and last characters (in page space, forms included), the first character's matrix
-(rotated text: stamps and margin notes are left out) and its font (bold or not, looked up
-once per font).
+characters. Instead the page's text is taken in one call, and the stretches of characters
+of one object are found by galloping along the list (an object's characters come one after
+another). Per run, a few calls more: the object's box, the first character's angle (turned
+text, stamps and margin notes, is left out) and the object's font (bold or not, looked up
+once per font). In a document with form XObjects, an object's box may be in the space of
+the form that draws it: the first character's box (in page space) tells, and the
+characters' boxes are used then.
 
 pdfium's functions are re-declared with plain pointer types (``c_void_p``) so that a call
-costs no ctypes object, which matters at one call per character.
+costs no ctypes object: the reader makes a few calls per run, a few hundred a page.
 """
 
 from __future__ import annotations
@@ -67,7 +69,7 @@ class _Pdfium:
                               ctypes.c_ulong)
         self.font_weight = bind("FPDFFont_GetWeight", _INT, _VOID)
         self.bounds = bind("FPDFPageObj_GetBounds", _INT, _VOID, _VOID, _VOID, _VOID, _VOID)
-        self.rect = raw.FS_RECTF()
+        self.rect_type = raw.FS_RECTF
 
 
 @cache
@@ -90,7 +92,8 @@ class PageReader:
         self.c = _pdfium()
         self.fonts: dict[int, bool] = {}  # font handle → bold
         self.name = ctypes.create_string_buffer(256)
-        self.rect_at = ctypes.addressof(self.c.rect)
+        self.rect = self.c.rect_type()
+        self.rect_at = ctypes.addressof(self.rect)
         self.box = (ctypes.c_float * 4)()  # left, bottom, right, top
         self.box_at = [ctypes.addressof(self.box) + 4 * k for k in range(4)]
 
@@ -102,31 +105,33 @@ class PageReader:
         count = self.chars(textpage)
         if not count:
             return []
-        text = self._text(textpage, count)
+        # pdfium marks a hyphen at a line end (\x02, \ufffe): Vietnamese never hyphenates
+        # words, so it is a real hyphen cut from what follows ("QĐ-" / "UBND").
+        text = self._text(textpage, count).replace("\x02", "-").replace("\ufffe", "-")
         out: list[Run] = []
         for obj, start, end in self._spans(textpage, count):
             piece = text[start:end]
             if not obj or not piece.strip():
                 continue
-            # pdfium marks a hyphen at a line end (\x02, \ufffe): Vietnamese never
-            # hyphenates words, so it is a real hyphen cut from what follows ("QĐ-" / "UBND").
-            piece = piece.replace("\x02", "-").replace("\ufffe", "-").replace("\r", "")
-            run = self._run(textpage, obj, start, end, piece.replace("\n", " "))
+            if "\r" in piece or "\n" in piece:
+                piece = piece.replace("\r", "").replace("\n", " ")
+            run = self._run(textpage, obj, start, end, piece)
             if run is not None:
-                if end < count and text[end] == " " and not run.text.endswith(" "):
+                if end < count and text[end] == " " and piece[-1] != " ":
                     run.text += " "  # the space that ends the run, drawn or generated
                 out.append(run)
         return out
 
     def _spans(self, textpage: int, count: int) -> Iterator[tuple[int, int, int]]:
-        """(text object, first, end) of each stretch of characters of one object.
+        """(text object, first, end) of each stretch of characters of one object (0 for
+        the spaces and line ends pdfium adds).
 
         An object's characters come one after another, so where a stretch ends is found
         by galloping then halving: about 2 log2(n) calls for n characters, not n, which
         matters at a few hundred nanoseconds a call. (Characters of another object inside
-        a stretch would be read with it: pdfium never interleaves them.) The spaces and
-        line ends pdfium adds belong to no object and sit between any two: taken one by
-        one, they never hide a one-letter object ("1" before a table row)."""
+        a stretch would be read with it: pdfium never interleaves them.) The characters
+        pdfium adds belong to no object and sit between any two: taken one by one, they
+        never hide a one-letter object ("1" before a table row)."""
         object_at = self.c.text_object
         start, obj = 0, object_at(textpage, 0) or 0
         while start < count:
@@ -188,7 +193,7 @@ class PageReader:
         return Run(x0, bottom, x1, top, text, self._bold(obj))
 
     def _char_box(self, textpage: int, index: int) -> tuple[float, float, float, float]:
-        rect = self.c.rect
+        rect = self.rect
         if not self.c.loose_box(textpage, index, self.rect_at):
             return (0.0, 0.0, 0.0, 0.0)
         return (rect.left, min(rect.bottom, rect.top), rect.right, max(rect.bottom, rect.top))
