@@ -45,12 +45,14 @@ def scan_of(source: Path, page: int = 0, dpi: int = 150) -> tuple[Image, bytes]:
 
 
 def write_pdf(pages: Sequence[bytes], *, size: tuple[float, float] = (595.0, 842.0),
-              forms: Sequence[bytes] = (), images: Sequence[Image] = ()) -> bytes:
+              forms: Sequence[bytes] = (), images: Sequence[Image] = (),
+              shared_resources: bool = False) -> bytes:
     """A PDF whose pages draw the given content streams with Helvetica as /F1.
 
     ``forms`` are content streams of form XObjects /X0, /X1 …, each able to draw the
     others by name (``/X1 Do``) and the font; ``images`` are grey images /I0, /I1 …;
-    every page can draw them all.
+    every page can draw them all. ``shared_resources``: the resources are one object that
+    pages and forms refer to (``/Resources 3 0 R``), not written in each.
     """
     objects: list[bytes] = []
 
@@ -72,6 +74,8 @@ def write_pdf(pages: Sequence[bytes], *, size: tuple[float, float] = (595.0, 842
     names = b" ".join([*(b"/X%d %d 0 R" % (k, first_form + k) for k in range(len(forms))),
                        *(b"/I%d %d 0 R" % (k, ref) for k, ref in enumerate(pictures))])
     resources = b"<< /Font << /F1 %d 0 R >> /XObject << %s >> >>" % (font, names)
+    if shared_resources:  # written last, numbered ahead
+        resources = b"%d 0 R" % (len(objects) + len(forms) + 2 * len(pages) + 3)
     for content in forms:
         add(stream(b"/Type /XObject /Subtype /Form /BBox [0 0 %.0f %.0f] /Resources %s"
                    % (*size, resources), content))
@@ -85,6 +89,8 @@ def write_pdf(pages: Sequence[bytes], *, size: tuple[float, float] = (595.0, 842
     add(b"<< /Type /Pages /Kids [%s] /Count %d >>"
         % (b" ".join(b"%d 0 R" % k for k in kids), len(kids)))
     catalog = add(b"<< /Type /Catalog /Pages %d 0 R >>" % pages_id)
+    if shared_resources:
+        add(b"<< /Font << /F1 %d 0 R >> /XObject << %s >> >>" % (font, names))
     out = io.BytesIO()
     out.write(b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n")
     offsets = []
@@ -129,13 +135,13 @@ def many_objects_pdf(objects: int, *, per_line: int = 10) -> bytes:
     return write_pdf([text_content(lines, size=4.0)])
 
 
-def form_fanout_pdf(depth: int, fan: int = 2) -> bytes:
+def form_fanout_pdf(depth: int, fan: int = 2, *, shared_resources: bool = False) -> bytes:
     """Form XObjects that each draw the next one ``fan`` times, ``depth`` levels deep; the
     last draws one word. The page text multiplies to ``fan ** depth`` words."""
     forms = [b"".join(b"q 1 0 0 1 %d 0 cm /X%d Do Q\n" % (k, level + 1) for k in range(fan))
              for level in range(depth)]
-    forms.append(text_content([(60.0, 700.0, "lap")]))
-    return write_pdf([b"/X0 Do\n"], forms=forms)
+    forms.append(text_content([(60.0, 700.0, "Noi dung van ban lap lai")]))
+    return write_pdf([b"/X0 Do\n"], forms=forms, shared_resources=shared_resources)
 
 
 def save(path: Path, data: bytes) -> Path:

@@ -161,7 +161,7 @@ def _read_by_ocr(document: Any, todo: list[int], whole: bool, path: Path,
 def load_pdf(data: bytes, *, path: Path, options: LoadOptions) -> Loaded:
     """Đọc PDF (read a PDF) into light markdown with page offsets."""
     deadline = time.monotonic() + options.max_seconds
-    forms = check_forms(data, path=path, options=options)
+    forms = check_forms(data, path=path, options=options, deadline=deadline)
     document = _open(data, path)
     try:
         count = len(document)

@@ -22,8 +22,10 @@ form is counted on what it yields within the bound, never inflated whole.
 
 from __future__ import annotations
 
+import bisect
 import io
 import re
+import time
 import zlib
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
@@ -43,6 +45,9 @@ _FILTER_RE = re.compile(rb"/(?:Filter|DecodeParms)\b")
 _FLATE_RE = re.compile(rb"/Filter\s*(?:/FlateDecode|/Fl|\[\s*/FlateDecode\s*\])(?![A-Za-z])")
 _ESCAPE_RE = re.compile(rb"#([0-9A-Fa-f]{2})")
 _BRACKETS_RE = re.compile(rb"<<|>>")
+_STREAM_RE = re.compile(rb"(?<!end)stream\b")
+_END_STREAM_RE = re.compile(rb"endstream\b")
+_MAX_DICTIONARY = 1 << 20  # bytes from a form's header to its stream keyword
 _MAX_STREAM = 16 * 1024 * 1024  # bytes of one content stream looked at
 # A page drawing forms that draw at most this many forms each grows linearly with its own
 # content: its pages need no count.
@@ -51,9 +56,10 @@ _FEW = 16
 Calls = dict[int, dict[int, int]]  # form object → {form object it draws: times}
 
 
-def check_forms(data: bytes, *, path: Path, options: LoadOptions) -> bool:
-    """Raise :class:`LimitExceededError` when a page would draw more forms than allowed;
-    whether the file holds forms at all."""
+def check_forms(data: bytes, *, path: Path, options: LoadOptions, deadline: float) -> bool:
+    """Raise :class:`LimitExceededError` when a page would draw more forms than allowed, or
+    when reading the forms runs past ``deadline`` (``time.monotonic()``); whether the file
+    holds forms at all."""
     headers = _form_headers(data)
     if len(headers) < 2:
         return bool(headers)
@@ -63,7 +69,7 @@ def check_forms(data: bytes, *, path: Path, options: LoadOptions) -> bool:
         reader = None
         if calls is None:
             reader = _Reader(data)
-            calls = reader.calls(headers)
+            calls = reader.calls(headers, lambda: _in_time(deadline, path, options))
         draws = _draws(calls, limit)
         if max(draws.values(), default=0) <= _FEW:
             return True
@@ -77,6 +83,13 @@ def check_forms(data: bytes, *, path: Path, options: LoadOptions) -> bool:
     except Exception:  # the file cannot be read this way: pdfium will judge it
         pass
     return True
+
+
+def _in_time(deadline: float, path: Path, options: LoadOptions) -> None:
+    if time.monotonic() >= deadline:
+        raise LimitExceededError(f"reading its form XObjects took more than "
+                                 f"{options.max_seconds:g} s (LoadOptions.max_seconds)",
+                                 path=path)
 
 
 def _form_headers(data: bytes) -> dict[int, int]:
@@ -146,42 +159,34 @@ def _inflate(raw: bytes) -> bytes:
 
 
 def _calls_from_bytes(data: bytes, headers: dict[int, int]) -> Calls | None:
-    """Each form's drawings of other forms, or None when a form is not written plainly."""
+    """Each form's drawings of other forms, or None when a form is not written plainly.
+    The stream keywords are found once for the whole file: each form then costs its own
+    bytes only, however many forms the file names."""
+    starts = [m.end() for m in _STREAM_RE.finditer(data)]
+    ends = [m.start() for m in _END_STREAM_RE.finditer(data)]
     calls: Calls = {}
     for number, start in headers.items():
-        found = _plain_form(data, start)
-        if found is None:
+        k = bisect.bisect_left(starts, start)
+        if k == len(starts) or starts[k] - start > _MAX_DICTIONARY:
             return None
-        xobjects, content = found
-        calls[number] = _calls(xobjects, headers, content(data)) if xobjects else {}
+        body = starts[k]
+        dictionary = data[start : body - len(b"stream")]
+        if re.search(rb"/(?:Resources|XObject)\s*\d+\s+\d+\s+R", dictionary):
+            return None  # resources elsewhere: pdfminer resolves them
+        names = {name: int(ref)
+                 for name, ref in _REF_RE.findall(_inline(dictionary, b"/XObject") or b"")}
+        if not names:
+            calls[number] = {}
+            continue
+        flate = _FLATE_RE.search(dictionary) is not None
+        if not flate and _FILTER_RE.search(dictionary):
+            return None  # another filter: pdfminer decodes it
+        body += 2 if data[body : body + 2] == b"\r\n" else 1
+        j = bisect.bisect_left(ends, body)
+        raw = data[body : ends[j] if j < len(ends) else len(data)]
+        content = _inflate(raw) if flate else raw[:_MAX_STREAM]
+        calls[number] = _calls(names, headers, content)
     return calls
-
-
-def _plain_form(data: bytes,
-                start: int) -> tuple[dict[bytes, int], Callable[[bytes], bytes]] | None:
-    """A form's XObject names and a reader of its content, when both are plain."""
-    at = data.find(b"stream", start)
-    if at < 0:
-        return None
-    dictionary = data[start:at]
-    if re.search(rb"/(?:Resources|XObject)\s*\d+\s+\d+\s+R", dictionary):
-        return None  # resources elsewhere: pdfminer resolves them
-    xobjects = _inline(dictionary, b"/XObject")
-    names = {name: int(ref) for name, ref in _REF_RE.findall(xobjects or b"")}
-    if not names:
-        return {}, lambda _: b""
-    flate = _FLATE_RE.search(dictionary) is not None
-    if not flate and _FILTER_RE.search(dictionary):
-        return None  # another filter: pdfminer decodes it
-    body = at + len(b"stream")
-    body += 2 if data[body : body + 2] == b"\r\n" else 1
-
-    def content(data: bytes) -> bytes:
-        end = data.find(b"endstream", body)
-        raw = data[body : end if end >= 0 else len(data)]
-        return _inflate(raw) if flate else raw[:_MAX_STREAM]
-
-    return names, content
 
 
 def _inline(text: bytes, key: bytes) -> bytes | None:
@@ -207,9 +212,11 @@ class _Reader:
 
         self.document = PDFDocument(PDFParser(io.BytesIO(data)))
 
-    def calls(self, headers: dict[int, int]) -> Calls:
+    def calls(self, headers: dict[int, int], in_time: Callable[[], None]) -> Calls:
         calls: Calls = {}
-        for number in headers:
+        for k, number in enumerate(headers):
+            if k % 256 == 0:
+                in_time()
             stream = self.document.getobj(number)
             attrs = getattr(stream, "attrs", None)
             if isinstance(attrs, dict):
