@@ -88,7 +88,7 @@ def _read_runs(document: Any, reader: PageReader, path: Path, options: LoadOptio
                 chars += reader.chars(textpage_handle)
                 if chars > options.max_chars:
                     raise LimitExceededError(_too_long(chars, options), path=path)
-                pages.append(reader.runs(textpage_handle))
+                pages.append(reader.runs(textpage_handle, handle(page.raw)))
             finally:
                 textpage.close()
         finally:

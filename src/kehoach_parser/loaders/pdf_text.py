@@ -30,6 +30,8 @@ _BOLD_RE = regex.compile(r"bold|black|heavy|semibold|demi|,b$", regex.IGNORECASE
 _VOID = ctypes.c_void_p
 _INT = ctypes.c_int
 _TILT = 1e-3  # radians: text turned further is a stamp or a margin note, not body text
+_PI, _TWO_PI = math.pi, 2 * math.pi
+_FORM_OBJECT = 5  # FPDF_PAGEOBJ_FORM
 
 
 @dataclass(slots=True)
@@ -69,6 +71,9 @@ class _Pdfium:
                               ctypes.c_ulong)
         self.font_weight = bind("FPDFFont_GetWeight", _INT, _VOID)
         self.bounds = bind("FPDFPageObj_GetBounds", _INT, _VOID, _VOID, _VOID, _VOID, _VOID)
+        self.count_objects = bind("FPDFPage_CountObjects", _INT, _VOID)
+        self.page_object = bind("FPDFPage_GetObject", _VOID, _VOID, _INT)
+        self.object_type = bind("FPDFPageObj_GetType", _INT, _VOID)
         self.rect_type = raw.FS_RECTF
 
 
@@ -100,14 +105,19 @@ class PageReader:
     def chars(self, textpage: int) -> int:
         return max(int(self.c.count_chars(textpage)), 0)
 
-    def runs(self, textpage: int) -> list[Run]:
-        """The page's runs in drawing order; linear in its characters."""
+    def runs(self, textpage: int, page: int = 0) -> list[Run]:
+        """The page's runs in drawing order; linear in its characters. With ``page`` (its
+        handle), the characters' boxes are asked for only if the page draws forms."""
         count = self.chars(textpage)
         if not count:
             return []
         # pdfium marks a hyphen at a line end (\x02, \ufffe): Vietnamese never hyphenates
         # words, so it is a real hyphen cut from what follows ("QĐ-" / "UBND").
         text = self._text(textpage, count).replace("\x02", "-").replace("\ufffe", "-")
+        in_forms = self.forms and (not page or self._draws_forms(page))
+        # The calls of the loop, bound once: it runs a few hundred times a page.
+        angle_at, bounds, box, box_at = self.c.char_angle, self.c.bounds, self.box, self.box_at
+        font_of, fonts = self.c.font, self.fonts
         out: list[Run] = []
         for obj, start, end in self._spans(textpage, count):
             piece = text[start:end]
@@ -115,12 +125,27 @@ class PageReader:
                 continue
             if "\r" in piece or "\n" in piece:
                 piece = piece.replace("\r", "").replace("\n", " ")
-            run = self._run(textpage, obj, start, end, piece)
-            if run is not None:
-                if end < count and text[end] == " " and piece[-1] != " ":
-                    run.text += " "  # the space that ends the run, drawn or generated
-                out.append(run)
+            angle = angle_at(textpage, start)  # radians in [0, 2π); -1: unknown
+            if _TILT < angle < _PI - _TILT or _PI + _TILT < angle < _TWO_PI - _TILT:
+                continue  # turned text: stamps and margin notes
+            if not bounds(obj, *box_at):
+                box[0] = box[1] = box[2] = box[3] = 0.0
+            font = font_of(obj) or 0
+            bold = fonts[font] if font in fonts else self._bold(font)
+            if in_forms:
+                run = self._in_page(textpage, start, end, (box[0], box[1], box[2], box[3]),
+                                    piece, bold)
+            else:
+                run = Run(box[0], box[1], box[2], box[3], piece, bold)
+            if end < count and text[end] == " " and piece[-1] != " ":
+                run.text += " "  # the space that ends the run, drawn or generated
+            out.append(run)
         return out
+
+    def _draws_forms(self, page: int) -> bool:
+        c = self.c
+        return any(c.object_type(c.page_object(page, k)) == _FORM_OBJECT
+                   for k in range(c.count_objects(page)))
 
     def _spans(self, textpage: int, count: int) -> Iterator[tuple[int, int, int]]:
         """(text object, first, end) of each stretch of characters of one object (0 for
@@ -171,26 +196,20 @@ class PageReader:
             text = "".join(chr(self.c.get_unicode(textpage, k) or 0xFFFD) for k in range(count))
         return text
 
-    def _run(self, textpage: int, obj: int, start: int, end: int, text: str) -> Run | None:
-        angle = self.c.char_angle(textpage, start)  # radians in [0, 2π); -1: unknown
-        if _TILT < angle < math.pi - _TILT or math.pi + _TILT < angle < 2 * math.pi - _TILT:
-            return None  # rotated text: stamps and margin notes
-        box = self.box
-        if not self.c.bounds(obj, *self.box_at):
-            box[0] = box[1] = box[2] = box[3] = 0.0
+    def _in_page(self, textpage: int, start: int, end: int,
+                 box: tuple[float, float, float, float], text: str, bold: bool) -> Run:
+        """A run whose object may be drawn by a form, whose box is then in the form's
+        space: the first character's box (in page space) tells, and the characters' boxes
+        are used then."""
         x0, bottom, x1, top = box
-        if not self.forms:
-            return Run(x0, bottom, x1, top, text, self._bold(obj))
         first = self._char_box(textpage, start)
         middle_x, middle_y = (first[0] + first[2]) / 2, (first[1] + first[3]) / 2
         slack = max(top - bottom, first[3] - first[1], 1.0)
         if not (x0 - slack <= middle_x <= x1 + slack and bottom - slack <= middle_y <= top + slack):
-            # The object's box is in the space of the form that draws it: the characters'
-            # boxes are in page space.
             boxes = [first, *(self._char_box(textpage, k) for k in range(start + 1, end))]
             x0, bottom = min(b[0] for b in boxes), min(b[1] for b in boxes)
             x1, top = max(b[2] for b in boxes), max(b[3] for b in boxes)
-        return Run(x0, bottom, x1, top, text, self._bold(obj))
+        return Run(x0, bottom, x1, top, text, bold)
 
     def _char_box(self, textpage: int, index: int) -> tuple[float, float, float, float]:
         rect = self.rect
@@ -198,11 +217,10 @@ class PageReader:
             return (0.0, 0.0, 0.0, 0.0)
         return (rect.left, min(rect.bottom, rect.top), rect.right, max(rect.bottom, rect.top))
 
-    def _bold(self, obj: int) -> bool:
-        font = self.c.font(obj) or 0
-        if font not in self.fonts:
-            size = self.c.font_name(font, ctypes.addressof(self.name), 256) if font else 0
-            name = self.name.value.decode("latin-1") if size else ""
-            self.fonts[font] = bool(_BOLD_RE.search(name)) or (
-                bool(font) and self.c.font_weight(font) >= 700)
-        return self.fonts[font]
+    def _bold(self, font: int) -> bool:
+        """Whether a font (handle) is bold, by its name or weight; remembered."""
+        size = self.c.font_name(font, ctypes.addressof(self.name), 256) if font else 0
+        name = self.name.value.decode("latin-1") if size else ""
+        bold = self.fonts[font] = bool(_BOLD_RE.search(name)) or (
+            bool(font) and self.c.font_weight(font) >= 700)
+        return bold
