@@ -22,7 +22,6 @@ form is counted on what it yields within the bound, never inflated whole.
 
 from __future__ import annotations
 
-import bisect
 import io
 import re
 import time
@@ -45,8 +44,6 @@ _FILTER_RE = re.compile(rb"/(?:Filter|DecodeParms)\b")
 _FLATE_RE = re.compile(rb"/Filter\s*(?:/FlateDecode|/Fl|\[\s*/FlateDecode\s*\])(?![A-Za-z])")
 _ESCAPE_RE = re.compile(rb"#([0-9A-Fa-f]{2})")
 _BRACKETS_RE = re.compile(rb"<<|>>")
-_STREAM_RE = re.compile(rb"(?<!end)stream\b")
-_END_STREAM_RE = re.compile(rb"endstream\b")
 _MAX_DICTIONARY = 1 << 20  # bytes from a form's header to its stream keyword
 _MAX_STREAM = 16 * 1024 * 1024  # bytes of one content stream looked at
 # A page drawing forms that draw at most this many forms each grows linearly with its own
@@ -160,17 +157,16 @@ def _inflate(raw: bytes) -> bytes:
 
 def _calls_from_bytes(data: bytes, headers: dict[int, int]) -> Calls | None:
     """Each form's drawings of other forms, or None when a form is not written plainly.
-    The stream keywords are found once for the whole file: each form then costs its own
-    bytes only, however many forms the file names."""
-    starts = [m.end() for m in _STREAM_RE.finditer(data)]
-    ends = [m.start() for m in _END_STREAM_RE.finditer(data)]
+    A form's dictionary and stream are looked for only up to the next form's header: each
+    form costs its own bytes, however many forms the file names."""
+    order = sorted(headers.items(), key=lambda item: item[1])
+    limits = [at for _, at in order[1:]] + [len(data)]
     calls: Calls = {}
-    for number, start in headers.items():
-        k = bisect.bisect_left(starts, start)
-        if k == len(starts) or starts[k] - start > _MAX_DICTIONARY:
+    for (number, start), limit in zip(order, limits, strict=True):
+        at = data.find(b"stream", start, min(limit, start + _MAX_DICTIONARY))
+        if at < 0:
             return None
-        body = starts[k]
-        dictionary = data[start : body - len(b"stream")]
+        dictionary = data[start:at]
         if re.search(rb"/(?:Resources|XObject)\s*\d+\s+\d+\s+R", dictionary):
             return None  # resources elsewhere: pdfminer resolves them
         names = {name: int(ref)
@@ -181,9 +177,10 @@ def _calls_from_bytes(data: bytes, headers: dict[int, int]) -> Calls | None:
         flate = _FLATE_RE.search(dictionary) is not None
         if not flate and _FILTER_RE.search(dictionary):
             return None  # another filter: pdfminer decodes it
+        body = at + len(b"stream")
         body += 2 if data[body : body + 2] == b"\r\n" else 1
-        j = bisect.bisect_left(ends, body)
-        raw = data[body : ends[j] if j < len(ends) else len(data)]
+        end = data.find(b"endstream", body, limit)
+        raw = data[body : end if end >= 0 else limit]
         content = _inflate(raw) if flate else raw[:_MAX_STREAM]
         calls[number] = _calls(names, headers, content)
     return calls
