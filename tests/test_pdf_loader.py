@@ -5,6 +5,7 @@ by ratios measured in one run."""
 
 from __future__ import annotations
 
+import gc
 import resource
 import time
 from collections.abc import Callable
@@ -29,15 +30,23 @@ GARBAGE = ("S6 TAI NGUYEN VA MOI TRI.JONG | CQNG HOA XA HQI CHU NGHIA VIET NAM K
            "tai x6 Vgn Phri, phucrng 6n dd dugc cic phdng chuy6n m6n g6p y d6y dri.")
 
 
-def _ratio(large: Callable[[], Any], small: Callable[[], Any], repeat: int = 5) -> float:
-    """Best time of ``large`` over best time of ``small``, timed in turn so that a busy
-    spell of the machine slows both."""
+def _ratio(large: Callable[[], Any], small: Callable[[], Any], repeat: int = 7) -> float:
+    """Best CPU time of ``large`` over best CPU time of ``small``: timed in turn, in this
+    process's CPU time (other processes on the machine do not count) and without the
+    cyclic garbage collector (whose passes grow with whatever earlier tests left alive)."""
     best = [float("inf"), float("inf")]
-    for _ in range(repeat):
-        for k, action in enumerate((large, small)):
-            start = time.perf_counter()
-            action()
-            best[k] = min(best[k], time.perf_counter() - start)
+    enabled = gc.isenabled()
+    gc.collect()
+    gc.disable()
+    try:
+        for _ in range(repeat):
+            for k, action in enumerate((large, small)):
+                start = time.process_time()
+                action()
+                best[k] = min(best[k], time.process_time() - start)
+    finally:
+        if enabled:
+            gc.enable()
     return best[0] / best[1]
 
 
