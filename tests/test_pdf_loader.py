@@ -161,6 +161,7 @@ def test_scan_error_names_the_cli_option_and_the_python_one(tmp_path: Path) -> N
     assert "scan.pdf" in str(caught.value)
 
 
+@pytest.mark.slow  # OCR of a page
 def test_poor_page_is_read_by_ocr_when_asked(tmp_path: Path) -> None:
     """A scan (a seed page as an image) under an invisible garbage text layer: with OCR
     the page is read from the image, Vietnamese and all."""
@@ -217,6 +218,7 @@ def test_too_many_text_objects_are_refused(tmp_path: Path) -> None:
         caught.value.problem
 
 
+@pytest.mark.slow  # 28 timed reads
 def test_two_column_band_and_wrapped_column_are_linear(tmp_path: Path) -> None:
     """A header-like band of thousands of two-column rows (column alignment, joined
     lines): twice the rows, about twice the time."""
@@ -259,6 +261,7 @@ def test_form_fan_out_with_shared_resources_is_refused(tmp_path: Path) -> None:
                              ps.form_fanout_pdf(3, shared_resources=True))).raw
 
 
+@pytest.mark.slow  # 28 timed reads
 def test_many_form_names_are_read_in_linear_time(tmp_path: Path) -> None:
     """A file naming /Form thousands of times (no stream after any): twice the names,
     about twice the time, and a typed error at the end."""
