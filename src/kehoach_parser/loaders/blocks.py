@@ -23,18 +23,15 @@ Lào Cai, ngày 27 tháng 5 năm 2026
 
 from __future__ import annotations
 
-import unicodedata
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
-from functools import cache
 
 import regex
 
-from .. import data
+from ..layout.cues import block_cue, cues, fold
+from ..normalize import normalize_chars
 
 _SPACES_RE = regex.compile(r"[ \t\u00a0]+")
-# A decorative rule under the issuer or the motto ("-------", "___"): not text.
-_RULE_RE = regex.compile(r"^[-_=.*–—~\s]{3,}$")
 _HEADING_MARK_RE = regex.compile(r"^(#+)(?=\s)")
 
 
@@ -63,16 +60,10 @@ class Table:
 Block = Para | Table
 
 
-@cache
-def _layout_patterns() -> tuple[regex.Pattern[str], ...]:
-    entries = data.load("loader_cues")["layout_block"]
-    return tuple(regex.compile(e["pattern"], regex.IGNORECASE) for e in entries)
-
-
 def is_layout_line(line: str) -> bool:
-    """A line typical of the header or signature block (Số:, Nơi nhận, TM. …)."""
-    text = unicodedata.normalize("NFC", line).strip()
-    return any(p.match(text) for p in _layout_patterns())
+    """A line typical of the header or signature block (Số:, Nơi nhận, TM. …): one of the
+    layout stage's block cues (data/layout.toml)."""
+    return block_cue(fold(normalize_chars(line)[0].strip())) is not None
 
 
 def _lines(para: Para) -> Iterator[list[tuple[str, bool]]]:
@@ -120,7 +111,8 @@ def para_lines(para: Para, *, bold: bool = True) -> list[str]:
     lines: list[str] = []
     for runs in _lines(para):
         text = _markup(runs) if bold else _SPACES_RE.sub(" ", "".join(t for t, _ in runs)).strip()
-        if text and not _RULE_RE.match(text.replace("*", "")):
+        # A decorative rule under the issuer or the motto ("-------"): not text.
+        if text and not cues().rule.match(fold(text.replace("*", ""))):
             lines.append(text)
     return lines
 

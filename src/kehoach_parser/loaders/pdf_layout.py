@@ -17,11 +17,10 @@ import itertools
 from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from functools import cache
 
 import regex
 
-from .. import data
+from ..layout.cues import cues, fold
 from .blocks import Para, is_layout_line, para_lines
 from .pdf_text import Run
 
@@ -86,10 +85,7 @@ class _Geometry:
     pitch: float  # typical distance between the baselines of two lines of a paragraph
 
 
-@cache
-def _page_number_re() -> regex.Pattern[str]:
-    patterns = [e["pattern"] for e in data.load("loader_cues")["page_number"]]
-    return regex.compile("|".join(f"(?:{p})" for p in patterns), regex.IGNORECASE)
+
 
 
 # Lines ----------------------------------------------------------------------------------
@@ -141,7 +137,7 @@ def _segments(runs: list[Run]) -> list[list[Run]]:
 def _artifacts(pages: list[list[Line]]) -> set[int]:
     """ids of page numbers and of lines repeated at the top or bottom of most pages."""
     drop: set[int] = set()
-    number = _page_number_re()
+    number = cues().page_number
     seen: Counter[str] = Counter()
     edges: list[list[tuple[Line, str]]] = []
     for lines in pages:
@@ -153,7 +149,7 @@ def _artifacts(pages: list[list[Line]]) -> set[int]:
     for keyed in edges:
         for line, key in keyed:
             repeated = len(pages) >= 3 and seen[key] >= max(3, len(pages) // 2)
-            if repeated or number.match(line.text.strip()):
+            if repeated or number.match(fold(line.text.strip())):
                 drop.add(id(line))
     return drop
 
