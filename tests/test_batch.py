@@ -215,8 +215,8 @@ def test_an_unreadable_folder_is_reported(folder: Path, tmp_path: Path,
                                           monkeypatch: pytest.MonkeyPatch) -> None:
     real_scandir = os.scandir
 
-    def scandir(path: str | Path) -> object:  # root reads everything: deny like a mount would
-        if Path(path).name == "deeper":
+    def scandir(path: str | Path | int) -> object:  # root reads all: deny like a mount would
+        if not isinstance(path, int) and Path(path).name == "deeper":  # int: rmtree's fd
             raise PermissionError(13, "Permission denied", str(path))
         return real_scandir(path)
 

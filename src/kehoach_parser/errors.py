@@ -98,5 +98,9 @@ class DiskFullError(OutputError):
     """No space left on the device of the outputs: a batch stops at the first such file."""
 
 
+class CorruptStoreError(OutputError):
+    """The DuckDB store is damaged (a batch rebuilds it from its JSON outputs)."""
+
+
 class QueryRefusedError(KehoachError):
     """An SQL statement that ``kehoach query`` does not run (it reads the store's tables only)."""
