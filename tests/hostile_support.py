@@ -21,6 +21,8 @@ W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 PLAN = ("KẾ HOẠCH\nPhòng, chống mại dâm năm {year}\nI. MỤC TIÊU\n"
         "- 70% xã, phường tổ chức tuyên truyền\n")
 CONVERTER = "CHẬM"  # a test file holding this runs a slow child process and keeps a temp file
+HUNGRY = "ĐÓI"  # … asks for 8 GiB
+BUSY = "BẬN"  # … keeps a core busy for ever
 
 
 def _template() -> bytes:
@@ -66,16 +68,52 @@ def list_definition(fmt: str, start: str, text: str = "%1.") -> str:
             '<w:num w:numId="1"><w:abstractNumId w:val="0"/></w:num>')
 
 
+def _marker(path: Path) -> str:
+    return path.read_text(encoding="utf-8", errors="replace")
+
+
 def converter_parse(path: Path) -> PlanDocument:
-    """``parse_file``, except that a file holding CONVERTER first runs a child process for a
-    minute (as antiword or tesseract would) beside a temporary folder, writing the child's
-    pid into the file ``path.with_suffix('.pid')``'s place in the temporary folder."""
-    text = path.read_text(encoding="utf-8", errors="replace")
-    if CONVERTER in text:
+    """``parse_file``, after a pause of ``$KEHOACH_TEST_PAUSE`` seconds; a file holding
+    CONVERTER first runs a child process for ``$KEHOACH_TEST_CONVERTER`` seconds (as
+    antiword or tesseract would) beside a temporary folder, and leaves a file named by the
+    child's pid in ``$KEHOACH_TEST_PIDS`` holding the folder's path."""
+    if CONVERTER in _marker(path):
         with tempfile.TemporaryDirectory(prefix="kehoach-test-") as folder:
             Path(folder, "page.png").write_bytes(b"\x89PNG" + bytes(1000))
-            child = subprocess.Popen(["sleep", "60"])
+            child = subprocess.Popen(["sleep", os.environ.get("KEHOACH_TEST_CONVERTER", "60")])
             Path(os.environ["KEHOACH_TEST_PIDS"], f"{child.pid}").write_text(folder)
             child.wait()
     time.sleep(float(os.environ.get("KEHOACH_TEST_PAUSE", "0")))
+    return parse_file(path)
+
+
+def greedy_parse(path: Path) -> PlanDocument:
+    """``parse_file``; a file holding HUNGRY first asks for 8 GiB."""
+    if HUNGRY in _marker(path):
+        hoard = bytearray(8 << 30)
+        del hoard
+    return parse_file(path)
+
+
+def busy_parse(path: Path) -> PlanDocument:
+    """``parse_file``; a file holding BUSY spins for ever, first leaving a file named by
+    its pid in ``$KEHOACH_TEST_PIDS``."""
+    if BUSY in _marker(path):
+        Path(os.environ["KEHOACH_TEST_PIDS"], str(os.getpid())).touch()
+        while True:
+            pass
+    return parse_file(path)
+
+
+def full_disk_parse(path: Path) -> PlanDocument:
+    """``parse_file``, in a worker whose disk is full from then on: the output cannot be
+    written (ENOSPC), as on a real full disk."""
+    import errno
+
+    from kehoach_parser import workers
+
+    def full(output: Path, content: str) -> None:
+        raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC), str(output))
+
+    workers.write_atomic = full  # type: ignore[assignment]
     return parse_file(path)

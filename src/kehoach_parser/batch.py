@@ -281,7 +281,8 @@ def _record(outcomes: Iterator[Outcome], store: Store, errors: _ErrorLog, summar
                 pending[outcome.name] = outcome.rows
             elif outcome.status == "failed":
                 errors.write(outcome)
-                Path(outcome.output).unlink(missing_ok=True)  # no stale output for a failure
+                with suppress(IsADirectoryError):  # a folder holds the name: nothing of ours
+                    Path(outcome.output).unlink(missing_ok=True)  # no stale output
                 pending[outcome.name] = None
             if display is not None:
                 display.update(summary)
