@@ -136,8 +136,9 @@ def test_numbering_that_multiplies_text_is_refused_while_building(tmp_path: Path
 
 
 def test_under_a_memory_limit_it_is_still_a_limit_not_a_damaged_file(tmp_path: Path) -> None:
-    """In a process limited to 1 GiB of address space: the same refusal, and a huge label
-    that cannot be built at all is a LimitExceededError, never CorruptFileError."""
+    """In a process limited to 640 MiB of address space: the refusal by max_chars comes
+    well within it, and a text that cannot be built at all (max_chars raised) is a
+    LimitExceededError too, never a CorruptFileError."""
     script = (
         "import sys; sys.path[:0] = sys.argv[3:]\n"
         "from pathlib import Path\n"
@@ -147,21 +148,24 @@ def test_under_a_memory_limit_it_is_still_a_limit_not_a_damaged_file(tmp_path: P
         "path = Path(sys.argv[1])\n"
         "path.write_bytes(docx_with(numbered('x') * int(sys.argv[2]),"
         " list_definition('upperRoman', '3888', '%1' * 100_000)))\n"
-        "try:\n"
-        "    parse_file(path, options=LoadOptions(max_chars=10**10))\n"
-        "except KehoachError as exc:\n"
-        "    print(type(exc).__name__, exc)\n"
+        "for chars in (LoadOptions().max_chars, 10**10):\n"
+        "    try:\n"
+        "        parse_file(path, options=LoadOptions(max_chars=chars))\n"
+        "    except KehoachError as exc:\n"
+        "        print(type(exc).__name__, exc)\n"
     )
 
     def limited() -> None:
-        resource.setrlimit(resource.RLIMIT_AS, (1 << 30, 1 << 30))
+        resource.setrlimit(resource.RLIMIT_AS, (640 << 20, 640 << 20))
 
     done = subprocess.run([sys.executable, "-c", script, str(tmp_path / "m.docx"), "2000",
                            str(ROOT / "tests"), str(ROOT / "src")], preexec_fn=limited,
                           capture_output=True, text=True, timeout=300, check=False)
     assert done.returncode == 0, done.stderr[-2000:]
-    assert done.stdout.startswith("LimitExceededError"), done.stdout
-    assert "memory" in done.stdout and str(tmp_path / "m.docx") in done.stdout
+    chars, memory = done.stdout.splitlines()
+    assert chars.startswith("LimitExceededError") and "max_chars" in chars, chars
+    assert memory.startswith("LimitExceededError") and "memory" in memory, memory
+    assert str(tmp_path / "m.docx") in memory
 
 
 def test_many_members_are_refused_by_the_total_size(tmp_path: Path) -> None:
