@@ -33,16 +33,16 @@ ESCAPES = [
     ("EXPORT DATABASE '{out}/dump'", "EXPORT statements are not run"),
     ("SELECT 1; SELECT 2", "one SQL statement at a time, not 2"),
     ("SELECT 1; COPY documents TO '{out}/stolen.csv'", "one SQL statement at a time"),
-    ("INSTALL httpfs", "LOAD statements are not run"),
+    ("INSTALL httpfs", "INSTALL statements are not run"),
     ("LOAD httpfs", "LOAD statements are not run"),
     ("ATTACH '{out}/other.duckdb' AS other", "ATTACH statements are not run"),
     ("SET enable_external_access = true", "SET statements are not run"),
-    ("RESET enable_external_access", "statements are not run"),
+    ("RESET enable_external_access", "RESET statements are not run"),
     ("PRAGMA version", "PRAGMA statements are not run"),
     ("CALL pragma_version()", "CALL statements are not run"),
     ("CREATE TABLE x AS SELECT 1", "CREATE statements are not run"),
     ("DELETE FROM documents", "DELETE statements are not run"),
-    ("CHECKPOINT", "statements are not run"),
+    ("CHECKPOINT", "CHECKPOINT statements are not run"),
     ("SELECT * FROM query('SELECT * FROM read_csv(''/etc/passwd'')')",
      "file system operations are disabled"),
 ]
@@ -56,7 +56,8 @@ def test_an_escape_is_refused_in_one_line(out: Path, sql: str, said: str,
     captured = capsys.readouterr()
     lines = captured.err.strip().splitlines()
     assert captured.out == ""
-    assert lines[0].startswith("error: ") and said in captured.err, captured.err
+    assert lines[0].startswith("error: ") and said in lines[0], lines
+    assert len(lines) == 1 or "Catalog Error" in lines[0]  # DuckDB's own hint follows
     assert "Traceback" not in captured.err
     assert sorted(out.iterdir()) == before  # nothing written beside the store
     with Store(out / STORE_NAME, read_only=True) as store:  # and nothing changed in it

@@ -98,6 +98,8 @@ Rows = dict[str, list[Row]]
 # What DuckDB says of a file it cannot use, by the problem (it gives no codes).
 _HELD = ("Could not set lock", "Conflicting lock")
 _FULL = ("No space left on device", "Disk quota exceeded")
+_ONLY_TABLES = (f"a query reads the store's tables ({', '.join(TABLES)}) with one SELECT; "
+                "open the store with duckdb itself for anything else")
 _DAMAGED = ("not a valid DuckDB database file", "Corrupt database file",
             "Could not read enough bytes", "Serialization Error")
 
@@ -282,15 +284,13 @@ class Store:
 
     def query(self, sql: str, parameters: Sequence[object] | None = None) -> Result:
         """Run one SQL statement; all its rows."""
-        self._check(sql)
-        cursor = self._con.execute(sql, parameters)
+        cursor = self._execute(sql, parameters)
         columns = [d[0] for d in cursor.description] if cursor.description else []
         return Result(columns, cursor.fetchall())
 
     def stream(self, sql: str, size: int = 1000) -> tuple[list[str], Iterator[list[Row]]]:
         """Run one SQL statement; its columns and its rows in chunks of ``size``."""
-        self._check(sql)
-        cursor = self._con.execute(sql)
+        cursor = self._execute(sql)
         columns = [d[0] for d in cursor.description] if cursor.description else []
 
         def chunks() -> Iterator[list[Row]]:
@@ -299,21 +299,26 @@ class Store:
 
         return columns, chunks()
 
-    def _check(self, sql: str) -> None:
-        """On a read-only store: one SELECT or EXPLAIN, else a :class:`QueryRefusedError`."""
+    def _execute(self, sql: str, parameters: Sequence[object] | None = None
+                 ) -> duckdb.DuckDBPyConnection:
+        """Run ``sql``; on a read-only store one SELECT or EXPLAIN on its tables only, else
+        a :class:`QueryRefusedError` in one line."""
         import duckdb
 
         if not self.read_only:
-            return
+            return self._con.execute(sql, parameters)
         statements = duckdb.extract_statements(sql)  # a syntax error is DuckDB's to tell
         if len(statements) != 1:
             raise QueryRefusedError(f"one SQL statement at a time, not {len(statements)}")
-        kind = statements[0].type
-        if kind not in (duckdb.StatementType.SELECT, duckdb.StatementType.EXPLAIN):
-            raise QueryRefusedError(
-                f"{kind.name} statements are not run: a query reads the store's tables "
-                f"({', '.join(TABLES)}) with one SELECT; open the store with duckdb itself "
-                "for anything else")
+        if statements[0].type not in (duckdb.StatementType.SELECT,
+                                      duckdb.StatementType.EXPLAIN):
+            verb = (statements[0].query.split() or [statements[0].type.name])[0].upper()
+            raise QueryRefusedError(f"{verb} statements are not run: {_ONLY_TABLES}")
+        try:
+            return self._con.execute(sql, parameters)
+        except duckdb.PermissionException as exc:  # a file, the network, an extension
+            first = str(exc).splitlines()[0]
+            raise QueryRefusedError(f"{first}: {_ONLY_TABLES}") from exc
 
 
 def store_path(location: str | Path) -> Path:
