@@ -176,6 +176,7 @@ def test_killed_batch_completes_on_rerun(tmp_path: Path) -> None:
     assert rerun.returncode == 0
     _check_complete(folder, out)
     assert len(_stored(out)) == count
+    assert not (out / ".kehoach-tmp").exists()  # the killed workers' folders are swept
 
 
 @pytest.mark.slow

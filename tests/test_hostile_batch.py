@@ -29,7 +29,7 @@ from hostile_support import (
 )
 from kehoach_parser import PlanDocument
 from kehoach_parser.batch import ERRORS_NAME, run_batch
-from kehoach_parser.batch_files import TEMPORARY_EXTRA, discover, output_name
+from kehoach_parser.batch_files import TEMPORARY_EXTRA, TEMPORARY_FOLDER, discover, output_name
 from kehoach_parser.cli import main
 from kehoach_parser.errors import DiskFullError, OutputError
 from kehoach_parser.store import STORE_NAME, Store
@@ -178,7 +178,8 @@ def test_a_second_batch_into_the_same_folder_is_refused_and_touches_nothing(
     assert in_flight.exists()
     assert main(["batch", str(folder), "--out", str(out)]) == 2
     in_flight.unlink()
-    assert first.wait(timeout=120) == 0, first.stderr.read() if first.stderr else ""
+    _, said = first.communicate(timeout=120)
+    assert first.returncode == 0, said
     assert len(_stored(out)) == 6 and _errors(out) == {}
 
 
@@ -329,7 +330,8 @@ def test_ctrl_c_ends_converters_removes_temporaries_and_the_rerun_agrees(
     said, _ = batch.communicate(timeout=60)
     assert batch.returncode == 130
     assert not [pid for pid in children if _alive(pid)]  # the converters ended
-    assert list(tmp.iterdir()) == []  # their temporary folders and the batch's are gone
+    assert list(tmp.iterdir()) == []  # nothing in the system's temporary folder
+    assert not (out / TEMPORARY_FOLDER).exists()  # the converters' temporary files are gone
     assert not list(out.rglob("*.tmp"))
     parsed = int(said.split(" parsed")[0])
     assert f"{parsed} parsed, 0 skipped (unchanged), 0 failed before the interrupt" in said

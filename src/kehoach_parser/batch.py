@@ -49,6 +49,7 @@ from pydantic import ValidationError
 
 from ._version import __version__
 from .batch_files import (
+    TEMPORARY_FOLDER,
     Problem,
     discover,
     locked,
@@ -346,7 +347,8 @@ def run_batch(root: str | Path, out: str | Path, *, jobs: int | None = None,
                         _record(dask_outcomes(tasks, scheduler, timeout, parse, memory), kept,
                                 errors, summary, display)
                     else:
-                        with Pool(jobs or os.cpu_count() or 1, timeout, parse, memory) as pool:
+                        with Pool(jobs or os.cpu_count() or 1, timeout, parse, memory,
+                                  out / TEMPORARY_FOLDER) as pool:
                             _record(pool.run(tasks), kept, errors, summary, display)
                 errors.finish()
             finally:

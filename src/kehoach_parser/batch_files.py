@@ -22,6 +22,7 @@ import fcntl
 import fnmatch
 import hashlib
 import os
+import shutil
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager, suppress
 from pathlib import Path
@@ -30,6 +31,7 @@ from .errors import DiskFullError, KehoachError, LinkError, OutputError, printab
 
 SUFFIXES = frozenset({".txt", ".md", ".pdf", ".docx", ".doc"})
 LOCK_NAME = ".kehoach-batch.lock"
+TEMPORARY_FOLDER = ".kehoach-tmp"  # in OUT: the workers' temporary folders (converters')
 # write_atomic (cli.py) writes ".<name>.<8 random characters>.tmp" beside the output first.
 TEMPORARY_EXTRA = len(".") + len(".") + 8 + len(".tmp")
 _DIGEST = 16  # hex digits of sha256 that make a cut name unique
@@ -165,7 +167,9 @@ def remove_temporaries(output: Path) -> None:
 
 
 def sweep_temporaries(out: Path) -> None:
-    """Every temporary file under ``out`` (only the batch holding the lock may do this)."""
+    """Every temporary file under ``out``, and the workers' temporary folder (only the
+    batch holding the lock may do this)."""
+    shutil.rmtree(out / TEMPORARY_FOLDER, ignore_errors=True)
     for folder, _, names in os.walk(out):
         for name in names:
             if name.startswith(".") and name.endswith(".tmp"):

@@ -8,7 +8,8 @@ on the input.
 :class:`Pool` runs tasks in worker processes, one task each at a time, each with a deadline.
 A worker runs in a process group of its own (so that what it starts, antiword or
 tesseract, goes with it), with a temporary folder of its own (removed however the worker
-ends) and, when asked, a limit on its address space (RLIMIT_AS): a parse that runs out of
+ends; a batch keeps them in its output folder, where the next run sweeps what a SIGKILL of
+the batch left) and, when asked, a limit on its address space (RLIMIT_AS): a parse that runs out of
 memory is a ``LimitExceededError`` for its file, not a dead batch. A worker over its
 deadline is killed with its group. When the batch is interrupted every worker is stopped:
 SIGTERM first, so that converters are ended and temporary files removed, then SIGKILL.
@@ -183,11 +184,17 @@ class Pool:
     """``jobs`` worker processes, one task each at a time, each with a deadline; a context
     manager (leaving it on an exception stops the workers and what they started)."""
 
-    def __init__(self, jobs: int, timeout: float, parse: Parser, memory: int | None = None
-                 ) -> None:
+    def __init__(self, jobs: int, timeout: float, parse: Parser, memory: int | None = None,
+                 tmp: Path | None = None) -> None:
         self._context = get_context("spawn")  # no fork: the parent may hold threads
         self._timeout, self._parse, self._memory = timeout, parse, memory
-        self._tmp = Path(tempfile.mkdtemp(prefix="kehoach-batch-"))
+        # The workers' temporary folders: under ``tmp`` (made here, removed at the end), by
+        # default a new folder of the system's.
+        if tmp is None:
+            tmp = Path(tempfile.mkdtemp(prefix="kehoach-batch-"))
+        else:
+            tmp.mkdir(mode=0o700)
+        self._tmp = tmp
         self._started = 0
         self._workers = [self._start() for _ in range(jobs)]
 
