@@ -34,6 +34,8 @@ from kehoach_parser.cli import main
 from kehoach_parser.errors import DiskFullError, OutputError
 from kehoach_parser.store import STORE_NAME, Store
 
+pytestmark = pytest.mark.slow  # batch runs
+
 ROOT = Path(__file__).resolve().parents[1]
 ENV = {**os.environ, "PYTHONPATH": os.pathsep.join([str(ROOT / "tests"), str(ROOT / "src")])}
 

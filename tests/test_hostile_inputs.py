@@ -136,6 +136,7 @@ def test_numbering_that_multiplies_text_is_refused_while_building(tmp_path: Path
     assert str(path) in str(caught.value)
 
 
+@pytest.mark.slow  # fills 640 MiB in a subprocess
 def test_under_a_memory_limit_it_is_still_a_limit_not_a_damaged_file(tmp_path: Path) -> None:
     """In a process limited to 640 MiB of address space: the refusal by max_chars comes
     well within it, and a text that cannot be built at all (max_chars raised) is a
@@ -258,6 +259,7 @@ ANY_TEXT = st.one_of(
 )
 
 
+@pytest.mark.slow  # fuzzing
 @settings(max_examples=int(os.environ.get("FUZZ_EXAMPLES", "60")), deadline=None,
           suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
 @given(ANY_TEXT)

@@ -56,13 +56,11 @@ class LoadOptions:
     # (real DOCX files expand at most ~45x).
     max_zip_ratio: float = 200.0
     zip_ratio_floor: int = 1024 * 1024
-    # Seconds to read one file into text (converters included); parsing the text after is
-    # linear in max_chars.
-    max_seconds: float = 300.0
     ocr: bool = False  # read scanned PDFs with Tesseract (Debian: tesseract-ocr-vie)
     ocr_language: str = "vie"
     timeout: float = 120.0  # seconds for one external converter or OCR run
-    # Seconds to read one PDF, checked as its pages are read (OCR included).
+    # Seconds to read one file into text, checked while it is read: a PDF page by page (OCR
+    # included), a DOCX paragraph by paragraph, a .doc's converter as it runs.
     max_seconds: float = 600.0
     # Text objects on one PDF page (pdfium's text page costs more than linear time in
     # objects drawn over each other); real pages hold a few thousand.
