@@ -176,6 +176,7 @@ def test_killed_batch_completes_on_rerun(tmp_path: Path) -> None:
     assert rerun.returncode == 0
     _check_complete(folder, out)
     assert len(_stored(out)) == count
+    assert not (out / ".kehoach-tmp").exists()  # the killed workers' folders are swept
 
 
 @pytest.mark.slow
@@ -215,8 +216,8 @@ def test_an_unreadable_folder_is_reported(folder: Path, tmp_path: Path,
                                           monkeypatch: pytest.MonkeyPatch) -> None:
     real_scandir = os.scandir
 
-    def scandir(path: str | Path) -> object:  # root reads everything: deny like a mount would
-        if Path(path).name == "deeper":
+    def scandir(path: str | Path | int) -> object:  # root reads all: deny like a mount would
+        if not isinstance(path, int) and Path(path).name == "deeper":  # int: rmtree's fd
             raise PermissionError(13, "Permission denied", str(path))
         return real_scandir(path)
 

@@ -9,7 +9,6 @@ import importlib
 import io
 import json
 import shutil
-import subprocess
 import zipfile
 from pathlib import Path
 from typing import Any
@@ -334,16 +333,27 @@ def test_doc_without_converter(monkeypatch: pytest.MonkeyPatch) -> None:
     assert "antiword" in caught.value.problem and ".docx" in caught.value.problem
 
 
-def test_doc_converter_timeout(monkeypatch: pytest.MonkeyPatch) -> None:
-    def slow(cmd: list[str], **kwargs: Any) -> Any:
-        raise subprocess.TimeoutExpired(cmd, kwargs.get("timeout", 0))
-
-    monkeypatch.setattr(subprocess, "run", slow)
-    monkeypatch.setattr(shutil, "which", lambda name: "/usr/bin/antiword"
+def _fake_converter(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, script: str) -> None:
+    """An 'antiword' that runs ``script`` (a shell script), and no LibreOffice."""
+    converter = tmp_path / "antiword"
+    converter.write_text(f"#!/bin/sh\n{script}\n", encoding="utf-8")
+    converter.chmod(0o755)
+    monkeypatch.setattr(shutil, "which", lambda name: str(converter)
                         if name == "antiword" else None)
+
+
+def test_doc_converter_timeout(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    _fake_converter(tmp_path, monkeypatch, "exec sleep 30")
     with pytest.raises(errors.LimitExceededError) as caught:
-        load_file(REAL_DOC, LoadOptions(timeout=1))
+        load_file(REAL_DOC, LoadOptions(timeout=0.5))
     assert "LoadOptions.timeout" in caught.value.problem
+
+
+def test_doc_converter_output_is_bounded(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    _fake_converter(tmp_path, monkeypatch, "exec yes '<para>a</para>'")
+    with pytest.raises(errors.LimitExceededError) as caught:
+        load_file(REAL_DOC, LoadOptions(max_chars=1000))
+    assert "LoadOptions.max_chars" in caught.value.problem
 
 
 def test_doc_damaged(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

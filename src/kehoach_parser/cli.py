@@ -173,8 +173,9 @@ def _cmd_batch(args: argparse.Namespace) -> int:
     except KehoachError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return EXIT_USAGE
-    except KeyboardInterrupt:
-        raise KeyboardInterrupt("run the same command again to complete the batch") from None
+    except KeyboardInterrupt as exc:  # BatchInterrupted: the counts, and what to do
+        raise KeyboardInterrupt(str(exc) or "run the same command again to complete the "
+                                "batch") from None
     if not args.quiet or summary.failed:
         print(summary, file=sys.stderr)
     return EXIT_FAILED if summary.failed else EXIT_OK
@@ -211,6 +212,7 @@ def _cmd_query(args: argparse.Namespace) -> int:
     import duckdb
 
     from .data import load
+    from .errors import KehoachError
     from .store import STORE_NAME, Store, store_path
 
     examples = {entry["name"]: entry for entry in load("queries")["queries"]}
@@ -235,7 +237,7 @@ def _cmd_query(args: argparse.Namespace) -> int:
             _write_rows(columns, chunks, args.format)
     except BrokenPipeError:  # `kehoach query … | head`: the reader had enough
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
-    except (duckdb.Error, FileNotFoundError) as exc:
+    except (duckdb.Error, FileNotFoundError, KehoachError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return EXIT_FAILED
     return EXIT_OK

@@ -10,13 +10,27 @@ from __future__ import annotations
 from os import PathLike
 
 
+def printable(text: str) -> str:
+    """``text`` with lone surrogates written as escapes, so that it can be printed, logged
+    and written as UTF-8 JSON: the bytes of a non-UTF-8 file name (which Python keeps as
+    surrogates) become ``\\xff``, any other lone surrogate ``\\ud800``.
+
+    >>> printable("b\\udce1o c\\udce1o.txt"), printable("a\\ud800b"), printable("Kế hoạch")
+    ('b\\\\xe1o c\\\\xe1o.txt', 'a\\\\ud800b', 'Kế hoạch')
+    """
+    try:
+        return text.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
+    except UnicodeEncodeError:  # a surrogate that is not an escaped byte
+        return text.encode("utf-8", "backslashreplace").decode("utf-8")
+
+
 class KehoachError(Exception):
     """Base class: lỗi của kehoach_parser (any error this library raises on purpose)."""
 
     def __init__(self, problem: str, *, path: str | PathLike[str] | None = None) -> None:
-        self.problem = problem
-        self.path = None if path is None else str(path)
-        super().__init__(f"{self.path}: {problem}" if self.path else problem)
+        self.problem = printable(problem)
+        self.path = None if path is None else printable(str(path))
+        super().__init__(f"{self.path}: {self.problem}" if self.path else self.problem)
 
 
 class InputError(KehoachError):
@@ -69,3 +83,24 @@ class ConverterMissingError(InputError):
 
 class LimitExceededError(InputError):
     """The input exceeds a configured limit (bytes, pages, decompressed size, time)."""
+
+
+class LinkError(InputError):
+    """A symbolic link that is not followed: it points outside the folder, loops or is broken."""
+
+
+class OutputError(KehoachError):
+    """An output cannot be written (a read-only folder, a name the file system refuses, a
+    store that another process holds); the input is not to blame."""
+
+
+class DiskFullError(OutputError):
+    """No space left on the device of the outputs: a batch stops at the first such file."""
+
+
+class CorruptStoreError(OutputError):
+    """The DuckDB store is damaged (a batch rebuilds it from its JSON outputs)."""
+
+
+class QueryRefusedError(KehoachError):
+    """An SQL statement that ``kehoach query`` does not run (it reads the store's tables only)."""

@@ -9,9 +9,15 @@ from __future__ import annotations
 
 from typing import Annotated, Literal
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field
+from pydantic import AfterValidator, AllowInfNan, BaseModel, ConfigDict, Field
+
+from .errors import printable
 
 SCHEMA_VERSION = "1.0"
+# A value is a finite number: JSON has no inf or NaN (pydantic would write null).
+Number = int | Annotated[float, AllowInfNan(False)]
+# Written as UTF-8 JSON: a lone surrogate (a non-UTF-8 file name's byte) is escaped.
+Printable = Annotated[str, AfterValidator(printable)]
 
 
 def _check_span(span: tuple[int, int]) -> tuple[int, int]:
@@ -45,7 +51,7 @@ class Model(BaseModel):
 class Source(Model):
     """Where the document came from (nguồn)."""
 
-    path: str | None = Field(None, description="Path of the input file; null for a string.")
+    path: Printable | None = Field(None, description="Path of the input file; null for a string.")
     format: SourceFormat = Field(description="Input format.")
     sha256: str = Field(description="SHA-256 of the input bytes (of the UTF-8 string for text).")
     pages: int | None = Field(None, description="Number of pages (PDF), else null.")
@@ -123,8 +129,8 @@ class Target(Model):
     """A quantified commitment (chỉ tiêu)."""
 
     text: str = Field(description="The clause that states the target.")
-    value: int | float = Field(description="60, 1, 3 …")
-    value_max: int | float | None = Field(None, description="Upper end of a range.")
+    value: Number = Field(description="60, 1, 3 …")
+    value_max: Number | None = Field(None, description="Upper end of a range.")
     unit: str = Field(description="percent, count, per_period, or a measure as written.")
     period: str | None = Field(None, description="month, quarter, year … for per_period.")
     comparator: Comparator = Field(description="eq, gte, gt, lte, lt, range, increase, decrease.")
@@ -182,4 +188,4 @@ class PlanDocument(Model):
     targets: list[Target] = Field(default_factory=list)
     agencies: list[Agency] = Field(default_factory=list)
     citations: list[Citation] = Field(default_factory=list)
-    warnings: list[str] = Field(default_factory=list, description="Doubts; never silent.")
+    warnings: list[Printable] = Field(default_factory=list, description="Doubts; never silent.")

@@ -15,6 +15,8 @@ administrative writing it is five thousand three hundred.
 1234567.5
 >>> parse_number("3.5")
 3.5
+>>> NUMBER_RE.search("mã số " + "9" * 400) is None  # too long to be a quantity
+True
 >>> number_word("mười")
 10
 """
@@ -27,8 +29,17 @@ import regex
 
 from .data import load
 
+# At most 15 digits before the decimal mark (999 nghìn tỷ): exact as a float and far from
+# overflowing it; a longer run of digits is a code or noise, never read as a number (it
+# would become inf, or an int too long for Python to convert).
+MAX_DIGITS = 15
+INTEGER_PATTERN = rf"\d{{1,{MAX_DIGITS}}}"
 # Digits with Vietnamese grouping: 1.234.567,89 | 1234,5 | 60 | 3.5 (a stray English decimal).
-NUMBER_PATTERN = r"\d{1,3}(?:\.\d{3})+(?:,\d+)?|\d+(?:,\d+)?|\d+\.\d{1,2}(?!\d)"
+# A number never starts or ends inside a longer run of digits (or of digit groups).
+NUMBER_PATTERN = (
+    rf"(?<!\d)(?<!\d[.,])(?:\d{{1,3}}(?:\.\d{{3}}){{1,{(MAX_DIGITS - 3) // 3}}}(?:,\d+)?"
+    rf"|{INTEGER_PATTERN}(?:,\d+)?|{INTEGER_PATTERN}\.\d{{1,2}})(?!\d|\.\d{{3}})"
+)
 NUMBER_RE = regex.compile(NUMBER_PATTERN)
 
 

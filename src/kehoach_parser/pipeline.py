@@ -13,7 +13,7 @@ from .citations import find_citations
 from .context import Context
 from .errors import EmptyInputError, KehoachError
 from .layout import Layout
-from .loaders import Loaded, LoadOptions, check_length, load_file
+from .loaders import Loaded, LoadOptions, check_length, load_file, replace_surrogates
 from .metadata import read_metadata
 from .models import PlanDocument, Source, SourceFormat
 from .normalize import normalize
@@ -82,7 +82,8 @@ def analyze_text(text: str, *, source: str | Path | None = None,
         raise EmptyInputError("no text (empty or only whitespace)", path=name)
     check_length(text, options or LoadOptions(), path=name)
     digest = hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()
-    return _analyze(Loaded(raw=text, format=format, sha256=digest), name)
+    raw, warnings = replace_surrogates(text)
+    return _analyze(Loaded(raw=raw, format=format, sha256=digest, warnings=warnings), name)
 
 
 def parse_text(text: str, *, source: str | Path | None = None,

@@ -12,6 +12,14 @@ The text itself is not stored (it is in the JSON output, ``json_path``). Rows ar
 to the one process that writes the store; :meth:`Store.replace` swaps a document's rows in
 one transaction, so a killed batch leaves the store at its last commit.
 
+A store opened ``read_only`` (by ``kehoach query`` and ``compare``) reads its own tables and
+nothing else: DuckDB's external access is off and its configuration locked (no file, no
+network, no extension, no ``SET``, no ``ATTACH``), and one ``SELECT`` (or ``EXPLAIN``) runs
+at a time; anything else is a :class:`~kehoach_parser.errors.QueryRefusedError`. To do more,
+open the file with ``duckdb`` itself. Failures of the file are typed too: another process
+holding it or a full or read-only disk is an :class:`~kehoach_parser.errors.OutputError`, a
+damaged file a :class:`~kehoach_parser.errors.CorruptStoreError`.
+
 >>> from kehoach_parser import parse_text
 >>> doc = parse_text("KẾ HOẠCH\\nPhòng, chống mại dâm năm 2024\\nI. MỤC TIÊU\\n- Tăng cường")
 >>> with Store(":memory:") as store:
@@ -23,12 +31,14 @@ one transaction, so a killed batch leaves the store at its last commit.
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Mapping, Sequence
+from contextlib import suppress
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from types import TracebackType
 from typing import TYPE_CHECKING, Any
 
+from .errors import CorruptStoreError, DiskFullError, OutputError, QueryRefusedError
 from .models import PlanDocument, Section
 from .sections import walk
 
@@ -84,6 +94,14 @@ TABLES: dict[str, list[tuple[str, str]]] = {
 
 Row = tuple[Any, ...]
 Rows = dict[str, list[Row]]
+
+# What DuckDB says of a file it cannot use, by the problem (it gives no codes).
+_HELD = ("Could not set lock", "Conflicting lock")
+_FULL = ("No space left on device", "Disk quota exceeded")
+_ONLY_TABLES = (f"a query reads the store's tables ({', '.join(TABLES)}) with one SELECT; "
+                "open the store with duckdb itself for anything else")
+_DAMAGED = ("not a valid DuckDB database file", "Corrupt database file",
+            "Could not read enough bytes", "Serialization Error")
 
 
 def _place(doc: PlanDocument) -> Row:
@@ -144,21 +162,33 @@ class Result:
 class Store:
     """Kho DuckDB (the DuckDB store) of a batch; a context manager.
 
-    Open it ``read_only`` to query while nothing writes; DuckDB lets one process write a
-    file at a time.
+    Open it ``read_only`` to query while nothing writes (its tables only, see the module
+    notes); DuckDB lets one process write a file at a time.
     """
 
     def __init__(self, path: str | Path, *, read_only: bool = False) -> None:
         import duckdb
 
-        self.path = str(path)
+        self.path, self.read_only = str(path), read_only
         if read_only and not Path(self.path).exists():
             raise FileNotFoundError(f"{self.path}: no store (run `kehoach batch` first)")
         # DuckDB caches up to 80% of the memory by default: a batch must stay flat.
-        self._con: duckdb.DuckDBPyConnection = duckdb.connect(
-            self.path, read_only=read_only, config={"memory_limit": MEMORY_LIMIT})
-        if not read_only:
-            self._create()
+        config: dict[str, str | bool | int | float | list[str]] = {"memory_limit": MEMORY_LIMIT}
+        if read_only:
+            config |= {"enable_external_access": False, "autoinstall_known_extensions": False,
+                       "autoload_known_extensions": False, "lock_configuration": True}
+        try:
+            self._con: duckdb.DuckDBPyConnection = duckdb.connect(
+                self.path, read_only=read_only, config=config)
+        except duckdb.Error as exc:
+            raise self._problem(exc) from exc
+        try:
+            if not read_only:
+                self._create()
+                self._verify()
+        except duckdb.Error as exc:
+            self._con.close()
+            raise self._problem(exc) from exc
 
     def __enter__(self) -> Store:
         return self
@@ -169,6 +199,19 @@ class Store:
 
     def close(self) -> None:
         self._con.close()
+
+    def _problem(self, exc: Exception) -> OutputError:
+        """The typed error for what DuckDB says about the file."""
+        text = str(exc)
+        if any(cue in text for cue in _HELD):
+            return OutputError("the store is open in another process (a batch, a query, a "
+                               f"notebook); close it and run again ({text})", path=self.path)
+        if any(cue in text for cue in _FULL):
+            return DiskFullError(f"no space left on the device of the store ({text})",
+                                 path=self.path)
+        if any(cue in text for cue in _DAMAGED):
+            return CorruptStoreError(f"the store is damaged ({text})", path=self.path)
+        return OutputError(f"the store cannot be used: {text}", path=self.path)
 
     def _create(self) -> None:
         con = self._con
@@ -183,32 +226,49 @@ class Store:
         con.execute("DELETE FROM kehoach_store")
         con.execute("INSERT INTO kehoach_store VALUES (?)", [STORE_VERSION])
 
+    def _verify(self) -> None:
+        # DuckDB checks a block's checksum when it reads it: read every row once, so that a
+        # damaged file is found now rather than half-way through a batch.
+        for table in TABLES:
+            self._con.execute(f"SELECT count(hash(t)) FROM {table} t").fetchall()
+
     def known(self, documents: Sequence[str]) -> dict[str, tuple[str, str]]:
         """(sha256, parser_version) recorded for each of ``documents`` that is stored."""
+        import duckdb
+
         if not documents:
             return {}
-        found = self._con.execute(
-            "SELECT document, sha256, parser_version FROM documents "
-            "WHERE document IN (SELECT unnest(CAST(? AS VARCHAR[])))", [list(documents)],
-        ).fetchall()
+        try:
+            found = self._con.execute(
+                "SELECT document, sha256, parser_version FROM documents "
+                "WHERE document IN (SELECT unnest(CAST(? AS VARCHAR[])))", [list(documents)],
+            ).fetchall()
+        except duckdb.Error as exc:
+            raise self._problem(exc) from exc
         return {name: (sha, version) for name, sha, version in found}
 
     def replace(self, batch: Mapping[str, Rows | None]) -> None:
         """Swap the rows of each document of ``batch`` in one transaction; ``None`` removes."""
+        import duckdb
+
         if not batch:
             return
         con, names = self._con, list(batch)
-        con.begin()
         try:
-            for table in TABLES:
-                con.execute(f"DELETE FROM {table} WHERE document IN "
-                            "(SELECT unnest(CAST(? AS VARCHAR[])))", [names])
-                self._insert(table, [row for rows in batch.values() if rows
-                                     for row in rows[table]])
-            con.commit()
-        except BaseException:
-            con.rollback()
-            raise
+            con.begin()
+            try:
+                for table in TABLES:
+                    con.execute(f"DELETE FROM {table} WHERE document IN "
+                                "(SELECT unnest(CAST(? AS VARCHAR[])))", [names])
+                    self._insert(table, [row for rows in batch.values() if rows
+                                         for row in rows[table]])
+                con.commit()
+            except BaseException:
+                with suppress(duckdb.Error):  # a failed rollback must not hide why
+                    con.rollback()
+                raise
+        except duckdb.Error as exc:
+            raise self._problem(exc) from exc
 
     def _insert(self, table: str, rows: list[Row]) -> None:
         # Through a DataFrame: ~100x faster than executemany, ~3x faster than list parameters.
@@ -224,13 +284,13 @@ class Store:
 
     def query(self, sql: str, parameters: Sequence[object] | None = None) -> Result:
         """Run one SQL statement; all its rows."""
-        cursor = self._con.execute(sql, parameters)
+        cursor = self._execute(sql, parameters)
         columns = [d[0] for d in cursor.description] if cursor.description else []
         return Result(columns, cursor.fetchall())
 
     def stream(self, sql: str, size: int = 1000) -> tuple[list[str], Iterator[list[Row]]]:
         """Run one SQL statement; its columns and its rows in chunks of ``size``."""
-        cursor = self._con.execute(sql)
+        cursor = self._execute(sql)
         columns = [d[0] for d in cursor.description] if cursor.description else []
 
         def chunks() -> Iterator[list[Row]]:
@@ -239,6 +299,27 @@ class Store:
 
         return columns, chunks()
 
+    def _execute(self, sql: str, parameters: Sequence[object] | None = None
+                 ) -> duckdb.DuckDBPyConnection:
+        """Run ``sql``; on a read-only store one SELECT or EXPLAIN on its tables only, else
+        a :class:`QueryRefusedError` in one line."""
+        import duckdb
+
+        if not self.read_only:
+            return self._con.execute(sql, parameters)
+        statements = duckdb.extract_statements(sql)  # a syntax error is DuckDB's to tell
+        if len(statements) != 1:
+            raise QueryRefusedError(f"one SQL statement at a time, not {len(statements)}")
+        if statements[0].type not in (duckdb.StatementType.SELECT,
+                                      duckdb.StatementType.EXPLAIN):
+            verb = (statements[0].query.split() or [statements[0].type.name])[0].upper()
+            raise QueryRefusedError(f"{verb} statements are not run: {_ONLY_TABLES}")
+        try:
+            return self._con.execute(sql, parameters)
+        except duckdb.PermissionException as exc:  # a file, the network, an extension
+            first = str(exc).splitlines()[0]
+            raise QueryRefusedError(f"{first}: {_ONLY_TABLES}") from exc
+
 
 def store_path(location: str | Path) -> Path:
     """The store file of a batch output folder (or ``location`` itself when it is a file)."""
@@ -246,11 +327,12 @@ def store_path(location: str | Path) -> Path:
     return path / STORE_NAME if path.is_dir() else path
 
 
-def load_documents(store: Store, documents: Iterable[tuple[str, PlanDocument]]) -> int:
-    """Nạp (load) ``(name, document)`` pairs into ``store``, replacing their rows; a count."""
+def load_documents(store: Store, documents: Iterable[tuple[str, str, PlanDocument]]) -> int:
+    """Nạp (load) ``(name, json_path, document)`` into ``store``, replacing their rows (the
+    input's sha256 is the one the parser recorded); a count."""
     count, pending = 0, {}
-    for name, doc in documents:
-        pending[name] = document_rows(doc, name, f"{name}.json")
+    for name, json_path, doc in documents:
+        pending[name] = document_rows(doc, name, json_path)
         count += 1
         if len(pending) >= 256:
             store.replace(pending)

@@ -34,7 +34,7 @@ from .context import Context, Found
 from .data import load
 from .indicators import Catalogue, load_catalogue
 from .models import Comparator, Mention, Metadata, Section, Target
-from .numbers import NUMBER_PATTERN, number_word, number_words, parse_number
+from .numbers import INTEGER_PATTERN, NUMBER_PATTERN, number_word, number_words, parse_number
 from .sections import Locator, walk
 
 # The regex module ships without type information: its patterns and matches are Any.
@@ -133,7 +133,7 @@ def _quantity_pattern(data: dict[str, Any]) -> Pattern:
     upper = rf"(?P<num2>{NUMBER_PATTERN})(?!\d)(?P<u2>{unit})?"
     return regex.compile(
         rf"(?<![\p{{L}}\d/.,%])(?:"
-        rf"(?P<fa>\d+)/(?P<fb>\d+)(?![\d/%]|\p{{L}})\s+(?P<fnoun>\p{{Ll}}+)"
+        rf"(?P<fa>{INTEGER_PATTERN})/(?P<fb>{INTEGER_PATTERN})(?![\d/%]|\p{{L}})\s+(?P<fnoun>\p{{Ll}}+)"
         rf"|{number}(?:\s*(?:{data['range']['pattern']})\s*{upper})?"
         rf"(?:\s+(?P<noun>{nouns})(?!\p{{L}}))?"
         rf"|(?<!\p{{L}})(?P<word>{_alternation(number_words())})\s+(?P<wnoun>{nouns})(?!\p{{L}})"

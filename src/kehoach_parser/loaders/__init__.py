@@ -10,15 +10,24 @@ holding ``word/document.xml``, an OLE2 compound file holding a ``WordDocument`` 
 When the extension lies about a format the parser reads (a PDF named ``.docx``), the file
 is read by its content and a warning says so; when the content is something else (an
 Excel workbook named ``.docx``, text named ``.pdf``) a :class:`FormatMismatchError` names
-both. Limits (bytes, pages, decompressed size, converter time) live in
-:class:`LoadOptions`, with defaults a caller can raise.
+both; an image or an archive (a JPEG named .pdf) is named as what it is. Limits (bytes,
+pages, characters, decompressed size, seconds, converter time) live in :class:`LoadOptions`,
+with defaults a caller can raise; a loader checks the characters and the seconds while it
+builds the text (:class:`Budget`), not after.
+
+Lone surrogates (code points U+D800–U+DFFF, which no file can encode but a Python string
+or a damaged DOCX symbol can hold) are replaced by U+FFFD with a warning: one character
+for one, so every offset stays where it was.
 """
 
 from __future__ import annotations
 
 import hashlib
+import time
 from dataclasses import dataclass, field
 from pathlib import Path
+
+import regex
 
 from ..errors import (
     CorruptFileError,
@@ -41,14 +50,17 @@ class LoadOptions:
     # Characters of text to parse (about 20 s of parsing); a 100 MB text file is refused.
     max_chars: int = 20_000_000
     max_pages: int = 5000
-    max_decompressed_bytes: int = 512 * 1024 * 1024
-    # A zip member bigger than zip_ratio_floor that expands more than this is a zip bomb.
+    # What the members of a DOCX unzip to, in all (the largest real one: 6 MB).
+    max_decompressed_bytes: int = 256 * 1024 * 1024
+    # A zip (or a member) bigger than zip_ratio_floor that expands more than this is a bomb
+    # (real DOCX files expand at most ~45x).
     max_zip_ratio: float = 200.0
     zip_ratio_floor: int = 1024 * 1024
     ocr: bool = False  # read scanned PDFs with Tesseract (Debian: tesseract-ocr-vie)
     ocr_language: str = "vie"
     timeout: float = 120.0  # seconds for one external converter or OCR run
-    # Seconds to read one PDF, checked as its pages are read (OCR included).
+    # Seconds to read one file into text, checked while it is read: a PDF page by page (OCR
+    # included), a DOCX paragraph by paragraph, a .doc's converter as it runs.
     max_seconds: float = 600.0
     # Text objects on one PDF page (pdfium's text page costs more than linear time in
     # objects drawn over each other); real pages hold a few thousand.
@@ -58,6 +70,27 @@ class LoadOptions:
     # Pixels of one page rendered for OCR (300 dpi A3 is 17.4 M); a bigger page is
     # rendered at a lower resolution, with a warning.
     max_ocr_pixels: int = 40_000_000
+
+
+@dataclass
+class Budget:
+    """What a loader may still spend on one file: characters of text and seconds, counted
+    while the text is built so that a file is refused before it takes the memory or time."""
+
+    options: LoadOptions
+    path: Path | None = None
+    chars: int = 0
+    started: float = field(default_factory=time.monotonic)
+
+    def spend(self, chars: int) -> None:
+        """Count ``chars`` more characters; a typed error once over either limit."""
+        self.chars += chars
+        if self.chars > self.options.max_chars:
+            raise LimitExceededError(_too_long(self.chars, self.options), path=self.path)
+        if time.monotonic() - self.started > self.options.max_seconds:
+            raise LimitExceededError(
+                f"reading took more than {self.options.max_seconds:g} s "
+                "(LoadOptions.max_seconds)", path=self.path)
 
 
 @dataclass
@@ -82,6 +115,15 @@ _WORD_STREAM = "WordDocument".encode("utf-16-le")
 _ENCRYPTED_PACKAGE = "EncryptedPackage".encode("utf-16-le")
 _OTHER_OLE2 = (("Workbook", "an Excel workbook"), ("Book", "an Excel workbook"),
                ("PowerPoint Document", "a PowerPoint deck"))
+# Formats the parser does not read, by their first bytes: named for what they are.
+_OTHER_FORMATS = tuple((regex.compile(magic, regex.DOTALL), kind) for magic, kind in (
+    (rb"\xff\xd8\xff", "a JPEG image"), (rb"\x89PNG\r\n\x1a\n", "a PNG image"),
+    (rb"GIF8[79]a", "a GIF image"), (rb"II\*\x00|MM\x00\*", "a TIFF image"),
+    (rb"RIFF.{4}WEBP", "a WebP image"), (rb"\x00\x00\x00\x0cjP  ", "a JPEG 2000 image"),
+    (rb"\{\\rtf", "an RTF document"), (rb"\x1f\x8b", "a gzip archive"),
+    (rb"BZh[1-9]1AY&SY", "a bzip2 archive"), (rb"\xfd7zXZ\x00", "an xz archive"),
+    (rb"7z\xbc\xaf'\x1c", "a 7-Zip archive"), (rb"Rar!\x1a\x07", "a RAR archive"),
+))
 
 
 def sniff(data: bytes) -> SourceFormat | None:
@@ -99,6 +141,15 @@ def sniff(data: bytes) -> SourceFormat | None:
     return None
 
 
+def other_format(data: bytes) -> str | None:
+    """What a file the parser does not read holds, from its first bytes; None if unknown.
+
+    >>> other_format(b"\\xff\\xd8\\xff\\xe0\\x00\\x10JFIF"), other_format(b"abc")
+    ('a JPEG image', None)
+    """
+    return next((kind for magic, kind in _OTHER_FORMATS if magic.match(data)), None)
+
+
 def _route(data: bytes, p: Path, suffix: str) -> tuple[SourceFormat, list[str]]:
     """The loader to use and a warning when the extension disagrees with the content."""
     content = sniff(data)
@@ -114,6 +165,11 @@ def _route(data: bytes, p: Path, suffix: str) -> tuple[SourceFormat, list[str]]:
         raise CorruptFileError("an OLE2 file without a WordDocument stream (truncated or "
                                "damaged)", path=p)
     if content is None:
+        other = other_format(data)
+        if other is not None and named is not None and (named in BINARY_SUFFIXES.values()
+                                                        or not _looks_text(data)):
+            raise FormatMismatchError(f"named {suffix} but holds {other}, not a document the "
+                                      "parser reads", path=p)
         if named in BINARY_SUFFIXES.values():
             if _looks_text(data):
                 raise FormatMismatchError(f"named {suffix} but holds plain text", path=p)
@@ -174,7 +230,8 @@ def load_file(path: str | Path, options: LoadOptions | None = None) -> Loaded:
 
         loaded = load_text_bytes(data, path=p, fmt=fmt)
     check_length(loaded.raw, options, path=p)
-    loaded.warnings[:0] = warnings
+    loaded.raw, replaced = replace_surrogates(loaded.raw)
+    loaded.warnings[:0] = warnings + replaced
     return loaded
 
 
@@ -187,6 +244,21 @@ def check_length(text: str, options: LoadOptions, *, path: str | Path | None = N
     """Refuse a text longer than ``options.max_chars`` with a typed error."""
     if len(text) > options.max_chars:
         raise LimitExceededError(_too_long(len(text), options), path=path)
+
+
+_SURROGATE_RE = regex.compile("[\ud800-\udfff]")
+
+
+def replace_surrogates(text: str) -> tuple[str, list[str]]:
+    """``text`` with each lone surrogate replaced by U+FFFD (same length), and a warning.
+
+    >>> replace_surrogates("a\\ud800b")
+    ('a\ufffdb', ['1 lone surrogate code point(s) (not valid Unicode) replaced by U+FFFD'])
+    """
+    if _SURROGATE_RE.search(text) is None:
+        return text, []
+    text, count = _SURROGATE_RE.subn("\ufffd", text)
+    return text, [f"{count} lone surrogate code point(s) (not valid Unicode) replaced by U+FFFD"]
 
 
 def sha256(data: bytes) -> str:

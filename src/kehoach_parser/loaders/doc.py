@@ -4,14 +4,18 @@
 DocBook XML: paragraphs, tables (cells in order) and bold. When antiword is missing or
 cannot read a file, LibreOffice (``soffice --headless``) converts it to DOCX when it is
 installed. With neither, :class:`ConverterMissingError` says how to get one. Converters run
-in a subprocess with a time limit (``LoadOptions.timeout``).
+in a subprocess with a time limit (``LoadOptions.timeout``, within ``max_seconds``) and a
+bound on what they write (from ``max_chars``), and are given absolute paths: a file named
+``-x.doc`` is never read as an option.
 """
 
 from __future__ import annotations
 
+import os
 import shutil
 import subprocess
 import tempfile
+import time
 import xml.etree.ElementTree as ElementTree
 from collections.abc import Iterator
 from pathlib import Path
@@ -24,27 +28,54 @@ from ..errors import (
     KehoachError,
     LimitExceededError,
 )
-from . import Loaded, LoadOptions, legacy, sha256
+from . import Budget, Loaded, LoadOptions, legacy, sha256
 from .blocks import Block, Para, Table, render
 
 _HOW_TO = ("install antiword (apt-get install antiword, or run scripts/setup-system.sh) or "
            "LibreOffice, or save the file as .docx in Word")
 _SKIP_TAGS = {"bookinfo", "footnote", "indexterm"}
+# DocBook spends a few bytes per character of text (UTF-8, tags): a converter writing more
+# than this many bytes per allowed character is stopped.
+_BYTES_PER_CHAR = 16
+_POLL = 0.05  # seconds between looks at a running converter
 
 
-def _run(cmd: list[str], path: Path, options: LoadOptions) -> subprocess.CompletedProcess[bytes]:
-    try:
-        return subprocess.run(cmd, capture_output=True, timeout=options.timeout, check=False)
-    except subprocess.TimeoutExpired as exc:
-        raise LimitExceededError(
-            f"{Path(cmd[0]).name} ran over {options.timeout:.0f} s (LoadOptions.timeout)",
-            path=path) from exc
-    except OSError as exc:
-        raise ConverterMissingError(f"cannot run {cmd[0]}: {exc}; {_HOW_TO}", path=path) from exc
+def _run(cmd: list[str], path: Path, budget: Budget) -> subprocess.CompletedProcess[bytes]:
+    """Run a converter, its output in temporary files; stopped when it runs over its time
+    or writes more than the text allowed could take."""
+    options = budget.options
+    seconds = min(options.timeout, options.max_seconds - (time.monotonic() - budget.started))
+    limit = _BYTES_PER_CHAR * options.max_chars
+    with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
+        try:
+            process = subprocess.Popen(cmd, stdout=out, stderr=err, stdin=subprocess.DEVNULL)
+        except OSError as exc:
+            raise ConverterMissingError(f"cannot run {cmd[0]}: {exc}; {_HOW_TO}",
+                                        path=path) from exc
+        name = Path(cmd[0]).name
+        try:
+            deadline = time.monotonic() + seconds
+            while process.poll() is None:
+                if time.monotonic() > deadline:
+                    raise LimitExceededError(
+                        f"{name} ran over {seconds:.0f} s (LoadOptions.timeout, max_seconds)",
+                        path=path)
+                if os.fstat(out.fileno()).st_size > limit:
+                    raise LimitExceededError(
+                        f"{name} wrote over {limit} bytes, more than {options.max_chars} "
+                        "characters of text could take (LoadOptions.max_chars)", path=path)
+                time.sleep(_POLL)
+        finally:  # an error, a time-out or Ctrl-C: the converter does not outlive the call
+            if process.poll() is None:
+                process.kill()
+            process.wait()
+        out.seek(0)
+        err.seek(0)
+        return subprocess.CompletedProcess(cmd, process.returncode, out.read(), err.read())
 
 
-def _antiword(antiword: str, path: Path, options: LoadOptions) -> bytes:
-    done = _run([antiword, "-x", "db", str(path)], path, options)
+def _antiword(antiword: str, path: Path, budget: Budget) -> bytes:
+    done = _run([antiword, "-x", "db", str(path.absolute())], path, budget)
     message = done.stderr.decode("utf-8", "replace").strip()
     if "ncrypted" in message:
         raise EncryptedFileError("password-protected Word document", path=path)
@@ -53,11 +84,12 @@ def _antiword(antiword: str, path: Path, options: LoadOptions) -> bytes:
     return done.stdout
 
 
-def _soffice(soffice: str, path: Path, options: LoadOptions) -> bytes:
+def _soffice(soffice: str, path: Path, budget: Budget) -> bytes:
     with tempfile.TemporaryDirectory() as tmp:
         profile = Path(tmp, "profile").as_uri()
         done = _run([soffice, f"-env:UserInstallation={profile}", "--headless",
-                     "--convert-to", "docx", "--outdir", tmp, str(path)], path, options)
+                     "--convert-to", "docx", "--outdir", tmp, str(path.absolute())], path,
+                    budget)
         out = Path(tmp, path.with_suffix(".docx").name)
         if done.returncode != 0 or not out.exists():
             message = done.stderr.decode("utf-8", "replace").strip()
@@ -146,9 +178,10 @@ def load_doc(data: bytes, *, path: Path, options: LoadOptions) -> Loaded:
     soffice = shutil.which("soffice") or shutil.which("libreoffice")
     failure: KehoachError = ConverterMissingError(f"a .doc file needs a converter: {_HOW_TO}",
                                                   path=path)
+    budget = Budget(options, path)
     if antiword is not None:
         try:
-            raw, warnings = docbook_to_raw(_antiword(antiword, path, options))
+            raw, warnings = docbook_to_raw(_antiword(antiword, path, budget))
             return Loaded(raw=raw, format="doc", sha256=sha256(data), warnings=warnings)
         except CorruptFileError as exc:
             failure = exc
@@ -156,7 +189,7 @@ def load_doc(data: bytes, *, path: Path, options: LoadOptions) -> Loaded:
             failure = CorruptFileError(str(exc), path=path)
     if soffice is None:
         raise failure
-    converted = load_docx(_soffice(soffice, path, options), path=path, options=options)
+    converted = load_docx(_soffice(soffice, path, budget), path=path, options=options)
     converted.format = "doc"
     converted.sha256 = sha256(data)
     if antiword is not None:

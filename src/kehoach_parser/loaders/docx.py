@@ -4,7 +4,10 @@ python-docx opens the package; the body is then walked as XML so that what Word 
 comes out as text: automatic numbering (``1.``, ``a)``) rebuilt from ``numbering.xml``,
 bold from direct formatting and the style chain, runs in the legacy fonts (.VnTime,
 VNI-Times) converted to Unicode. Footnotes are not body text: they are left out with a
-warning. The zip is checked (declared sizes, compression ratio) before anything is read.
+warning. The zip is checked (declared sizes, compression ratio, of each member and in
+all) before anything is read; the text is counted against ``max_chars`` and the clock
+against ``max_seconds`` paragraph by paragraph while it is built (list labels can multiply
+a small file's text many times over).
 """
 
 from __future__ import annotations
@@ -16,8 +19,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from ..errors import CorruptFileError, EncryptedFileError, FormatMismatchError, LimitExceededError
-from . import Loaded, LoadOptions, legacy, sha256
+from ..errors import (
+    CorruptFileError,
+    EncryptedFileError,
+    FormatMismatchError,
+    KehoachError,
+    LimitExceededError,
+)
+from . import Budget, Loaded, LoadOptions, legacy, sha256
 from .blocks import Block, Para, Table, render
 
 _W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
@@ -28,6 +37,9 @@ _VAL, _ASCII, _HANSI = f"{_W}val", f"{_W}ascii", f"{_W}hAnsi"
 _T, _TABS, _BREAKS = f"{_W}t", (f"{_W}tab", f"{_W}ptab"), (f"{_W}br", f"{_W}cr")
 _ROMAN = ((1000, "m"), (900, "cm"), (500, "d"), (400, "cd"), (100, "c"), (90, "xc"),
           (50, "l"), (40, "xl"), (10, "x"), (9, "ix"), (5, "v"), (4, "iv"), (1, "i"))
+_ROMAN_MAX = 3999  # beyond it Word itself writes the number in digits
+_LEVELS = 9  # list levels w:ilvl 0-8
+_DECIMAL_DIGITS = 10  # w:start and w:val are 32-bit integers
 # Subtrees that are not body text: deleted text, the fallback copy of alternate content,
 # text boxes (read on their own), field codes, footnote and comment references.
 _SKIP = {f"{_W}del", f"{_MC}Fallback", f"{_W}txbxContent", f"{_W}instrText",
@@ -45,15 +57,17 @@ def check_zip(data: bytes, path: Path, options: LoadOptions) -> zipfile.ZipFile:
     total = sum(info.file_size for info in infos)
     if total > options.max_decompressed_bytes:
         raise LimitExceededError(
-            f"unzips to {total} bytes, over the limit of {options.max_decompressed_bytes} "
-            "(LoadOptions.max_decompressed_bytes); a zip bomb?", path=path)
-    for info in infos:
-        ratio = info.file_size / max(info.compress_size, 1)
-        if info.file_size > options.zip_ratio_floor and ratio > options.max_zip_ratio:
+            f"{len(infos)} members unzip to {total} bytes, over the limit of "
+            f"{options.max_decompressed_bytes} (LoadOptions.max_decompressed_bytes); a zip "
+            "bomb?", path=path)
+    packed = sum(info.compress_size for info in infos)
+    for name, size, compressed in [*((i.filename, i.file_size, i.compress_size) for i in infos),
+                                   (f"all {len(infos)} members", total, packed)]:
+        ratio = size / max(compressed, 1)
+        if size > options.zip_ratio_floor and ratio > options.max_zip_ratio:
             raise LimitExceededError(
-                f"{info.filename} expands {ratio:.0f}x, over the limit of "
-                f"{options.max_zip_ratio:.0f}x (LoadOptions.max_zip_ratio); a zip bomb?",
-                path=path)
+                f"{name}: expands {ratio:.0f}x, over the limit of {options.max_zip_ratio:.0f}x "
+                "(LoadOptions.max_zip_ratio); a zip bomb?", path=path)
     names = {info.filename for info in infos}
     if "word/document.xml" not in names:
         kind = next((k for p, k in (("xl/", "an Excel workbook"), ("ppt/", "a PowerPoint deck"))
@@ -110,12 +124,12 @@ class _Numbering:
 
     def label(self, num_id: str, ilvl: int) -> str:
         levels = self.levels.get(num_id)
-        if not levels or ilvl not in levels:
+        if not levels or ilvl not in levels or not 0 <= ilvl < _LEVELS:
             return ""
-        counts = self.counters.setdefault(num_id, [0] * 9)
+        counts = self.counters.setdefault(num_id, [0] * _LEVELS)
         level = levels[ilvl]
         counts[ilvl] = counts[ilvl] + 1 if counts[ilvl] else level.start
-        for deeper in range(ilvl + 1, 9):
+        for deeper in range(ilvl + 1, _LEVELS):
             counts[deeper] = 0
         if level.fmt == "bullet":
             return "+ " if level.text.strip() == "+" else "- "
@@ -136,12 +150,11 @@ def _format(value: int, fmt: str) -> str:
             value, rest = divmod(value - 1, 26)
             letters = chr(ord("a") + rest) + letters
         return letters.upper() if fmt == "upperLetter" else letters
-    if fmt in ("lowerRoman", "upperRoman"):
+    if fmt in ("lowerRoman", "upperRoman") and 0 < value <= _ROMAN_MAX:
         roman = ""
         for amount, digits in _ROMAN:
-            while value >= amount:
-                roman += digits
-                value -= amount
+            times, value = divmod(value, amount)
+            roman += digits * times
         return roman.upper() if fmt == "upperRoman" else roman
     if fmt == "decimalZero":
         return f"{value:02d}"
@@ -157,21 +170,21 @@ def _read_numbering(document: Any) -> _Numbering:
     abstract: dict[str, dict[int, _Level]] = {}
     for node in root.iterfind(f"{_W}abstractNum"):
         abstract[node.get(f"{_W}abstractNumId")] = {
-            int(lvl.get(f"{_W}ilvl", "0")): _level(lvl) for lvl in node.iterfind(f"{_W}lvl")}
+            _decimal(lvl.get(f"{_W}ilvl"), 0): _level(lvl) for lvl in node.iterfind(f"{_W}lvl")}
     for num in root.iterfind(f"{_W}num"):
         ref = num.find(f"{_W}abstractNumId")
         if ref is None:
             continue
         levels = dict(abstract.get(ref.get(f"{_W}val"), {}))
         for override in num.iterfind(f"{_W}lvlOverride"):
-            ilvl = int(override.get(f"{_W}ilvl", "0"))
+            ilvl = _decimal(override.get(f"{_W}ilvl"), 0)
             lvl = override.find(f"{_W}lvl")
             if lvl is not None:
                 levels[ilvl] = _level(lvl)
             start = override.find(f"{_W}startOverride")
             if start is not None and ilvl in levels:
                 old = levels[ilvl]
-                levels[ilvl] = _Level(old.fmt, old.text, int(start.get(f"{_W}val", "1")),
+                levels[ilvl] = _Level(old.fmt, old.text, _decimal(start.get(f"{_W}val"), 1),
                                       old.suffix)
         numbering.levels[num.get(f"{_W}numId")] = levels
     return numbering
@@ -183,9 +196,16 @@ def _level(lvl: Any) -> _Level:
         return default if node is None else str(node.get(f"{_W}val", default))
 
     suffix = {"tab": " ", "space": " ", "nothing": ""}.get(val("suff", "tab"), " ")
-    start = val("start", "1")
-    return _Level(val("numFmt", "decimal"), val("lvlText", ""),
-                  int(start) if start.lstrip("-").isdigit() else 1, suffix)
+    return _Level(val("numFmt", "decimal"), val("lvlText", ""), _decimal(val("start", "1"), 1),
+                  suffix)
+
+
+def _decimal(value: str | None, default: int) -> int:
+    """A w:val integer; ``default`` for what is not one (or too long to be one)."""
+    digits = (value or "").strip()
+    if digits.lstrip("-").isdigit() and len(digits) <= _DECIMAL_DIGITS:
+        return int(digits)
+    return default
 
 
 def _read_styles(document: Any) -> tuple[dict[str, _Style], bool, str | None]:
@@ -210,14 +230,14 @@ def _num_pr(numpr: Any) -> tuple[str, int] | None:
     ilvl = numpr.find(f"{_W}ilvl")
     if num is None:
         return None
-    level = ilvl.get(f"{_W}val", "0") if ilvl is not None else "0"
-    return str(num.get(f"{_W}val")), int(level) if level.isdigit() else 0
+    return str(num.get(f"{_W}val")), _decimal(None if ilvl is None else ilvl.get(f"{_W}val"), 0)
 
 
 class _Reader:
     """Walks the body XML into blocks."""
 
-    def __init__(self, document: Any) -> None:
+    def __init__(self, document: Any, budget: Budget) -> None:
+        self.budget = budget
         self.styles, self.default_bold, self.default_font = _read_styles(document)
         self.numbering = _read_numbering(document)
         self.legacy_used: set[str] = set()
@@ -279,6 +299,7 @@ class _Reader:
             if label:
                 first_bold = next((b for t, b in para.runs if t.strip()), False)
                 para.runs.insert(0, (label, first_bold))
+        self.budget.spend(len(para.text) + sum(len(box.text) for box in boxes))
         yield para
         yield from boxes
 
@@ -379,8 +400,12 @@ def load_docx(data: bytes, *, path: Path, options: LoadOptions) -> Loaded:
     archive = check_zip(data, path, options)
     try:
         document = python_docx.Document(io.BytesIO(data))
-        reader = _Reader(document)
+        reader = _Reader(document, Budget(options, path))
         raw = render(reader.blocks(document.element.body))
+    except KehoachError:
+        raise
+    except MemoryError as exc:  # under a memory limit (ulimit, a batch worker's)
+        raise LimitExceededError("ran out of memory while reading it", path=path) from exc
     except Exception as exc:  # python-docx and lxml fail in many ways on damaged parts
         raise CorruptFileError(f"damaged DOCX: {type(exc).__name__}: {exc}", path=path) \
             from exc
