@@ -36,6 +36,8 @@ def _refused(argv: list[str], capsys: pytest.CaptureFixture[str]) -> str:
     ("--jobs", "0", "--jobs: must be a positive whole number, not '0'"),
     ("--jobs", "-3", "--jobs: must be a positive whole number, not '-3'"),
     ("--jobs", "1.5", "--jobs: must be a positive whole number"),
+    ("--memory", "-5", "--memory: must be a whole number of MB (0 for none), not '-5'"),
+    ("--memory", "lots", "--memory: must be a whole number of MB"),
 ])
 def test_batch_refuses_bad_limits(option: str, value: str, said: str, tmp_path: Path,
                                   capsys: pytest.CaptureFixture[str]) -> None:

@@ -58,6 +58,14 @@ _SECONDS = _positive(float, "number of seconds")
 _COUNT = _positive(int, "whole number")
 
 
+def _megabytes(value: str) -> int:
+    """A memory limit in MB; 0 for none."""
+    if not value.isdigit():
+        raise argparse.ArgumentTypeError(f"must be a whole number of MB (0 for none), not "
+                                         f"{value!r}")
+    return int(value)
+
+
 def _umask() -> int:
     mask = os.umask(0)
     os.umask(mask)
@@ -153,8 +161,8 @@ def _cmd_schema(args: argparse.Namespace) -> int:
 def _cmd_batch(args: argparse.Namespace) -> int:
     from functools import partial
 
-    from .batch import run_batch
-    from .errors import KehoachError
+    from .batch import MEMORY, run_batch
+    from .errors import KehoachError, OutputError
     from .loaders import LoadOptions
     from .pipeline import parse_file
 
@@ -169,7 +177,12 @@ def _cmd_batch(args: argparse.Namespace) -> int:
             exclude=args.exclude,
             store=args.store, progress=not args.quiet and sys.stderr.isatty(),
             parse=partial(parse_file, options=LoadOptions(ocr=args.ocr, timeout=args.timeout)),
+            follow_links=args.follow_links,
+            memory=MEMORY if args.memory is None else (args.memory * 1024**2 or None),
         )
+    except OutputError as exc:  # the outputs could not be written: a failure, not bad usage
+        print(f"error: {exc}", file=sys.stderr)
+        return EXIT_FAILED
     except KehoachError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return EXIT_USAGE
@@ -357,6 +370,12 @@ def _add_batch(commands: Subcommands) -> None:
                        help="Dask scheduler address (with --engine dask), tcp://host:8786")
     batch.add_argument("--ocr", action="store_true",
                        help="OCR scanned PDFs with Tesseract when it is installed")
+    batch.add_argument("--follow-links", action="store_true",
+                       help="follow symbolic links (by default a link pointing outside FOLDER, "
+                       "broken or looping is reported in errors.jsonl and not read)")
+    batch.add_argument("--memory", type=_megabytes, metavar="MB",
+                       help="address-space limit per worker in MB (default 2048; 0 for none); "
+                       "a file that needs more fails with LimitExceededError")
     batch.add_argument("-q", "--quiet", action="store_true",
                        help="no progress bar and no summary unless a file failed")
     batch.set_defaults(func=_cmd_batch)
