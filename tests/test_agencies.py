@@ -14,7 +14,7 @@ from hypothesis import strategies as st
 
 from conftest import SHARED, load_cases, scorer
 from kehoach_parser import parse_file, parse_text
-from kehoach_parser.agencies import Context, split_heading
+from kehoach_parser.agency_names import Context, split_heading
 from kehoach_parser.data import load
 from kehoach_parser.models import Agency, PlanDocument
 from kehoach_parser.normalize import normalize

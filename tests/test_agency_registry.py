@@ -19,6 +19,7 @@ from kehoach_parser.agency_registry import (
     tail_of,
 )
 from kehoach_parser.data import load
+from kehoach_parser.normalize import fold_tones
 
 ENTRIES = list(entries())
 CASES = load_cases("agencies_registry.toml")
@@ -73,11 +74,32 @@ def test_the_2025_reorganisation() -> None:
 
 
 def test_level_words_have_examples() -> None:
-    for word in load("agencies")["level_words"]:
-        assert word["examples"], word["pattern"]
-        for example in word["examples"]:
+    """The level words are read from their one home (data/issuers.toml [[levels]]) and the
+    agency-only tail words ([[tail_word]]): each example's tail gives its levels."""
+    words = [*load("issuers")["levels"], *load("agencies")["tail_word"]]
+    assert "level_words" not in load("agencies")  # no copy of the levels
+    for word in words:
+        assert word["examples"], word["word"]
+        # A Party committee's examples name the committee itself; its bodies end with it.
+        examples = ([f"Ban Dân vận {form}" for form in (word["word"], *word.get("forms", []))]
+                    if word.get("party") else word["examples"])
+        for example in map(fold_tones, examples):  # as the normalized text writes it
             levels = {lv for b in find_bodies(example) if b.tail for lv in b.tail.levels}
-            assert levels & set(word["levels"]), (word["pattern"], example)
+            assert levels & set(word["levels"]), (word["word"], example)
+
+
+def test_tail_data_both_ways() -> None:
+    tails = load("agencies")["tails"]
+    for example in tails["examples"]:  # a region closes the name, whole
+        tail = tail_of(example)
+        assert tail is not None and tail.region and example.endswith(tail.region), example
+    # A compound that holds a level word names no level.
+    assert tail_of("Liên minh Hợp tác xã") is None
+    assert tail_of("Sở Lao động - Thương binh và Xã hội") is None
+    tail = tail_of("Liên minh Hợp tác xã tỉnh")
+    assert tail is not None and tail.words == "tỉnh"
+    tail = tail_of("Ủy ban nhân dân địa bàn cấp xã")  # a filler before the level
+    assert tail is not None and tail.levels == ("commune",)
 
 
 @pytest.mark.parametrize("case", CASES["resolve"], ids=[c["name"] for c in CASES["resolve"]])

@@ -35,6 +35,7 @@ import regex
 from rapidfuzz import fuzz, process
 
 from .data import load
+from .localities import expand
 from .models import Level
 from .normalize import fold_tones
 
@@ -91,6 +92,7 @@ class Tail:
     levels: tuple[Level, ...]  # candidate levels; two for "thành phố", none for a place only
     plural: bool  # "các huyện", "huyện, thị xã": a set of bodies, one level down
     place: str | None
+    region: str | None = None  # "chi nhánh khu vực 10": a branch of a central body
 
 
 @dataclass(frozen=True, slots=True)
@@ -132,8 +134,33 @@ def _stem_pattern(stem: str) -> str:
     return body if stem == stem.upper() else f"(?i:{body})"
 
 
-def _level_words(data: dict[str, Any]) -> tuple[_LevelWord, ...]:
-    words = [_LevelWord(w["pattern"], tuple(w["levels"])) for w in data["level_words"]]
+def _phrase(word: str) -> str:
+    return r"[ ]+".join(regex.escape(w) for w in fold_tones(word).split())
+
+
+def _guarded(word: str, compounds: list[str]) -> str:
+    """A level word that is not part of a compound holding it ("xã" in "xã hội")."""
+    pattern = _phrase(word)
+    key = name_key(word)
+    for compound in compounds:
+        words = name_key(compound).split()
+        if words[0] == key and len(words) > 1:
+            pattern += rf"(?![ ]+(?i:{_phrase(' '.join(words[1:]))})(?!\w))"
+        elif words[-1] == key and len(words) > 1:
+            pattern = rf"(?<!(?i:{_phrase(' '.join(words[:-1]))})[ ]+)" + pattern
+    return pattern
+
+
+def _level_words() -> tuple[_LevelWord, ...]:
+    """Level words: the administrative levels of data/issuers.toml [[levels]] (their one
+    home), and the agency-only words of [[tail_word]] ("tối cao")."""
+    data = load("agencies")
+    compounds = data["tails"]["compounds"]
+    raw = [*load("issuers")["levels"], *data["tail_word"]]
+    words = [_LevelWord("|".join(_guarded(form, compounds)
+                                 for form in (entry["word"], *entry.get("forms", []))),
+                        tuple(entry["levels"]))
+             for entry in raw]
     return tuple(sorted(words, key=lambda w: len(w.pattern), reverse=True))
 
 
@@ -143,11 +170,15 @@ def _tail_pattern(words: tuple[_LevelWord, ...], *, with_place: bool) -> str:
     more = "(?:" + "|".join(w.pattern for w in words) + r")(?!\w)"
     listed = rf"{word}(?:[ ]*,[ ]*{more})*(?:[ ]*,?[ ]+và[ ]+{more})?"
     central = r"(?:[ ]+(?i:trực[ ]+thuộc[ ]+(?:trung[ ]+ương|tỉnh)))?"
-    levelled = (rf"(?i:cấp)[ ]+{word}|(?i:các[ ]+cấp)(?!\w)"
+    tails = load("agencies")["tails"]
+    filler = "|".join(_phrase(f) for f in tails["fillers"])
+    levelled = (rf"(?:(?i:{filler})[ ]+)?(?i:cấp)[ ]+{word}|(?i:các[ ]+cấp)(?!\w)"
                 rf"|(?P<plural>(?i:các)[ ]+)?{listed}{central}")
     if not with_place:
         return levelled
-    return rf"(?:(?P<words>{levelled})(?:[ ]+(?P<lplace>{_PLACE}))?|(?P<place>{_PLACE}))"
+    region = rf"(?P<region>(?i:{tails['region']}))"
+    return (rf"(?:{region}|(?P<words>{levelled})(?:[ ]+(?P<lplace>{_PLACE}))?"
+            rf"|(?P<place>{_PLACE}))")
 
 
 def _entry(raw: dict[str, Any], tail_end: Any) -> tuple[Entry, list[str]]:
@@ -191,7 +222,7 @@ def _add(table: dict[str, tuple[Entry, ...]], key: str, entry: Entry) -> None:
 def registry() -> Registry:
     """The registry, loaded and compiled once, at first use."""
     data = load("agencies")
-    words = _level_words(data)
+    words = _level_words()
     tail_re = _tail_pattern(words, with_place=True)
     tail_end = regex.compile(rf"(?<! )[ ]++(?:{_tail_pattern(words, with_place=False)})$")
     by_key: dict[str, tuple[Entry, ...]] = {}
@@ -252,6 +283,9 @@ def _known_place(place: str, places: Collection[str]) -> str | None:
 def _tail(match: Any, places: Collection[str]) -> Tail | None:
     if match.group("tail") is None:
         return None
+    if match.group("region") is not None:
+        return Tail(match.start("tail"), match.end("region"), "", (), False, None,
+                    match.group("region"))
     if match.group("words") is not None:
         words = match.group("words")
         central = "trung ương" in words.casefold()
@@ -339,6 +373,10 @@ def resolve(name: str, level: Level | None = None) -> Entry | None:
     key = name_key(name)
     if key in reg.by_key:
         return choose(reg.by_key[key], level)
+    # Abbreviations written out (data/abbreviations.toml): "Sở TN&MT tỉnh", "BQL các KCN".
+    expanded = name_key(expand(name))
+    if expanded in reg.by_key:
+        return choose(reg.by_key[expanded], level)
     written = _written(name)
     body = match_body(written)
     if body is not None and body.end == len(written):

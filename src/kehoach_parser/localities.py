@@ -2,7 +2,7 @@
 
 Vocabulary: provinces and their written forms in ``data/provinces.toml``; the level words
 ("tỉnh", "thành phố", "xã", "Tỉnh ủy" …) in ``data/issuers.toml`` ``[[levels]]``; the
-abbreviations of names in ``data/metadata.toml`` ``[expansions]``.
+abbreviations of names in ``data/abbreviations.toml`` ``[expansions]``.
 
 >>> locality_of("Ủy ban nhân dân phường Cam Đường")
 Locality(name='Cam Đường', level='commune', parent=None)
@@ -58,12 +58,13 @@ def vocabulary() -> _Vocabulary:
                                 for form in [entry["word"], *entry.get("forms", [])]])
     names = _alternation(list(provinces))
     meta = load("metadata")
+    expansions = load("abbreviations")["expansions"]
     phrases: dict[str, str] = {}
     for entry in load("issuers")["levels"]:
         phrases[fold(entry["word"])] = entry["word"]
     for p in load("provinces")["provinces"]:
         phrases[fold(p["name"])] = p["name"]
-    for full in meta["expansions"].values():
+    for full in expansions.values():
         phrases[fold(full)] = full
     for word in meta["restore"]["words"]:
         phrases.setdefault(fold(word), word)
@@ -75,8 +76,8 @@ def vocabulary() -> _Vocabulary:
         province_re=regex.compile(rf"(?<!\w)(?:tinh|thanh\s+pho|tp\.?)\s+(?P<name>{names})(?!\w)"),
         central=regex.compile(meta["central_issuer"]["pattern"]),
         expansions=tuple((regex.compile(rf"(?<!\w){regex.escape(k)}(?!\w)"), v)
-                         for k, v in meta["expansions"].items()),
-        expansion_names=tuple(meta["expansions"].values()),
+                         for k, v in expansions.items()),
+        expansion_names=tuple(expansions.values()),
         phrases=phrases,
     )
 

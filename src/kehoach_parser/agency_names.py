@@ -1,0 +1,455 @@
+"""Tên cơ quan trong một dòng (the bodies a line names): the list of an assignment heading.
+
+A heading, a table cell or the head of a line that assigns work names one body or several,
+after an optional prefix ("Đề nghị", "Giao", "Trách nhiệm của"). Each item of the list is
+found by knowing the bodies (the registry's gazetteer), by the shape of a name (a head word
+such as "Cục", "Viện", "Trung tâm" and a capitalised word), as a class of bodies ("Các
+doanh nghiệp viễn thông"), or as a generic group ("các sở, ngành", not an agency). An
+office-holder stands for his body ("Giám đốc Sở Y tế" → Sở Y tế), and a head shared by
+several names is given to each ("Giám đốc các Sở: Y tế, Công Thương" → two Sở). Lists are
+never split on every comma or "và": only where another item starts.
+
+>>> [b.name for b in split_heading("Đề nghị Viện Kiểm sát nhân dân tỉnh, Tòa án nhân dân tỉnh")]
+['Viện Kiểm sát nhân dân tỉnh', 'Tòa án nhân dân tỉnh']
+>>> [b.name for b in split_heading("Mặt trận Tổ quốc tỉnh và các tổ chức thành viên")]
+['Mặt trận Tổ quốc tỉnh']
+>>> [b.canonical for b in split_heading("Giám đốc các Sở: Y tế, Nông nghiệp và Môi trường")]
+['Sở Y tế', 'Sở Nông nghiệp và Môi trường']
+>>> split_heading("Các sở, ngành thành viên khác")
+[]
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import cache
+from typing import Any, Literal
+
+import regex
+
+from .agency_registry import (
+    BodyMatch,
+    Entry,
+    Tail,
+    choose,
+    match_body,
+    name_key,
+    resolve,
+    tail_of,
+)
+from .data import load
+from .localities import expand
+from .models import Level, Metadata
+from .normalize import fold_tones
+
+# Runs of spaces are matched possessively and from their first space only, so that a
+# long blank run costs linear time (tests/test_redos.py).
+SEPARATOR_RE = regex.compile(r"(?<!\s)\s*+[,;]\s*+(?:và\s++)?|(?<!\s)\s++và\s++")
+ASIDE_RE = regex.compile(r"\s*\([^()\n]{0,160}\)")
+
+
+@dataclass(frozen=True, slots=True)
+class Context:
+    """Bối cảnh (document context): the issuer's locality, for the level of a body."""
+
+    level: Level | None = None
+    locality: str | None = None
+    parent: str | None = None
+    central_city: bool = False  # the locality is, or lies in, a thành phố trực thuộc TW
+
+    @classmethod
+    def of(cls, metadata: Metadata) -> Context:
+        """The context of a document from its metadata."""
+        place = metadata.locality
+        cities = {p["name"] for p in load("provinces")["provinces"] if p["central_city"]}
+        return cls(place.level, place.name, place.parent,
+                   place.name in cities or place.parent in cities)
+
+    @property
+    def places(self) -> tuple[str, ...]:
+        return tuple(p for p in (self.locality, self.parent) if p)
+
+
+@dataclass(frozen=True, slots=True)
+class Body:
+    """Một cơ quan (a body named in a line), offsets local to the text read."""
+
+    name: str
+    start: int
+    end: int
+    canonical: str
+    level: Level | None
+    requested: bool
+    entry: Entry | None
+    plural: bool = False  # "Ủy ban nhân dân các huyện": a set of bodies of one kind
+    place: str | None = None  # the locality of its name ("phường Yên Bái"), if any
+
+    @property
+    def key(self) -> tuple[str, str | None, str | None]:
+        """What makes two mentions one body: its registry entry (or canonical name), level
+        and place: "UBND cấp xã" and "UBND các xã, phường" are one class of bodies, "UBND
+        phường Yên Bái" one ward."""
+        name = self.entry.canonical if self.entry is not None else self.canonical
+        return name_key(name), self.level, self.place
+
+
+ItemKind = Literal["known", "unknown", "generic", "class", "member"]
+
+
+@dataclass(frozen=True, slots=True)
+class _Item:
+    start: int
+    end: int
+    kind: ItemKind
+    body: BodyMatch | None = None
+    head_level: Level | None = None
+    name: str | None = None  # a member of a shared head: "Sở" + "Y tế"
+
+
+@dataclass(frozen=True, slots=True)
+class _Cues:
+    prefix: Any
+    generic: Any
+    head: Any
+    lower_head: Any  # a head and lower-case words closed by a Party committee
+    head_levels: dict[str, Level | None]
+    stop: Any
+    holder: Any
+    shared: Any  # "các Sở:", "Giám đốc các Sở Y tế, …": a head shared by a list
+    member_end: Any
+    klass: Any
+    bare: frozenset[str]  # class nouns that open a class without "các"
+    of_group: Any  # "các" and a generic word after a body's stem
+
+
+def _phrase(words: str) -> str:
+    return r"[ ]+".join(regex.escape(w) for w in words.split())
+
+
+def _alternation(words: list[str]) -> str:
+    return "|".join(_phrase(w) for w in sorted(set(words), key=len, reverse=True))
+
+
+def _holders(heads: list[str]) -> list[str]:
+    """Office-holder words; a position ending in a head word ("Chánh Văn phòng") leaves the
+    head to the body ("Chánh" + "Văn phòng UBND tỉnh")."""
+    folded = {h.casefold() for h in heads}
+    words = []
+    for position in [*load("issuers")["positions"]["words"], *load("agencies")["holders"]["words"]]:
+        parts = position.split()
+        for n in range(1, len(parts)):
+            if " ".join(parts[n:]).casefold() in folded:
+                position = " ".join(parts[:n])
+                break
+        words.append(position)
+    return words
+
+
+@cache
+def cues() -> _Cues:
+    data = load("agencies")
+    requested = "|".join(p["pattern"] for p in data["prefix"] if p["requested"])
+    commanded = "|".join(p["pattern"] for p in data["prefix"] if not p["requested"])
+    heads = [h["word"] for h in data["head"]]
+    head_words = _alternation(heads)
+    verbs = _alternation(data["verbs"]["words"])
+    party = _alternation([h["word"] for h in data["head"] if h.get("party")]
+                         + [w for e in load("issuers")["levels"] if e.get("party")
+                            for w in (e["word"], *e.get("forms", []))])
+    classes = data["classes"]
+    generic_words = _alternation(classes["generic_words"])
+    return _Cues(
+        prefix=regex.compile(rf"(?i:(?P<requested>{requested})|{commanded})\s+"),
+        generic=regex.compile("|".join(f"(?:{g['pattern']})" for g in data["generic"]),
+                              regex.IGNORECASE),
+        # A head word in either case ("Giao phòng Quản lý …"), then a capitalised word.
+        head=regex.compile(rf"(?i:(?P<head>{head_words}))[ ](?=\p{{Lu}})"),
+        # "Ban xây dựng đảng Đảng ủy": lower-case words, closed by a Party committee.
+        lower_head=regex.compile(
+            rf"(?i:(?P<head>{head_words}))[ ](?=(?:\p{{Ll}}+[ ]){{1,5}}(?:{party})(?!\w))"),
+        head_levels={h["word"].casefold(): h.get("level") for h in data["head"]},
+        # A verb after a plural word is a noun: "các tổ chức phi chính phủ".
+        stop=regex.compile(rf"[:;(\n]|\.(?!\w)|(?<!\s)\s++(?<!(?:các|những)\s+)(?:{verbs})(?!\w)"
+                           rf"|{SEPARATOR_RE.pattern}"),
+        holder=regex.compile(rf"(?i:{_alternation(_holders(heads))})[ ]+(?=\w)"),
+        shared=regex.compile(rf"(?:(?P<cac>(?i:các)[ ]+)(?P<head>(?i:{head_words}))(?:[ ]*:[ ]*|[ ]+)"
+                             rf"|(?P<head2>(?i:{head_words}))[ ]*:[ ]*)(?=\p{{Lu}})"),
+        member_end=regex.compile(rf"[\n(]|\.(?!\w)|:|(?<![ ])[ ]++(?:{verbs})(?!\w)"),
+        klass=regex.compile(
+            rf"(?:(?P<cac>(?i:các|những)[ ]+))?(?P<noun>(?i:{_alternation(classes['nouns'])}))"
+            rf"(?![ ]*,[ ]*(?i:{generic_words})(?!\w))"
+            rf"(?:[ ]+|[ ]*,[ ]*)(?!(?i:{_alternation(classes['qualifiers'])})(?!\w))(?=\w)"),
+        bare=frozenset(_head_key(n) for n in classes["bare"]),
+        of_group=regex.compile(rf"(?<![ ])[ ]++(?i:các)[ ]+(?i:{generic_words})(?!\w)"),
+    )
+
+
+# --- one item of a list --------------------------------------------------------------------
+
+
+def _item_at(text: str, pos: int, context: Context, first: bool = False) -> list[_Item]:
+    """The items opening at ``pos``: one body or group, or the members of a shared head."""
+    k = cues()
+    holder = k.holder.match(text, pos)
+    at = holder.end() if holder else pos
+    shared = _shared(text, at, context)
+    if shared:
+        return shared
+    body = match_body(text, at, context.places)
+    if body is not None and body.tail is None and k.of_group.match(text, body.end):
+        # "Công an các đơn vị, địa phương": the body of every unit, a generic group.
+        return [_Item(at, _extent(text, body.end, context), "generic")]
+    if body is not None:
+        return [_Item(at, body.end, "known", body)]
+    klass = k.klass.match(text, at)
+    if klass is not None and (klass.group("cac") or (
+            first and text[at].isupper() and _head_key(klass.group("noun")) in k.bare)):
+        return [_Item(at, _extent(text, klass.end(), context, strong=True), "class")]
+    generic = k.generic.match(text, at)
+    if generic is not None:
+        return [_Item(at, _extent(text, generic.end(), context), "generic")]
+    head = k.head.match(text, at) or k.lower_head.match(text, at)
+    if head is not None:
+        level = k.head_levels[_head_key(head.group("head"))]
+        return [_Item(at, _extent(text, head.end(), context), "unknown", head_level=level)]
+    return []
+
+
+def _head_key(head: str) -> str:
+    return " ".join(head.split()).casefold()
+
+
+def _shared(text: str, pos: int, context: Context) -> list[_Item]:
+    """Members of a head shared by a list: "các Sở: Y tế, Công Thương", "các Phòng: Kinh
+    tế, Hạ tầng; Văn hóa - Xã hội" (a ';' inside the list separates its members)."""
+    k = cues()
+    match = k.shared.match(text, pos)
+    if match is None:
+        return []
+    head = match.group("head") or match.group("head2")
+    start = match.end()
+    end = _shared_end(text, start, context)
+    part = text[start:end]
+    inner = ";" if ";" in part else ","
+    items: list[_Item] = []
+    offset = start
+    for piece in part.split(inner):
+        lead = len(piece) - len(piece.lstrip(" "))
+        piece_start = offset + lead
+        offset += len(piece) + 1
+        words = piece.strip()
+        if words.startswith("và "):
+            piece_start += 3
+            words = words[3:]
+        if not words or not words[0].isupper():
+            break
+        for sub_start, sub in _members(words, piece_start, head):
+            name = f"{head[:1].upper()}{head[1:].lower()} {sub}"
+            items.append(_Item(sub_start, sub_start + len(sub), "member", name=name))
+    if not items or (match.group("cac") and len(items) < 2 and ":" not in match.group()):
+        return []  # "các Sở Y tế" alone: one body, read as such
+    return items
+
+
+def _members(words: str, start: int, head: str) -> list[tuple[int, str]]:
+    """A member, or two joined by "và" when the joined name is not a body itself."""
+    if " và " not in words or resolve(f"{head} {words}") is not None:
+        return [(start, words)]
+    left, right = words.split(" và ", 1)
+    if resolve(f"{head} {left}") is None or resolve(f"{head} {right}") is None:
+        return [(start, words)]
+    return [(start, left), (start + len(left) + 4, right)]
+
+
+def _shared_end(text: str, pos: int, context: Context) -> int:
+    """Where the members of a shared head end: a stop, or a separator before the next item
+    (another office-holder, a body, a group)."""
+    k = cues()
+    end = len(text)
+    stop = k.member_end.search(text, pos)
+    if stop is not None:
+        end = stop.start()
+    for sep in regex.finditer(r"[ ]*[;,][ ]*(?:và[ ]+)?|[ ]+và[ ]+", text[:end]):
+        if sep.start() < pos:
+            continue
+        after = sep.end()
+        if k.holder.match(text, after) or _item_at(text, after, context):
+            return sep.start()
+    return end
+
+
+def _extent(text: str, pos: int, context: Context, strong: bool = False) -> int:
+    """End of a name the registry does not know: the first stop, verb, or separator that
+    is followed by another item. ``strong``: a class of bodies ("Các cơ quan chuyên trách
+    tham mưu, giúp việc …") runs past verbs, to a separator or a stop."""
+    for stop in cues().stop.finditer(text, pos):
+        separator = SEPARATOR_RE.match(text, stop.start())
+        if separator is None:
+            if strong and stop.group()[-1:].isalpha():
+                continue
+            return _trimmed(text, pos, stop.start())
+        if _item_at(text, separator.end(), context):
+            return _trimmed(text, pos, stop.start())
+    return len(text.rstrip())
+
+
+def _trimmed(text: str, start: int, end: int) -> int:
+    while end > start and text[end - 1].isspace():
+        end -= 1
+    return end
+
+
+# --- the list ----------------------------------------------------------------------------------
+
+
+def _scan(text: str, pos: int, context: Context) -> tuple[list[_Item], int]:
+    """The items (bodies and groups) of the list opening at ``pos``, and where it ends."""
+    items: list[_Item] = []
+    end = pos
+    first = True
+    while found := _item_at(text, pos, context, first):
+        first = False
+        items.extend(found)
+        aside = ASIDE_RE.match(text, found[-1].end)
+        end = aside.end() if aside else found[-1].end
+        separator = SEPARATOR_RE.match(text, end)
+        if separator is None or not _item_at(text, separator.end(), context):
+            break
+        pos = separator.end()
+    return items, end
+
+
+def _tail_level(tail: Tail | None, context: Context) -> Level | None:
+    if tail is None:
+        return None
+    if len(tail.levels) == 1:
+        return tail.levels[0]
+    if tail.levels:
+        # "thành phố" alone is the centrally-run city the document belongs to; "các huyện,
+        # thành phố", or a city under a province, is district level.
+        return "province" if context.central_city and not tail.plural else "district"
+    if tail.place == context.locality:
+        return context.level
+    return "province" if tail.place else None
+
+
+def _level_words(words: str) -> str:
+    """Level words for a canonical name: "Thành phố" → "thành phố"; "Tỉnh ủy" and "trực
+    thuộc Trung ương" keep their capitals."""
+    words = " ".join(fold_tones(words).split())
+    if "ủy" in words.casefold():
+        return words.capitalize()
+    words = words.lower() if words.isupper() else words
+    return words[:1].lower() + words[1:]
+
+
+def _own_place(tail: Tail | None, context: Context) -> str | None:
+    """The place a name carries when it is not the document's own locality: "UBND phường
+    Yên Bái" is one ward (and "UBND phường Lào Cai" one ward of the province Lào Cai), but
+    "Công an tỉnh Lào Cai" in a Lào Cai plan is the Công an tỉnh."""
+    if tail is None or tail.place is None or not tail.words or tail.plural:
+        return None
+    own = tail.place in context.places and _tail_level(tail, context) in (context.level, None)
+    return None if own else tail.place
+
+
+def _known(item: _Item, text: str, shared: Level | None, requested: bool,
+           context: Context) -> Body:
+    assert item.body is not None
+    tail, entries = item.body.tail, item.body.entries
+    level = _tail_level(tail, context) or shared
+    if level is None and len(entries) > 1:
+        level = context.level  # "Hội Liên hiệp Phụ nữ" in a district plan is the district's
+    entry = choose(entries, level)
+    if tail and tail.region:
+        canonical = f"{entry.base} {' '.join(tail.region.split())}"
+    elif tail and tail.words and entry.base != entry.canonical:
+        canonical = f"{entry.base} {_level_words(tail.words)}"
+    else:
+        canonical = entry.canonical
+    return Body(text[item.start:item.end], item.start, item.end, canonical,
+                level or entry.level, requested, entry, bool(tail and tail.plural),
+                _own_place(tail, context))
+
+
+def _written(name: str) -> str:
+    """A canonical name for a body the registry does not know: abbreviations written out
+    ("TN&MT" → "Tài nguyên và Môi trường", data/abbreviations.toml), one tone convention."""
+    bare = " ".join(fold_tones(expand(name)).split())
+    return bare[:1].upper() + bare[1:]
+
+
+def _unknown(item: _Item, text: str, shared: Level | None, requested: bool,
+             context: Context) -> Body:
+    name = item.name or text[item.start:item.end]
+    tail = tail_of(name)
+    level = _tail_level(tail, context) or shared
+    entry = resolve(name, level)
+    plural = bool(tail and tail.plural) or item.kind == "class"
+    if entry is not None:
+        return Body(name, item.start, item.end, entry.canonical, level or entry.level,
+                    requested, entry, plural, _own_place(tail, context))
+    if tail and not tail.region and item.kind != "class":
+        bare = name[: tail.start] if tail.words or not tail.place else name
+    else:
+        bare = name
+    default = None if item.kind == "class" else context.level
+    return Body(name, item.start, item.end, _written(bare),
+                level or item.head_level or default, requested, None, plural,
+                _own_place(tail, context))
+
+
+def _bodies(text: str, items: list[_Item], requested: bool, context: Context) -> list[Body]:
+    bodies: list[Body] = []
+    shared: Level | None = None
+    # A level word closing the list serves every body before it: "Ủy ban Mặt trận Tổ
+    # quốc Việt Nam, Hội Liên hiệp Phụ nữ, Đoàn thanh niên cộng sản Hồ Chí Minh tỉnh".
+    # Bodies that exist at one level only keep it ("Bộ Giao thông vận tải, Ủy ban nhân dân
+    # cấp tỉnh").
+    for item in reversed(items):
+        if item.kind == "known":
+            assert item.body is not None
+            shared = _tail_level(item.body.tail, context) or shared
+            multi = len(item.body.entries) > 1
+            bodies.append(_known(item, text, shared if multi else None, requested, context))
+        elif item.kind != "generic":
+            level = None if item.head_level or item.kind == "member" else shared
+            bodies.append(_unknown(item, text, level, requested, context))
+    return bodies[::-1]
+
+
+@dataclass(frozen=True, slots=True)
+class BodyList:
+    """The bodies a line names, where the list ends, and what it said besides."""
+
+    bodies: list[Body]
+    end: int  # where the list ends: the run-on task starts there
+    generic: bool  # it named a generic group ("các sở, ngành")
+    requested: bool  # under "Đề nghị"
+    prefixed: bool  # opened by a prefix ("Giao", "Đề nghị", "Trách nhiệm của")
+
+
+def read_list(text: str, pos: int, context: Context, requested: bool = False) -> BodyList:
+    """The list of bodies at ``pos``, after an optional prefix; ``requested`` when a group
+    heading above it was under "Đề nghị"."""
+    prefix = cues().prefix.match(text, pos)
+    requested = requested or bool(prefix and prefix.group("requested"))
+    items, end = _scan(text, prefix.end() if prefix else pos, context)
+    generic = any(item.kind == "generic" for item in items)
+    return BodyList(_bodies(text, items, requested, context), end, generic, requested,
+                    prefix is not None)
+
+
+def split_heading(title: str, context: Context | None = None) -> list[Body]:
+    """Các cơ quan trong tiêu đề (the bodies a heading names), in order.
+
+    >>> [(b.name, b.canonical, b.level) for b in split_heading(
+    ...     "Đề nghị Ủy ban Mặt trận Tổ quốc Việt Nam, Hội Liên hiệp Phụ nữ, "
+    ...     "Đoàn thanh niên cộng sản Hồ Chí Minh tỉnh")][1]
+    ('Hội Liên hiệp Phụ nữ', 'Hội Liên hiệp Phụ nữ tỉnh', 'province')
+    >>> [b.canonical for b in split_heading("UBND các huyện, thị xã")]
+    ['Ủy ban nhân dân các huyện, thị xã']
+    >>> [b.name for b in split_heading("Thủ trưởng các sở, ban, ngành; Chủ tịch UBND các xã")]
+    ['UBND các xã']
+    """
+    return read_list(title, 0, context or Context()).bodies

@@ -1,0 +1,449 @@
+"""Nơi giao việc (where a document assigns work): the readers of each place.
+
+A document gives a body work of its own in any of these places (SPEC: agencies):
+
+* the implementation part ("Tổ chức thực hiện"), a part that divides the tasks among
+  bodies ("Phân công nhiệm vụ", "Trách nhiệm của các cơ quan"), or, in a công văn without
+  parts, its numbered points: headings that name bodies, and the bullets and plain lines of a
+  part that open with bodies;
+* wherever it stands, a heading or line with an assigning prefix ("Giao Công an tỉnh …",
+  "Trách nhiệm của Sở Y tế"), a line led by its bodies ("UBND phường X chủ trì, phối hợp
+  …"), a task's own line ("Cơ quan thực hiện: Sở Nội vụ chủ trì …"), a task that ends with
+  who does it ("… - Trường THPT X thực hiện"), the lead column of an assignment table;
+* the article of a quyết định that charges office-holders with carrying it out, and a
+  recipient line with a task of its own ("- Trung tâm Dịch vụ tổng hợp phường (đăng tải …)").
+
+Lines are the layout's (:mod:`kehoach_parser.layout`): their kind, zone, heading title and
+table cells; cue patterns (``data/agencies.toml [places]``) are matched on the folded text.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, field, replace
+from functools import cache
+from typing import Any
+
+import regex
+
+from .agency_names import Body, BodyList, Context, read_list
+from .context import Context as DocContext
+from .data import load
+from .layout import Line, fold
+from .layout.cues import cues as layout_cues
+from .models import Section
+from .sections import walk
+
+_TASK_TRIM = " \t:;,.-–"
+_ROMAN_RE = regex.compile(r"^[IVXLC]+$")
+_CONTENT = ("body", "appendix", "attached")
+# A heading this long that runs on into a plain line was wrapped ("… - Trường THPT Cao" /
+# "Lãnh 2 thực hiện."): the two are read as one.
+_WRAPPED = 60
+
+
+@dataclass
+class Assignment:
+    """A body given work, where, and its tasks (offsets into the document text)."""
+
+    body: Body
+    tasks: list[str]
+    path: str
+    coordinates: list[str] = field(default_factory=list)  # from a table's column
+
+
+@dataclass(frozen=True, slots=True)
+class _Cues:
+    parts: Any
+    lead: Any
+    label: Any
+    attribution: Any
+    performs: Any
+    executes: Any
+    delegates: Any
+    anywhere: Any
+    receipt: Any
+    closing: Any
+    table_lead: Any
+    table_coordinates: Any
+    table_task: Any
+
+
+@cache
+def _cues() -> _Cues:
+    data = load("agencies")
+    p, t = data["places"], data["table"]
+    return _Cues(
+        parts=regex.compile(p["parts"]),
+        lead=regex.compile(p["lead"]),
+        label=regex.compile(p["label"]),
+        attribution=regex.compile(p["attribution"]),
+        performs=regex.compile(p["performs"]),
+        executes=regex.compile(p["executes"]),
+        delegates=regex.compile(p["delegates"]),
+        anywhere=regex.compile(p["anywhere"]),
+        receipt=regex.compile(p["receipt"]),
+        closing=regex.compile(data["closing"]["pattern"]),
+        table_lead=regex.compile(t["lead"]),
+        table_coordinates=regex.compile(t["coordinates"]),
+        table_task=regex.compile(t["task"]),
+    )
+
+
+def is_assignment_part(section: Section) -> bool:
+    """A part that assigns work: the implementation part (not a solution "về tổ chức thực
+    hiện"), or a part that divides the tasks among bodies, by its title."""
+    if "implementation" in section.kinds and "solutions" not in section.kinds:
+        return True
+    return _cues().parts.match(fold(section.title)) is not None
+
+
+def _outermost(sections: Sequence[Section]) -> Iterator[Section]:
+    for section in sections:
+        if is_assignment_part(section):
+            yield section
+        else:
+            yield from _outermost(section.children)
+
+
+@dataclass
+class Reader:
+    """Reads every place of one document; ``found`` holds what it read, in reading order."""
+
+    doc: DocContext
+    names: Context
+    text: str  # the content zones of the document (others blanked)
+    found: list[Assignment] = field(default_factory=list)
+    folded: str = field(init=False)
+    _read: set[int] = field(default_factory=set)  # lines already read as assignments
+    _sections: set[int] = field(default_factory=set)  # headings already read as points
+
+    def __post_init__(self) -> None:
+        self.folded = fold(self.text)
+
+    # --- parts and points ------------------------------------------------------------------
+
+    def read(self) -> list[Assignment]:
+        sections = self.doc.sections
+        parts = [s for s in sections if _ROMAN_RE.match(s.number)]
+        for section in _outermost(parts):
+            self.part(section)
+        for section in sections:
+            if section in parts:
+                continue
+            if section.number.startswith("Điều"):  # an article of a quyết định
+                if is_assignment_part(section):
+                    self.part(section)
+            else:  # a công văn, a chỉ thị: its numbered points assign the work
+                self.point(section, is_assignment_part(section))
+        for section in walk(sections):
+            if section.heading_span[0] not in self._sections and self._prefixed(section):
+                self.point(section, False)
+        self.lines_anywhere()
+        self.tables()
+        self.recipients()
+        return self.found
+
+    def part(self, section: Section, requested: bool = False) -> None:
+        """A part or group heading: its points first, then its own lines."""
+        named = [c.span for c in section.children if self.point(c, True, requested)]
+        self.lines(section, named, requested)
+
+    def point(self, section: Section, in_part: bool, requested: bool = False) -> bool:
+        """One numbered point; whether it, or anything under it, named a body."""
+        self._sections.add(section.heading_span[0])
+        before = len(self.found)
+        line = self.doc.layout.line_at(section.heading_span[0])
+        if line is None:
+            return False
+        start, end = self._paragraph(line)
+        found = self._list(start, end, line.title_start or line.start, requested)
+        if found.bodies:
+            self._read.add(self.doc.layout.line_index(line.start))
+            rest = self.text[found.end:end].strip(_TASK_TRIM)
+            tasks = [rest] if rest else []
+            tasks += self._tasks(end, section.span[1])
+            self._add(found.bodies, tasks, section.path)
+        elif in_part or found.generic:
+            self.part(section, found.requested)
+        return len(self.found) > before
+
+    def _prefixed(self, section: Section) -> bool:
+        return _cues().anywhere.match(fold(section.title)) is not None
+
+    def lines(self, section: Section, skip: list[tuple[int, int]], requested: bool) -> None:
+        """Bullets and plain lines of a part that open with bodies ("- Sở Công Thương: …",
+        "Giao phòng Quản lý Công nghiệp …:"); lines after one ending in a colon are its
+        tasks."""
+        current: list[Assignment] = []
+        layout = self.doc.layout
+        first = layout.line_index(section.heading_span[0]) + 1
+        for index in range(first, len(layout.lines)):
+            line = layout.lines[index]
+            if line.start >= section.span[1]:
+                break
+            content = self.text[line.start:line.end]
+            if not content.strip() or line.kind == "row":
+                continue
+            if _cues().closing.match(content):
+                break
+            if any(s <= line.start < e for s, e in skip):
+                current = []
+                continue
+            found = self._list(line.start, line.end, self._content_start(line), requested)
+            if found.bodies:
+                self._read.add(index)
+                rest = self.text[found.end:line.end].strip(_TASK_TRIM)
+                added = self._add(found.bodies, [rest] if rest else [],
+                                  self.doc.locator.path_at(line.start))
+                current = added if not rest or content.rstrip().endswith(":") else []
+            else:
+                for member in current:
+                    member.tasks.append(_task(content))
+
+    # --- lines anywhere ------------------------------------------------------------------
+
+    def lines_anywhere(self) -> None:
+        """Lines that assign work wherever they stand: "Giao X …", "X chủ trì …", a task's
+        own "Cơ quan thực hiện:" line (and the bullets under an empty one), a task ending
+        with who does it, and the article that charges office-holders."""
+        layout = self.doc.layout
+        labelled = False
+        for index, line in enumerate(layout.lines):
+            if line.zone not in _CONTENT or line.kind == "row":
+                labelled = False
+                continue
+            pos = self._content_start(line)
+            folded = self.folded[pos:line.end]
+            if not folded.strip():
+                continue
+            if _cues().executes.search(folded):
+                self._executes(index, line, pos)
+                continue
+            label = _cues().label.match(folded)
+            if label is not None:
+                labelled = not folded[label.end():].strip()
+                if not labelled:
+                    self._line(index, line, pos + label.end(), led=True)
+                continue
+            if labelled and line.kind == "bullet":
+                self._line(index, line, pos, led=True)
+                continue
+            labelled = False
+            if index in self._read:
+                continue
+            if _cues().anywhere.match(folded) or self._leads(line, pos):
+                self._line(index, line, pos)
+            else:
+                self._attribution(line)
+
+    def _leads(self, line: Line, pos: int) -> bool:
+        found = self._list(line.start, line.end, pos, False)
+        return bool(found.bodies) and _cues().lead.match(self.folded, found.end) is not None
+
+    def _line(self, index: int, line: Line, pos: int, *, led: bool = False) -> None:
+        found = self._list(line.start, line.end, pos, False)
+        if not found.bodies:
+            return
+        if not (led or found.prefixed or _cues().lead.match(self.folded, found.end)):
+            return
+        self._read.add(index)
+        rest = self.text[found.end:line.end].strip(_TASK_TRIM)
+        self._add(found.bodies, [rest] if rest else [], self.doc.locator.path_at(line.start))
+
+    def _executes(self, index: int, line: Line, pos: int) -> None:
+        """The office-holders charged with carrying a decision out, one list between
+        semicolons each: one misread name does not end the list."""
+        self._read.add(index)
+        start = pos
+        for part in regex.finditer(r"[^;]+", self.text[pos:line.end]):
+            start = pos + part.start()
+            found = self._list(start, pos + part.end(), _skip_blank(self.text, start, line.end),
+                               False)
+            if found.bodies:
+                self._add(found.bodies, [], self.doc.locator.path_at(line.start))
+
+    def _attribution(self, line: Line) -> None:
+        start, end = self._paragraph(line, wrapped=True)
+        if end - start < 1:
+            return
+        for dash in _cues().attribution.finditer(self.folded, start, end):
+            found = self._list(start, end, dash.end(), False)
+            if found.bodies and _cues().performs.match(self.folded[found.end:end]):
+                task = self.text[self._content_start(line):dash.start()].strip(_TASK_TRIM)
+                self._add(found.bodies, [task] if task else [],
+                          self.doc.locator.path_at(line.start))
+                return
+
+    # --- tables ----------------------------------------------------------------------------
+
+    def tables(self) -> None:
+        """The lead column of assignment tables ("Cơ quan chủ trì", "Chủ trì thực hiện"),
+        with the row's task and its coordinators."""
+        header: tuple[int, int | None, int | None, int] | None = None
+        for line in self.doc.layout.lines:
+            if line.kind != "row" or line.zone not in _CONTENT:
+                header = None
+                continue
+            cells = [self.folded[s:e].strip(" *") for s, e in line.cells]
+            columns = _columns(cells)
+            if columns is not None:
+                header = (*columns, len(cells))
+                continue
+            if header is None:
+                continue
+            lead, task, coordinates, width = header
+            if len(line.cells) != width:
+                continue
+            self._row(line, lead, task, coordinates)
+
+    def _row(self, line: Line, lead: int, task: int | None, coordinates: int | None) -> None:
+        start, end = line.cells[lead]
+        found = self._list(start, end, _skip_blank(self.text, start, end), False)
+        if not found.bodies:
+            return
+        tasks = []
+        if task is not None:
+            s, e = line.cells[task]
+            tasks = [" ".join(self.text[s:e].split())]
+        partners: list[str] = []
+        if coordinates is not None:
+            s, e = line.cells[coordinates]
+            partners = [b.canonical for b in
+                        self._list(s, e, _skip_blank(self.text, s, e), False).bodies]
+        for assignment in self._add(found.bodies, [t for t in tasks if t],
+                                    self.doc.locator.path_at(line.start)):
+            assignment.coordinates = partners
+
+    # --- recipients -------------------------------------------------------------------------
+
+    def recipients(self) -> None:
+        """Nơi nhận lines that carry a task of their own in parentheses ("- Trung tâm Dịch
+        vụ tổng hợp phường (đăng tải thông báo này …)"); other notes ("để báo cáo") are only
+        why the body receives the document."""
+        layout = self.doc.layout
+        text = self.doc.text
+        groups: list[list[Line]] = []
+        for line in layout.lines:
+            if line.role != "recipients":
+                continue
+            if line.kind == "bullet" or not groups:
+                groups.append([line])
+            else:
+                groups[-1].append(line)
+        for group in groups:
+            start, end = group[0].start, group[-1].end
+            found = self._list(start, end, self._content_start(group[0], text), False, text)
+            if not found.bodies:
+                continue
+            note = regex.match(r"\s*\(([^()]{3,200})\)", text, pos=found.bodies[-1].end,
+                               endpos=end)
+            # A task is a verb phrase ("đăng tải …"); "(Văn phòng Chính phủ)" names a parent.
+            if note is None or not note.group(1).lstrip()[:1].islower() or \
+                    _cues().receipt.match(fold(note.group(1)).strip()):
+                continue
+            self._add(found.bodies, [" ".join(note.group(1).split())], "")
+
+    # --- helpers ---------------------------------------------------------------------------
+
+    def _content_start(self, line: Line, text: str | None = None) -> int:
+        """Where a line's words start: after a heading's number or a bullet's mark."""
+        if line.kind == "heading" and line.title_start:
+            return line.title_start
+        if line.kind == "bullet":
+            mark = layout_cues().bullet.match((text or self.text)[line.start:line.end])
+            if mark is not None:
+                return line.start + int(mark.end())
+        return line.start
+
+    def _paragraph(self, line: Line, wrapped: bool = False) -> tuple[int, int]:
+        """A line and the lines it runs on into: a bold heading's bold continuation ("…, Hội
+        Liên hiệp" / "Phụ nữ Thành phố …"), or a long line wrapped into a plain one."""
+        layout = self.doc.layout
+        index = layout.line_index(line.start)
+        end = line.end
+        if index + 1 < len(layout.lines):
+            nxt = layout.lines[index + 1]
+            bold = line.bold and nxt.bold and nxt.kind == "text"
+            wrapped = wrapped and (line.end - line.start >= _WRAPPED and nxt.kind == "text"
+                                   and not nxt.blank_before and line.zone == nxt.zone)
+            if bold or wrapped:
+                end = nxt.end
+        return line.start, end
+
+    def _list(self, start: int, end: int, pos: int, requested: bool,
+              text: str | None = None) -> BodyList:
+        """The list at ``pos`` in ``start:end`` (one line, or a line and its run-on), in
+        document offsets; a subject that gives the work on ("UBND tỉnh giao …") is not
+        assigned: the bodies after its verb are."""
+        segment = (text or self.text)[start:end].replace("\n", " ")
+        found = _shifted(read_list(segment, max(pos, start) - start, self.names, requested),
+                         start)
+        if found.bodies:
+            verb = _cues().delegates.match(self.folded, found.end, end)
+            if verb is not None:
+                again = _shifted(read_list(segment, verb.end() - start, self.names, requested),
+                                 start)
+                if "nghi" in verb.group():
+                    again = replace(again, bodies=[replace(b, requested=True)
+                                                   for b in again.bodies], requested=True)
+                return again
+        return found
+
+    def _tasks(self, start: int, end: int) -> list[str]:
+        tasks = []
+        layout = self.doc.layout
+        for line in layout.lines[layout.line_index(start) + 1:]:
+            if line.start >= end:
+                break
+            content = self.text[line.start:line.end]
+            if not content.strip():
+                continue
+            if _cues().closing.match(content):
+                break
+            tasks.append(_task(content))
+        return [t for t in tasks if t]
+
+    def _add(self, bodies: list[Body], tasks: list[str], path: str) -> list[Assignment]:
+        added = [Assignment(b, [t for t in tasks if _addressed(t, b, bodies, self.names)],
+                            path) for b in bodies]
+        self.found.extend(added)
+        return added
+
+
+def _columns(cells: list[str]) -> tuple[int, int | None, int | None] | None:
+    """(lead, task, coordinates) column indices of a table's header row, or None."""
+    k = _cues()
+    lead = next((i for i, c in enumerate(cells) if k.table_lead.match(c)), None)
+    if lead is None:
+        return None
+    task = next((i for i, c in enumerate(cells) if k.table_task.match(c)), None)
+    partners = next((i for i, c in enumerate(cells) if k.table_coordinates.match(c)), None)
+    return lead, task, partners
+
+
+def _skip_blank(text: str, start: int, end: int) -> int:
+    while start < end and text[start] in " *":
+        start += 1
+    return start
+
+
+def _shifted(found: BodyList, offset: int) -> BodyList:
+    """A list read in a line, in document offsets."""
+    bodies = [replace(b, start=b.start + offset, end=b.end + offset) for b in found.bodies]
+    return replace(found, bodies=bodies, end=found.end + offset)
+
+
+def _addressed(task: str, body: Body, bodies: list[Body], context: Context) -> bool:
+    """Whether a task of a shared heading is for ``body``: all of them, unless the task
+    opens by naming some of the heading's bodies."""
+    if len(bodies) == 1:
+        return True
+    keys = {b.key for b in bodies}
+    named_here = [b for b in read_list(task, 0, context).bodies if b.key in keys]
+    return not named_here or any(b.key == body.key for b in named_here)
+
+
+def _task(line: str) -> str:
+    mark = layout_cues().bullet.match(line)
+    return (line[mark.end():] if mark else line).strip()

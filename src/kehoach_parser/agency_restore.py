@@ -1,0 +1,112 @@
+"""Khôi phục dấu (diacritics given back) to a text printed or recognised without them.
+
+OCR of some scans loses every diacritic ("Giam doc So Noi vu chiu trach nhiem thi hanh").
+The agency stage reads names and cues written with them, so such a text is read through a
+copy where the phrases of the agency vocabulary — the registry's names, head words,
+office-holders, cue words, level words and provinces, all from their data files — are
+written back with their marks. A folded letter has the length of the marked one, so offsets
+are those of the text; a word is restored only inside a known phrase or when its folded
+form has one written form in the vocabulary ("so" may be Sở or số: left alone alone).
+
+>>> restore("Giam doc So Noi vu chu tri, phoi hop voi Cong an tinh")
+'Giám đốc Sở Nội vụ chủ trì, phối hợp với Công an tỉnh'
+>>> restore("Sở Y tế chủ trì") == "Sở Y tế chủ trì"  # a text with its marks is left as it is
+True
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from functools import cache
+from typing import Any
+
+import regex
+
+from .data import load
+from .layout import fold
+from .normalize import fold_tones
+
+# A text is without diacritics when almost none of its letters carry one (Vietnamese text
+# has more than a fifth of them marked; an OCR without marks, none).
+_MARKED_SHARE = 0.05
+_LONGEST = 8  # words in the longest phrase restored at once
+_WORD_RE = regex.compile(r"[\p{L}\p{M}]+")
+
+
+def _strings(value: Any) -> Iterator[str]:
+    if isinstance(value, str):
+        yield value
+    elif isinstance(value, list):
+        for item in value:
+            yield from _strings(item)
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            if key not in ("pattern", "note", "level", "levels", "kind", "successor_from"):
+                yield from _strings(item)
+
+
+@cache
+def _vocabulary() -> tuple[dict[tuple[str, ...], tuple[str, ...]], frozenset[str]]:
+    """Folded phrases → their words as written; and the single words that are ambiguous."""
+    sources = [load("agencies"), load("issuers")["levels"], load("issuers")["positions"],
+               [p["name"] for p in load("provinces")["provinces"]]]
+    phrases: dict[tuple[str, ...], tuple[str, ...]] = {}
+    forms: dict[str, set[str]] = {}
+    for source in sources:
+        for string in _strings(source):
+            words = tuple(w.lower() for w in _WORD_RE.findall(fold_tones(string)))
+            for n in range(1, min(_LONGEST, len(words)) + 1):
+                for i in range(len(words) - n + 1):
+                    gram = words[i:i + n]
+                    key = tuple(fold(w) for w in gram)
+                    if n == 1:
+                        forms.setdefault(key[0], set()).add(gram[0])
+                    phrases.setdefault(key, gram)
+    ambiguous = frozenset(k for k, v in forms.items() if len(v) > 1)
+    return phrases, ambiguous
+
+
+def _unmarked(text: str) -> bool:
+    letters = marked = 0
+    for char in text:
+        if char.isalpha():
+            letters += 1
+            marked += ord(char) > 0x7F
+    return letters > 0 and marked / letters < _MARKED_SHARE
+
+
+def _cased(written: str, printed: str) -> str:
+    if printed.isupper() and len(printed) > 1:
+        return written.upper()
+    if printed[:1].isupper():
+        return written[:1].upper() + written[1:]
+    return written
+
+
+def restore(text: str) -> str:
+    """The text with the agency vocabulary's marks given back, when it has none; else the
+    text itself."""
+    if not _unmarked(text):
+        return text
+    phrases, ambiguous = _vocabulary()
+    words = list(_WORD_RE.finditer(text))
+    out = list(text)
+    i = 0
+    while i < len(words):
+        for n in range(min(_LONGEST, len(words) - i), 0, -1):
+            group = words[i:i + n]
+            # A phrase does not cross a line or a punctuation mark other than a space.
+            if any(text[a.end():b.start()] != " " for a, b in zip(group, group[1:])):
+                continue
+            key = tuple(fold(w.group()).lower() for w in group)
+            written = phrases.get(key)
+            if written is None or (n == 1 and key[0] in ambiguous):
+                continue
+            for match, word in zip(group, written):
+                if len(word) == len(match.group()):
+                    out[match.start():match.end()] = _cased(word, match.group())
+            i += n
+            break
+        else:
+            i += 1
+    return "".join(out)
