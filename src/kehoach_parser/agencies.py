@@ -84,14 +84,10 @@ def _merge(found: list[Assignment]) -> list[Assignment]:
             kept.tasks.extend(t for t in f.tasks if t not in kept.tasks)
             kept.coordinates.extend(c for c in f.coordinates if c not in kept.coordinates)
             if f.body.requested and not kept.body.requested:
-                kept.body = Body(**{**_fields(kept.body), "requested": True})
+                kept.body = kept.body.moved(0, requested=True)
         else:
             merged[key] = Assignment(f.body, list(f.tasks), f.path, list(f.coordinates))
     return list(merged.values())
-
-
-def _fields(body: Body) -> dict[str, Any]:
-    return {name: getattr(body, name) for name in Body.__slots__}
 
 
 def _commands_committees(metadata: Metadata) -> bool:

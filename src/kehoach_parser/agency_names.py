@@ -34,6 +34,7 @@ from .agency_registry import (
     choose,
     match_body,
     name_key,
+    registry,
     resolve,
     tail_of,
 )
@@ -84,6 +85,12 @@ class Body:
     plural: bool = False  # "Ủy ban nhân dân các huyện": a set of bodies of one kind
     place: str | None = None  # the locality of its name ("phường Yên Bái"), if any
 
+    def moved(self, offset: int, requested: bool | None = None) -> Body:
+        """The same body with offsets moved by ``offset`` (and ``requested`` set)."""
+        return Body(self.name, self.start + offset, self.end + offset, self.canonical,
+                    self.level, self.requested if requested is None else requested,
+                    self.entry, self.plural, self.place)
+
     @property
     def key(self) -> tuple[str, str | None, str | None]:
         """What makes two mentions one body: its registry entry (or canonical name), level
@@ -119,6 +126,9 @@ class _Cues:
     member_end: Any
     klass: Any
     bare: frozenset[str]  # class nouns that open a class without "các"
+    openers: frozenset[str]  # first words (casefolded) that can open an item
+    prefix_openers: frozenset[str]  # first words that can open a prefix
+    holder_openers: frozenset[str]
     of_group: Any  # "các" and a generic word after a body's stem
 
 
@@ -180,6 +190,12 @@ def cues() -> _Cues:
             rf"(?![ ]*,[ ]*(?i:{generic_words})(?!\w))"
             rf"(?:[ ]+|[ ]*,[ ]*)(?!(?i:{_alternation(classes['qualifiers'])})(?!\w))(?=\w)"),
         bare=frozenset(_head_key(n) for n in classes["bare"]),
+        prefix_openers=frozenset(f for p in data["prefix"] for f in p["first"]),
+        holder_openers=frozenset(w.split()[0].casefold() for w in _holders(heads)),
+        openers=frozenset(
+            w.split()[0].casefold()
+            for w in [*heads, *_holders(heads), *classes["nouns"], "các", "những",
+                      *(f for g in data["generic"] for f in g["first"])]) | registry().first_words,
         of_group=regex.compile(rf"(?<![ ])[ ]++(?i:các)[ ]+(?i:{generic_words})(?!\w)"),
     )
 
@@ -187,10 +203,19 @@ def cues() -> _Cues:
 # --- one item of a list --------------------------------------------------------------------
 
 
+_WORD_RE = regex.compile(r"\w+")
+
+
 def _item_at(text: str, pos: int, context: Context, first: bool = False) -> list[_Item]:
     """The items opening at ``pos``: one body or group, or the members of a shared head."""
     k = cues()
-    holder = k.holder.match(text, pos)
+    word = _WORD_RE.match(text, pos)
+    if word is None:
+        return []
+    first_word = word.group().casefold()
+    if first_word not in k.openers:
+        return []  # most positions open nothing: one look-up instead of every pattern
+    holder = k.holder.match(text, pos) if first_word in k.holder_openers else None
     at = holder.end() if holder else pos
     shared = _shared(text, at, context)
     if shared:
@@ -432,7 +457,10 @@ class BodyList:
 def read_list(text: str, pos: int, context: Context, requested: bool = False) -> BodyList:
     """The list of bodies at ``pos``, after an optional prefix; ``requested`` when a group
     heading above it was under "Đề nghị"."""
-    prefix = cues().prefix.match(text, pos)
+    k = cues()
+    word = _WORD_RE.match(text, pos)
+    prefix = (k.prefix.match(text, pos)
+              if word is not None and word.group().casefold() in k.prefix_openers else None)
     requested = requested or bool(prefix and prefix.group("requested"))
     items, end = _scan(text, prefix.end() if prefix else pos, context)
     generic = any(item.kind == "generic" for item in items)

@@ -265,8 +265,8 @@ class Reader:
 
     def _attribution(self, line: Line) -> None:
         start, end = self._paragraph(line, wrapped=True)
-        if end - start < 1:
-            return
+        if "thuc hien" not in self.folded[start:end]:
+            return  # the cheap check first
         for dash in _cues().attribution.finditer(self.folded, start, end):
             found = self._list(start, end, dash.end(), False)
             if found.bodies and _cues().performs.match(self.folded[found.end:end]):
@@ -382,12 +382,9 @@ class Reader:
         if found.bodies:
             verb = _cues().delegates.match(self.folded, found.end, end)
             if verb is not None:
-                again = _shifted(read_list(segment, verb.end() - start, self.names, requested),
-                                 start)
-                if "nghi" in verb.group():
-                    again = replace(again, bodies=[replace(b, requested=True)
-                                                   for b in again.bodies], requested=True)
-                return again
+                # "… đề nghị X": the document can only request X.
+                return _shifted(read_list(segment, verb.end() - start, self.names, requested),
+                                start, True if "nghi" in verb.group() else None)
         return found
 
     def _tasks(self, start: int, end: int) -> list[str]:
@@ -428,19 +425,22 @@ def _skip_blank(text: str, start: int, end: int) -> int:
     return start
 
 
-def _shifted(found: BodyList, offset: int) -> BodyList:
-    """A list read in a line, in document offsets."""
-    bodies = [replace(b, start=b.start + offset, end=b.end + offset) for b in found.bodies]
-    return replace(found, bodies=bodies, end=found.end + offset)
+def _shifted(found: BodyList, offset: int, requested: bool | None = None) -> BodyList:
+    """A list read in a line, in document offsets (and ``requested`` set on its bodies)."""
+    bodies = [b.moved(offset, requested) for b in found.bodies]
+    return BodyList(bodies, found.end + offset, found.generic,
+                    found.requested if requested is None else requested, found.prefixed)
 
 
 def _addressed(task: str, body: Body, bodies: list[Body], context: Context) -> bool:
     """Whether a task of a shared heading is for ``body``: all of them, unless the task
-    opens by naming some of the heading's bodies."""
+    opens by naming some of the heading's bodies ("- Đề nghị Hội Liên hiệp Phụ nữ …")."""
     if len(bodies) == 1:
         return True
-    keys = {b.key for b in bodies}
-    named_here = [b for b in read_list(task, 0, context).bodies if b.key in keys]
+    opening = fold(task).lstrip("-+•*– ")
+    opening = opening[4:].lstrip() if opening.startswith("giao ") else opening
+    opening = opening[8:].lstrip() if opening.startswith("de nghi ") else opening
+    named_here = [b for b in bodies if opening.startswith(fold(b.name))]
     return not named_here or any(b.key == body.key for b in named_here)
 
 

@@ -28,7 +28,7 @@ from __future__ import annotations
 import unicodedata
 from collections.abc import Collection, Iterator
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 from typing import Any
 
 import regex
@@ -57,6 +57,7 @@ def _written(name: str) -> str:
     return " ".join(fold_tones(unicodedata.normalize("NFC", name)).translate(_DASHES).split())
 
 
+@lru_cache(maxsize=8192)
 def name_key(name: str) -> str:
     """Khóa so khớp (lookup key): NFC, modern tone marks, case and punctuation folded.
 
