@@ -127,6 +127,7 @@ class _Cues:
     klass: Any
     bare: frozenset[str]  # class nouns that open a class without "các"
     openers: frozenset[str]  # first words (casefolded) that can open an item
+    starts: dict[str, frozenset[str]]  # first words that can open each kind of item
     prefix_openers: frozenset[str]  # first words that can open a prefix
     holder_openers: frozenset[str]
     of_group: Any  # "các" and a generic word after a body's stem
@@ -196,6 +197,13 @@ def cues() -> _Cues:
             w.split()[0].casefold()
             for w in [*heads, *_holders(heads), *classes["nouns"], "các", "những",
                       *(f for g in data["generic"] for f in g["first"])]) | registry().first_words,
+        starts={kind: frozenset(w.split()[0].casefold() for w in words) for kind, words in {
+            "holder": _holders(heads),
+            "shared": ["các", *heads],
+            "class": ["các", "những", *classes["nouns"]],
+            "generic": [f for g in data["generic"] for f in g["first"]],
+            "head": heads,
+        }.items()},
         of_group=regex.compile(rf"(?<![ ])[ ]++(?i:các)[ ]+(?i:{generic_words})(?!\w)"),
     )
 
@@ -207,37 +215,54 @@ _WORD_RE = regex.compile(r"\w+")
 
 
 def _item_at(text: str, pos: int, context: Context, first: bool = False) -> list[_Item]:
-    """The items opening at ``pos``: one body or group, or the members of a shared head."""
+    """The items opening at ``pos``: one body or group, or the members of a shared head.
+    Each pattern is tried only when the first word can open it (most positions open
+    nothing, and the cheap look-ups say so)."""
     k = cues()
     word = _WORD_RE.match(text, pos)
-    if word is None:
+    if word is None or (first_word := word.group().casefold()) not in k.openers:
         return []
-    first_word = word.group().casefold()
-    if first_word not in k.openers:
-        return []  # most positions open nothing: one look-up instead of every pattern
-    holder = k.holder.match(text, pos) if first_word in k.holder_openers else None
-    at = holder.end() if holder else pos
-    shared = _shared(text, at, context)
+    holder = k.holder.match(text, pos) if first_word in k.starts["holder"] else None
+    if holder is not None:
+        pos = holder.end()
+        word = _WORD_RE.match(text, pos)
+        if word is None:
+            return []
+        first_word = word.group().casefold()
+    shared = _shared(text, pos, context) if first_word in k.starts["shared"] else []
     if shared:
         return shared
-    body = match_body(text, at, context.places)
+    body = match_body(text, pos, context.places)
     if body is not None and body.tail is None and k.of_group.match(text, body.end):
         # "Công an các đơn vị, địa phương": the body of every unit, a generic group.
-        return [_Item(at, _extent(text, body.end, context), "generic")]
+        return [_Item(pos, _extent(text, body.end, context), "generic")]
     if body is not None:
-        return [_Item(at, body.end, "known", body)]
-    klass = k.klass.match(text, at)
+        return [_Item(pos, body.end, "known", body)]
+    klass = k.klass.match(text, pos) if first_word in k.starts["class"] else None
     if klass is not None and (klass.group("cac") or (
-            first and text[at].isupper() and _head_key(klass.group("noun")) in k.bare)):
-        return [_Item(at, _extent(text, klass.end(), context, strong=True), "class")]
-    generic = k.generic.match(text, at)
+            first and text[pos].isupper() and _head_key(klass.group("noun")) in k.bare)):
+        return [_Item(pos, _extent(text, klass.end(), context, strong=True), "class")]
+    generic = k.generic.match(text, pos) if first_word in k.starts["generic"] else None
     if generic is not None:
-        return [_Item(at, _extent(text, generic.end(), context), "generic")]
-    head = k.head.match(text, at) or k.lower_head.match(text, at)
+        return [_Item(pos, _extent(text, generic.end(), context), "generic")]
+    if first_word not in k.starts["head"]:
+        return []
+    head = k.head.match(text, pos) or k.lower_head.match(text, pos)
     if head is not None:
         level = k.head_levels[_head_key(head.group("head"))]
-        return [_Item(at, _extent(text, head.end(), context), "unknown", head_level=level)]
+        return [_Item(pos, _extent(text, head.end(), context), "unknown", head_level=level)]
     return []
+
+
+def may_open(text: str, pos: int) -> bool:
+    """Whether a list could start at ``pos`` (a prefix or an item's first word): the cheap
+    check before reading one."""
+    word = _WORD_RE.match(text, pos)
+    if word is None:
+        return False
+    first = word.group().casefold()
+    k = cues()
+    return first in k.openers or first in k.prefix_openers
 
 
 def _head_key(head: str) -> str:

@@ -21,12 +21,12 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field, replace
-from functools import cache
+from functools import cache, lru_cache
 from typing import Any
 
 import regex
 
-from .agency_names import Body, BodyList, Context, read_list
+from .agency_names import Body, BodyList, Context, may_open, read_list
 from .context import Context as DocContext
 from .data import load
 from .layout import Line, fold
@@ -36,6 +36,9 @@ from .sections import walk
 
 _TASK_TRIM = " \t:;,.-–"
 _ROMAN_RE = regex.compile(r"^[IVXLC]+$")
+_WORD_RE = regex.compile(r"\w+")
+# How far into a line its opening cues ("Cơ quan thực hiện:", "Giao", "chủ trì") may reach.
+_OPENING = 48
 _CONTENT = ("body", "appendix", "attached")
 # A heading this long that runs on into a plain line was wrapped ("… - Trường THPT Cao" /
 # "Lãnh 2 thực hiện."): the two are read as one.
@@ -64,6 +67,7 @@ class _Cues:
     anywhere: Any
     receipt: Any
     closing: Any
+    opening_first: frozenset[str]  # folded first words of the line-opening cues
     table_lead: Any
     table_coordinates: Any
     table_task: Any
@@ -83,6 +87,7 @@ def _cues() -> _Cues:
         delegates=regex.compile(p["delegates"]),
         anywhere=regex.compile(p["anywhere"]),
         receipt=regex.compile(p["receipt"]),
+        opening_first=frozenset([*p["label_first"], *p["anywhere_first"]]),
         closing=regex.compile(data["closing"]["pattern"]),
         table_lead=regex.compile(t["lead"]),
         table_coordinates=regex.compile(t["coordinates"]),
@@ -114,12 +119,14 @@ class Reader:
     names: Context
     text: str  # the content zones of the document (others blanked)
     found: list[Assignment] = field(default_factory=list)
-    folded: str = field(init=False)
     _read: set[int] = field(default_factory=set)  # lines already read as assignments
     _sections: set[int] = field(default_factory=set)  # headings already read as points
+    _lists: dict[tuple[int, int, int, bool, bool], BodyList] = field(default_factory=dict)
 
-    def __post_init__(self) -> None:
-        self.folded = fold(self.text)
+    def _folded(self, start: int, end: int) -> str:
+        """The text of ``start:end`` folded for the cue patterns (only where a cue may be:
+        folding the whole document would cost more than reading it)."""
+        return fold(self.text[start:end])
 
     # --- parts and points ------------------------------------------------------------------
 
@@ -208,21 +215,25 @@ class Reader:
         own "Cơ quan thực hiện:" line (and the bullets under an empty one), a task ending
         with who does it, and the article that charges office-holders."""
         layout = self.doc.layout
+        articles = any(s.number.startswith("Điều") for s in walk(self.doc.sections))
         labelled = False
         for index, line in enumerate(layout.lines):
             if line.zone not in _CONTENT or line.kind == "row":
                 labelled = False
                 continue
             pos = self._content_start(line)
-            folded = self.folded[pos:line.end]
-            if not folded.strip():
+            if pos >= line.end or self.text[pos:line.end].isspace():
                 continue
-            if _cues().executes.search(folded):
+            # The article that charges office-holders is a quyết định's: only read there.
+            if articles and _cues().executes.search(self._folded(pos, line.end)):
                 self._executes(index, line, pos)
                 continue
-            label = _cues().label.match(folded)
+            word = _WORD_RE.match(self.text, pos)
+            cue = word is not None and _fold_word(word.group()) in _cues().opening_first
+            opening = self._folded(pos, min(line.end, pos + _OPENING)) if cue else ""
+            label = _cues().label.match(opening) if cue else None
             if label is not None:
-                labelled = not folded[label.end():].strip()
+                labelled = self.text[pos + label.end():line.end].strip() == ""
                 if not labelled:
                     self._line(index, line, pos + label.end(), led=True)
                 continue
@@ -232,20 +243,28 @@ class Reader:
             labelled = False
             if index in self._read:
                 continue
-            if _cues().anywhere.match(folded) or self._leads(line, pos):
+            low = self.text[pos:line.end].lower()
+            if (cue and _cues().anywhere.match(opening)) or (
+                    ("chủ trì" in low or "chu tri" in low) and self._leads(line, pos)):
                 self._line(index, line, pos)
-            else:
+            elif " - " in low or " – " in low:
                 self._attribution(line)
 
     def _leads(self, line: Line, pos: int) -> bool:
+        if not may_open(self.text, pos):
+            return False
         found = self._list(line.start, line.end, pos, False)
-        return bool(found.bodies) and _cues().lead.match(self.folded, found.end) is not None
+        return bool(found.bodies) and self._led(found.end, line.end)
+
+    def _led(self, pos: int, end: int) -> bool:
+        """Whether the words at ``pos`` say that the bodies before them lead ("chủ trì")."""
+        return _cues().lead.match(self._folded(pos, min(end, pos + _OPENING))) is not None
 
     def _line(self, index: int, line: Line, pos: int, *, led: bool = False) -> None:
         found = self._list(line.start, line.end, pos, False)
         if not found.bodies:
             return
-        if not (led or found.prefixed or _cues().lead.match(self.folded, found.end)):
+        if not (led or found.prefixed or self._led(found.end, line.end)):
             return
         self._read.add(index)
         rest = self.text[found.end:line.end].strip(_TASK_TRIM)
@@ -265,12 +284,13 @@ class Reader:
 
     def _attribution(self, line: Line) -> None:
         start, end = self._paragraph(line, wrapped=True)
-        if "thuc hien" not in self.folded[start:end]:
-            return  # the cheap check first
-        for dash in _cues().attribution.finditer(self.folded, start, end):
-            found = self._list(start, end, dash.end(), False)
-            if found.bodies and _cues().performs.match(self.folded[found.end:end]):
-                task = self.text[self._content_start(line):dash.start()].strip(_TASK_TRIM)
+        folded = self._folded(start, end)
+        if "thuc hien" not in folded:
+            return
+        for dash in _cues().attribution.finditer(folded):
+            found = self._list(start, end, start + dash.end(), False)
+            if found.bodies and _cues().performs.match(folded[found.end - start:]):
+                task = self.text[self._content_start(line):start + dash.start()].strip(_TASK_TRIM)
                 self._add(found.bodies, [task] if task else [],
                           self.doc.locator.path_at(line.start))
                 return
@@ -285,7 +305,7 @@ class Reader:
             if line.kind != "row" or line.zone not in _CONTENT:
                 header = None
                 continue
-            cells = [self.folded[s:e].strip(" *") for s, e in line.cells]
+            cells = [self._folded(s, e).strip(" *") for s, e in line.cells]
             columns = _columns(cells)
             if columns is not None:
                 header = (*columns, len(cells))
@@ -376,14 +396,30 @@ class Reader:
         """The list at ``pos`` in ``start:end`` (one line, or a line and its run-on), in
         document offsets; a subject that gives the work on ("UBND tỉnh giao …") is not
         assigned: the bodies after its verb are."""
-        segment = (text or self.text)[start:end].replace("\n", " ")
-        found = _shifted(read_list(segment, max(pos, start) - start, self.names, requested),
-                         start)
+        pos = max(pos, start)
+        source = text or self.text
+        if not may_open(source, pos):
+            return BodyList([], pos, False, requested, False)
+        key = (start, end, pos, requested, text is None)
+        if key in self._lists:
+            return self._lists[key]
+        segment = source[start:end].replace("\n", " ")
+        found = self._delegated(segment, start, end,
+                                _shifted(read_list(segment, pos - start, self.names, requested),
+                                         start), requested)
+        self._lists[key] = found
+        return found
+
+    def _delegated(self, segment: str, start: int, end: int, found: BodyList,
+                   requested: bool) -> BodyList:
+        """The bodies after a delegating verb ("UBND tỉnh giao Sở Y tế …"), if one follows
+        the list; else the list."""
         if found.bodies:
-            verb = _cues().delegates.match(self.folded, found.end, end)
+            verb = _cues().delegates.match(self._folded(found.end, min(end, found.end + _OPENING)))
             if verb is not None:
                 # "… đề nghị X": the document can only request X.
-                return _shifted(read_list(segment, verb.end() - start, self.names, requested),
+                at = found.end + verb.end() - start
+                return _shifted(read_list(segment, at, self.names, requested),
                                 start, True if "nghi" in verb.group() else None)
         return found
 
@@ -406,6 +442,11 @@ class Reader:
                             path) for b in bodies]
         self.found.extend(added)
         return added
+
+
+@lru_cache(maxsize=4096)
+def _fold_word(word: str) -> str:
+    return fold(word)
 
 
 def _columns(cells: list[str]) -> tuple[int, int | None, int | None] | None:
@@ -437,7 +478,7 @@ def _addressed(task: str, body: Body, bodies: list[Body], context: Context) -> b
     opens by naming some of the heading's bodies ("- Đề nghị Hội Liên hiệp Phụ nữ …")."""
     if len(bodies) == 1:
         return True
-    opening = fold(task).lstrip("-+•*– ")
+    opening = fold(task[:_OPENING + 12]).lstrip("-+•*– ")
     opening = opening[4:].lstrip() if opening.startswith("giao ") else opening
     opening = opening[8:].lstrip() if opening.startswith("de nghi ") else opening
     named_here = [b for b in bodies if opening.startswith(fold(b.name))]

@@ -126,6 +126,8 @@ class Registry:
     name_tail: Any  # a locality tail closing any name
     by_head: dict[str, tuple[str, ...]]  # lookup keys by their first word, for fuzzy matching
     first_words: frozenset[str]  # casefolded first words of all stems: a cheap first check
+    stems_by_first: dict[str, tuple[str, ...]]  # stems by their first word, longest first
+    tail: Any  # the locality tail after a stem
 
 
 def _stem_pattern(stem: str) -> str:
@@ -238,8 +240,13 @@ def registry() -> Registry:
         for stem in entry_stems:
             _add(by_stem, name_key(stem), entry)
             stems.add(stem)
-    alternatives = "|".join(_stem_pattern(s) for s in sorted(stems, key=len, reverse=True))
-    gazetteer = regex.compile(rf"(?<!\w)(?P<stem>{alternatives})(?!\w)(?:[ ]+(?P<tail>{tail_re}))?")
+    ordered = sorted(stems, key=len, reverse=True)
+    alternatives = "|".join(_stem_pattern(s) for s in ordered)
+    gazetteer = regex.compile(rf"(?<!\w)(?P<stem>{alternatives})(?!\w)")
+    by_first: dict[str, tuple[str, ...]] = {}
+    for stem in ordered:
+        first = _first_word(stem)
+        by_first[first] = (*by_first.get(first, ()), stem)
     places = frozenset(p for province in load("provinces")["provinces"]
                        for p in (province["name"], *province["variants"]))
     return Registry(
@@ -252,10 +259,21 @@ def registry() -> Registry:
         tail_end=tail_end,
         name_tail=regex.compile(rf"(?<! )[ ]++(?P<tail>{tail_re})$"),
         by_head=_by_head(by_key),
-        first_words=frozenset(_first_word(stem) for stem in stems),
+        first_words=frozenset(by_first),
+        stems_by_first=by_first,
+        tail=regex.compile(rf"[ ]+(?P<tail>{tail_re})"),
     )
 
 
+@lru_cache(maxsize=512)
+def _gazetteer_for(first: str) -> Any:
+    """The gazetteer of the stems opening with ``first``: a handful of alternatives, where
+    the whole gazetteer tries hundreds at every position."""
+    alternatives = "|".join(_stem_pattern(s) for s in registry().stems_by_first[first])
+    return regex.compile(rf"(?<!\w)(?P<stem>{alternatives})(?!\w)")
+
+
+@lru_cache(maxsize=1024)
 def _levels_of(words: str, central: bool) -> tuple[Level, ...]:
     """Candidate levels of level words: the first unambiguous word decides."""
     if central:
@@ -282,7 +300,7 @@ def _known_place(place: str, places: Collection[str]) -> str | None:
 
 
 def _tail(match: Any, places: Collection[str]) -> Tail | None:
-    if match.group("tail") is None:
+    if match is None or match.group("tail") is None:
         return None
     if match.group("region") is not None:
         return Tail(match.start("tail"), match.end("region"), "", (), False, None,
@@ -319,8 +337,8 @@ def match_body(text: str, pos: int = 0, places: Collection[str] = ()) -> BodyMat
     word = _WORD_RE.match(text, pos)
     if word is None or word.group().casefold() not in reg.first_words:
         return None
-    match = reg.gazetteer.match(text, pos)
-    return _body(match, places) if match else None
+    match = _gazetteer_for(word.group().casefold()).match(text, pos)
+    return _body(match, text, places) if match else None
 
 
 def find_bodies(text: str, places: Collection[str] = ()) -> list[BodyMatch]:
@@ -329,16 +347,17 @@ def find_bodies(text: str, places: Collection[str] = ()) -> list[BodyMatch]:
     pos = 0
     # Searched afresh after each body: a rejected tail ("Thanh tra Sở Y tế") may hide one.
     while (match := registry().gazetteer.search(text, pos)) is not None:
-        body = _body(match, places)
+        body = _body(match, text, places)
         if body is not None:
             found.append(body)
         pos = body.end if body is not None else match.start() + 1
     return found
 
 
-def _body(match: Any, places: Collection[str]) -> BodyMatch | None:
-    entries = registry().by_stem[name_key(match.group("stem"))]
-    tail = _tail(match, places)
+def _body(match: Any, text: str, places: Collection[str]) -> BodyMatch | None:
+    reg = registry()
+    entries = reg.by_stem[name_key(match.group("stem"))]
+    tail = _tail(reg.tail.match(text, match.end()), places)
     if tail is None and all(e.needs_tail for e in entries):
         return None
     end = tail.end if tail else match.end("stem")
