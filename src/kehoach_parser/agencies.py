@@ -25,7 +25,7 @@ import regex
 
 from .agency_names import Body, Context, read_list
 from .agency_places import Assignment, Reader
-from .agency_registry import Entry, resolve
+from .agency_registry import Entry
 from .agency_restore import restore
 from .context import Context as DocContext
 from .context import Found

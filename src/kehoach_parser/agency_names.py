@@ -183,8 +183,9 @@ def cues() -> _Cues:
         stop=regex.compile(rf"[:;(\n]|\.(?!\w)|(?<!\s)\s++(?<!(?:các|những)\s+)(?:{verbs})(?!\w)"
                            rf"|{SEPARATOR_RE.pattern}"),
         holder=regex.compile(rf"(?i:{_alternation(_holders(heads))})[ ]+(?=\w)"),
-        shared=regex.compile(rf"(?:(?P<cac>(?i:các)[ ]+)(?P<head>(?i:{head_words}))(?:[ ]*:[ ]*|[ ]+)"
-                             rf"|(?P<head2>(?i:{head_words}))[ ]*:[ ]*)(?=\p{{Lu}})"),
+        shared=regex.compile(
+            rf"(?:(?P<cac>(?i:các)[ ]+)(?P<head>(?i:{head_words}))(?:[ ]*:[ ]*|[ ]+)"
+            rf"|(?P<head2>(?i:{head_words}))[ ]*:[ ]*)(?=\p{{Lu}})"),
         member_end=regex.compile(rf"[\n(]|\.(?!\w)|:|(?<![ ])[ ]++(?:{verbs})(?!\w)"),
         klass=regex.compile(
             rf"(?:(?P<cac>(?i:các|những)[ ]+))?(?P<noun>(?i:{_alternation(classes['nouns'])}))"
@@ -212,6 +213,7 @@ def cues() -> _Cues:
 
 
 _WORD_RE = regex.compile(r"\w+")
+_MEMBER_SEP_RE = regex.compile(r"(?<![ ])[ ]*+[;,][ ]*+(?:và[ ]+)?|(?<![ ])[ ]++và[ ]+")
 
 
 def _item_at(text: str, pos: int, context: Context, first: bool = False) -> list[_Item]:
@@ -318,13 +320,11 @@ def _shared_end(text: str, pos: int, context: Context) -> int:
     end = len(text)
     stop = k.member_end.search(text, pos)
     if stop is not None:
-        end = stop.start()
-    for sep in regex.finditer(r"[ ]*[;,][ ]*(?:và[ ]+)?|[ ]+và[ ]+", text[:end]):
-        if sep.start() < pos:
-            continue
+        end = int(stop.start())
+    for sep in _MEMBER_SEP_RE.finditer(text, pos, end):
         after = sep.end()
         if k.holder.match(text, after) or _item_at(text, after, context):
-            return sep.start()
+            return int(sep.start())
     return end
 
 
@@ -394,12 +394,15 @@ def _level_words(words: str) -> str:
 
 
 def _own_place(tail: Tail | None, context: Context) -> str | None:
-    """The place a name carries when it is not the document's own locality: "UBND phường
-    Yên Bái" is one ward (and "UBND phường Lào Cai" one ward of the province Lào Cai), but
-    "Công an tỉnh Lào Cai" in a Lào Cai plan is the Công an tỉnh."""
+    """The place a name carries when it names one unit below the province that is not the
+    document's own: "UBND phường Yên Bái" is one ward (and "UBND phường Lào Cai" one ward
+    of the province Lào Cai); "Công an tỉnh Lào Cai" is the Công an tỉnh."""
     if tail is None or tail.place is None or not tail.words or tail.plural:
         return None
-    own = tail.place in context.places and _tail_level(tail, context) in (context.level, None)
+    level = _tail_level(tail, context)
+    if level not in ("district", "commune"):
+        return None
+    own = tail.place in context.places and level == context.level
     return None if own else tail.place
 
 

@@ -20,7 +20,7 @@ table cells; cue patterns (``data/agencies.toml [places]``) are matched on the f
 from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from functools import cache, lru_cache
 from typing import Any
 

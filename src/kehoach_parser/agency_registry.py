@@ -261,7 +261,7 @@ def registry() -> Registry:
         by_head=_by_head(by_key),
         first_words=frozenset(by_first),
         stems_by_first=by_first,
-        tail=regex.compile(rf"[ ]+(?P<tail>{tail_re})"),
+        tail=regex.compile(rf"(?<![ ])[ ]++(?P<tail>{tail_re})"),
     )
 
 

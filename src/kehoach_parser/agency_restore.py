@@ -18,6 +18,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from functools import cache
+from itertools import pairwise
 from typing import Any
 
 import regex
@@ -31,6 +32,7 @@ from .normalize import fold_tones
 _MARKED_SHARE = 0.05
 _LONGEST = 8  # words in the longest phrase restored at once
 _WORD_RE = regex.compile(r"[\p{L}\p{M}]+")
+_INSIDE = frozenset([" ", ", ", " - ", "-", " – ", " & ", "&"])
 
 
 def _strings(value: Any) -> Iterator[str]:
@@ -94,14 +96,14 @@ def restore(text: str) -> str:
     while i < len(words):
         for n in range(min(_LONGEST, len(words) - i), 0, -1):
             group = words[i:i + n]
-            # A phrase does not cross a line or a punctuation mark other than a space.
-            if any(text[a.end():b.start()] != " " for a, b in zip(group, group[1:])):
+            # A phrase does not cross a line, nor a mark other than those inside names.
+            if any(text[a.end():b.start()] not in _INSIDE for a, b in pairwise(group)):
                 continue
             key = tuple(fold(w.group()).lower() for w in group)
             written = phrases.get(key)
             if written is None or (n == 1 and key[0] in ambiguous):
                 continue
-            for match, word in zip(group, written):
+            for match, word in zip(group, written, strict=True):
                 if len(word) == len(match.group()):
                     out[match.start():match.end()] = _cased(word, match.group())
             i += n

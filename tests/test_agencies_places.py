@@ -1,0 +1,50 @@
+"""Every place of assignment, on small whole documents (table-driven,
+tests/cases/agencies_places.toml): what must be an agency, what is requested, what must not
+be one."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from conftest import load_cases
+from kehoach_parser import parse_text
+from kehoach_parser.layout import fold
+from kehoach_parser.models import Agency
+
+PLACES = load_cases("agencies_places.toml")["cases"]
+
+
+def _by_name(agencies: list[Agency]) -> dict[str, Agency]:
+    return {a.name: a for a in agencies}
+
+
+@pytest.mark.parametrize("case", PLACES, ids=[c["place"][:70] for c in PLACES])
+def test_place(case: dict[str, Any]) -> None:
+    document = parse_text(case["text"])
+    found = _by_name(document.agencies)
+    assert sorted(found) == sorted(case["agencies"])
+    requested = {name for name, agency in found.items() if agency.requested}
+    assert requested == set(case.get("requested", []))
+    names = {n.casefold() for a in document.agencies for n in (a.name, a.canonical)}
+    for name in case.get("absent", []):
+        assert name.casefold() not in names, name
+    for name, partners in case.get("coordinates", {}).items():
+        assert found[name].coordinates_with == partners, name
+    for name, partners in case.get("leads", {}).items():
+        assert found[name].leads == partners, name
+    for name, tasks in case.get("tasks", {}).items():
+        assert found[name].tasks == tasks, name
+    for agency in document.agencies:  # every name keeps its span into the text
+        start, end = agency.span
+        written = " ".join(document.text[start:end].split())
+        assert fold(agency.name).endswith(fold(written)), (agency.name, written)
+
+
+def test_every_place_of_issue_14_has_a_case() -> None:
+    places = " ".join(c["place"] for c in PLACES)
+    for words in ["implementation part", "divides the tasks", "công văn", "Cơ quan thực hiện",
+                  "table", "quyết định", "recipient", "ends with who", "Giao", "Party",
+                  "coordinators only", "class", "without diacritics"]:
+        assert words in places, words
