@@ -6,7 +6,8 @@ copy where the phrases of the agency vocabulary — the registry's names, head w
 office-holders, cue words, level words and provinces, all from their data files — are
 written back with their marks. A folded letter has the length of the marked one, so offsets
 are those of the text; a word is restored only inside a known phrase or when its folded
-form has one written form in the vocabulary ("so" may be Sở or số: left alone alone).
+form has one written form in the vocabulary ("so" may be Sở or số: left alone), and a short
+head word OCR misread is given back when a known body follows it ("Sb Công Thương").
 
 >>> restore("Giam doc So Noi vu chu tri, phoi hop voi Cong an tinh")
 'Giám đốc Sở Nội vụ chủ trì, phối hợp với Công an tỉnh'
@@ -23,6 +24,7 @@ from typing import Any
 
 import regex
 
+from .agency_registry import resolve
 from .data import load
 from .layout import fold
 from .normalize import fold_tones
@@ -32,6 +34,9 @@ from .normalize import fold_tones
 _MARKED_SHARE = 0.05
 _LONGEST = 8  # words in the longest phrase restored at once
 _WORD_RE = regex.compile(r"[\p{L}\p{M}]+")
+# A capitalised word of two or three letters and the words after it on its line.
+_SHORT_RE = regex.compile(
+    r"(?<!\w)(?P<token>\p{Lu}[\p{L}\d]{1,2})(?!\w)(?P<rest>(?:[ ]++\p{L}+){1,4})")
 _INSIDE = frozenset([" ", ", ", " - ", "-", " – ", " & ", "&"])
 
 
@@ -110,4 +115,41 @@ def restore(text: str) -> str:
             break
         else:
             i += 1
+    return _misread_heads("".join(out))
+
+
+def _near(a: str, b: str) -> bool:
+    """Two words of one length that differ by one letter ("sb" and "so")."""
+    return len(a) == len(b) and sum(x != y for x, y in zip(a, b, strict=True)) == 1
+
+
+@cache
+def _heads() -> dict[int, tuple[str, ...]]:
+    """The one-word head words of the registry, by length."""
+    out: dict[int, tuple[str, ...]] = {}
+    for head in load("agencies")["head"]:
+        word = head["word"]
+        if " " not in word:
+            out[len(word)] = (*out.get(len(word), ()), word)
+    return out
+
+
+def _misread_heads(text: str) -> str:
+    """A short head word that OCR misread ("Sb Cong Thuong" for "Sở Công Thương"): given
+    back when the head it is one letter away from makes a known body with the words after
+    it. Lengths stay those of the text."""
+    out = list(text)
+    phrases, _ = _vocabulary()
+    for match in _SHORT_RE.finditer(text):
+        token = match.group("token")
+        if (fold(token).lower(),) in phrases:
+            continue  # a word of the vocabulary ("Sở", "Bộ"), not a misreading
+        for head in _heads().get(len(token), ()):
+            if not _near(fold(token).lower(), fold(head).lower()):
+                continue
+            rest = match.group("rest")
+            if any(resolve(f"{head} {' '.join(rest.split()[:n])}") is not None
+                   for n in (4, 3, 2, 1)):
+                out[match.start("token"):match.end("token")] = head
+                break
     return "".join(out)
