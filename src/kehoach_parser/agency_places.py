@@ -68,6 +68,7 @@ class _Cues:
     receipt: Any
     closing: Any
     opening_first: frozenset[str]  # folded first words of the line-opening cues
+    reporting: frozenset[str]  # document types that report rather than assign
     table_lead: Any
     table_coordinates: Any
     table_task: Any
@@ -88,6 +89,7 @@ def _cues() -> _Cues:
         anywhere=regex.compile(p["anywhere"]),
         receipt=regex.compile(p["receipt"]),
         opening_first=frozenset([*p["label_first"], *p["anywhere_first"]]),
+        reporting=frozenset(p["reporting_types"]),
         closing=regex.compile(data["closing"]["pattern"]),
         table_lead=regex.compile(t["lead"]),
         table_coordinates=regex.compile(t["coordinates"]),
@@ -135,6 +137,10 @@ class Reader:
         parts = [s for s in sections if _ROMAN_RE.match(s.number)]
         for section in _outermost(parts):
             self.part(section)
+        if self.doc.metadata.doc_type in _cues().reporting:
+            for section in _outermost([s for s in sections if s not in parts]):
+                self.part(section)
+            return self.found  # a report's past work is not an assignment
         for section in sections:
             if section in parts:
                 continue
