@@ -253,8 +253,11 @@ class Reader:
             if (cue and _cues().anywhere.match(opening)) or (
                     ("chủ trì" in low or "chu tri" in low) and self._leads(line, pos)):
                 self._line(index, line, pos)
-            elif " - " in low or " – " in low:
-                self._attribution(line)
+            else:
+                _, end = self._paragraph(line, wrapped=True)
+                tail = self.text[pos:end]
+                if " - " in tail or " – " in tail:
+                    self._attribution(line)
 
     def _leads(self, line: Line, pos: int) -> bool:
         if not may_open(self.text, pos):
@@ -296,9 +299,12 @@ class Reader:
         for dash in _cues().attribution.finditer(folded):
             found = self._list(start, end, start + dash.end(), False)
             if found.bodies and _cues().performs.match(folded[found.end - start:]):
-                task = self.text[self._content_start(line):start + dash.start()].strip(_TASK_TRIM)
+                task = self.text[self._content_start(line):start + dash.start()]
+                task = " ".join(task.split()).strip(_TASK_TRIM)
                 self._add(found.bodies, [task] if task else [],
                           self.doc.locator.path_at(line.start))
+                # The line it ran on into is read with it.
+                self._read.add(self.doc.layout.line_index(end - 1))
                 return
 
     # --- tables ----------------------------------------------------------------------------

@@ -3,8 +3,11 @@
 The registry (``data/agencies.toml``) holds one entry per kind of body at one level: "Công an
 tỉnh", "Công an huyện" and "Công an xã" are three entries sharing the stem "Công an". A body
 is written as a stem plus an optional locality tail: level words ("tỉnh", "các huyện, thị
-xã, thành phố", "cấp xã", "Tỉnh ủy"), a place name ("Báo Lai Châu"), or both ("Công an tỉnh
-Lai Châu"). The tail says which level, and so which entry, is meant.
+xã, thành phố", "cấp xã", "Tỉnh ủy", read from their one home ``data/issuers.toml``
+``[[levels]]``, and "tối cao"), a place name ("Báo Lai Châu"), both ("Công an tỉnh Lai
+Châu"), or the region of a central body's branch ("Chi cục Hải quan khu vực XIX"). The tail
+says which level, and so which entry, is meant. Abbreviations are written out from
+``data/abbreviations.toml`` (shared with the issuer names) before a name is looked up.
 
 Two services:
 
