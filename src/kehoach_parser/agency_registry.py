@@ -124,7 +124,7 @@ class Registry:
     by_stem: dict[str, tuple[Entry, ...]]
     level_words: tuple[tuple[Any, tuple[Level, ...]], ...]
     places: frozenset[str]
-    gazetteer: Any
+    stems: tuple[str, ...]  # every stem, longest first
     tail_end: Any  # level words closing a variant, to find its stem
     name_tail: Any  # a locality tail closing any name
     by_head: dict[str, tuple[str, ...]]  # lookup keys by their first word, for fuzzy matching
@@ -244,8 +244,6 @@ def registry() -> Registry:
             _add(by_stem, name_key(stem), entry)
             stems.add(stem)
     ordered = sorted(stems, key=len, reverse=True)
-    alternatives = "|".join(_stem_pattern(s) for s in ordered)
-    gazetteer = regex.compile(rf"(?<!\w)(?P<stem>{alternatives})(?!\w)")
     by_first: dict[str, tuple[str, ...]] = {}
     for stem in ordered:
         first = _first_word(stem)
@@ -258,7 +256,7 @@ def registry() -> Registry:
         by_stem=by_stem,
         level_words=tuple((regex.compile(rf"(?i:{w.pattern})(?!\w)"), w.levels) for w in words),
         places=places,
-        gazetteer=gazetteer,
+        stems=tuple(ordered),
         tail_end=tail_end,
         name_tail=regex.compile(rf"(?<! )[ ]++(?P<tail>{tail_re})$"),
         by_head=_by_head(by_key),
@@ -266,6 +264,14 @@ def registry() -> Registry:
         stems_by_first=by_first,
         tail=regex.compile(rf"(?<![ ])[ ]++(?P<tail>{tail_re})"),
     )
+
+
+@cache
+def _gazetteer() -> Any:
+    """Every stem in one pattern, to search a text (compiled at first search only: matching
+    at a position uses the small pattern of its first word)."""
+    alternatives = "|".join(_stem_pattern(s) for s in registry().stems)
+    return regex.compile(rf"(?<!\w)(?P<stem>{alternatives})(?!\w)")
 
 
 @lru_cache(maxsize=512)
@@ -349,7 +355,7 @@ def find_bodies(text: str, places: Collection[str] = ()) -> list[BodyMatch]:
     found = []
     pos = 0
     # Searched afresh after each body: a rejected tail ("Thanh tra Sở Y tế") may hide one.
-    while (match := registry().gazetteer.search(text, pos)) is not None:
+    while (match := _gazetteer().search(text, pos)) is not None:
         body = _body(match, text, places)
         if body is not None:
             found.append(body)
