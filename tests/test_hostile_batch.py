@@ -178,7 +178,8 @@ def test_a_second_batch_into_the_same_folder_is_refused_and_touches_nothing(
         run_batch(folder, out, jobs=1)
     assert str(first.pid) in str(caught.value)
     assert in_flight.exists()
-    assert main(["batch", str(folder), "--out", str(out)]) == 2
+    # a batch that cannot write its outputs is a failure (exit 1), not bad usage
+    assert main(["batch", str(folder), "--out", str(out)]) == 1
     in_flight.unlink()
     _, said = first.communicate(timeout=120)
     assert first.returncode == 0, said
@@ -214,7 +215,7 @@ def test_a_read_only_output_folder_is_one_line(tmp_path: Path, monkeypatch: pyte
         return real_open(path, flags, *args, **kwargs)
 
     monkeypatch.setattr(os, "open", read_only)  # root writes anywhere: refuse like a mount
-    assert main(["batch", str(folder), "--out", str(out)]) == 2
+    assert main(["batch", str(folder), "--out", str(out)]) == 1
     err = capsys.readouterr().err.strip().splitlines()
     assert err == [f"error: {out}: cannot write into the output folder: Read-only file system"]
 
@@ -242,7 +243,7 @@ def test_a_full_disk_for_the_store_is_one_line(tmp_path: Path, monkeypatch: pyte
 
     real_execute = duckdb.DuckDBPyConnection.execute
     monkeypatch.setattr(duckdb.DuckDBPyConnection, "execute", full)
-    assert main(["batch", str(folder), "--out", str(out), "-j", "1"]) == 2
+    assert main(["batch", str(folder), "--out", str(out), "-j", "1"]) == 1
     err = capsys.readouterr().err.strip().splitlines()
     assert len(err) == 1 and "no space left on the device of the store" in err[0], err
 
@@ -281,7 +282,7 @@ def test_a_real_read_only_folder(tmp_path: Path) -> None:
         subprocess.run(["mount", "-o", "remount,ro", str(disk)], check=True)
         folder = tmp_path / "in"
         _plans(folder, ["a.txt"])
-        assert main(["batch", str(folder), "--out", str(disk / "out")]) == 2
+        assert main(["batch", str(folder), "--out", str(disk / "out")]) == 1
     finally:
         subprocess.run(["umount", str(disk)], check=False)
 
