@@ -31,6 +31,12 @@ WRAPS = [
     # a chapter's title on its own line
     ("Chương II\nQUYỀN VÀ NGHĨA VỤ\nĐiều 5. Quyền",
      ["Chương II QUYỀN VÀ NGHĨA VỤ", "Điều 5. Quyền"]),
+    # a part's heading and its first point, two bold paragraphs: never one line
+    ("**III. PHÂN\nCÔNG NHIỆM VỤ**\n\n**1.\nSở Tài chính**\n\na) Cân đối kinh phí.",
+     ["III. PHÂN CÔNG NHIỆM VỤ", "1. Sở Tài chính", "a) Cân đối kinh phí."]),
+    # one bold heading a saved page split into two bold paragraphs
+    ("**4. Đề nghị Liên đoàn Lao động\ntỉnh, Hội Cựu chiến binh**\n\n**tỉnh và Hội Nông dân**",
+     ["4. Đề nghị Liên đoàn Lao động tỉnh, Hội Cựu chiến binh tỉnh và Hội Nông dân"]),
     # a title in capitals over two lines, then the text under it
     ("**KẾ HOẠCH**\n\nPHÁT TRIỂN NÔNG NGHIỆP XANH GIAI ĐOẠN\n2027 - 2030\nCăn cứ Luật Trồng trọt;",
      ["KẾ HOẠCH", "PHÁT TRIỂN NÔNG NGHIỆP XANH GIAI ĐOẠN 2027 - 2030", "Căn cứ Luật Trồng trọt;"]),
@@ -70,6 +76,25 @@ def test_text_laid_out_with_indented_paragraphs() -> None:
     ] * 4
     layout = read_layout(_pdftotext(paragraphs))
     assert [layout.line_text(line) for line in layout.lines] == paragraphs
+
+
+def test_indented_paragraphs_whose_first_lines_are_the_common_ones() -> None:
+    """pdftotext of a page where most full lines open a paragraph (short paragraphs): the
+    margin is still the least common indentation, so a wrapped item joins."""
+    items = [f"{i}. Báo cáo chuyên đề số {i} về công tác chủ nhiệm lớp, bồi dưỡng học sinh "
+             f"giỏi và phụ đạo học sinh yếu kém của các tổ chuyên môn trong năm học 2027 - "
+             f"Trường THCS Hòa Bình thực hiện." for i in range(1, 13)]
+    layout = read_layout(_pdftotext(items, width=70))
+    assert [layout.line_text(line) for line in layout.lines] == items
+
+
+def test_a_recipient_going_on_in_brackets_stays_in_the_closing_block() -> None:
+    raw = ("Số: 45/TB-UBND\nTHÔNG BÁO\nVề việc lịch tiếp công dân\nNội dung thông báo.\n"
+           "Nơi nhận:\n- Ban Tiếp công dân tỉnh;\n- Các phòng chuyên môn\n"
+           "(niêm yết tại trụ sở);\n- Lưu: VT.\nTM. ỦY BAN NHÂN DÂN\nCHỦ TỊCH\nTrần Văn Khoa")
+    layout = read_layout(raw)
+    tail = [(layout.line_text(line), line.zone) for line in layout.lines][-7:]
+    assert all(zone == "closing" for _, zone in tail), tail
 
 
 def test_markup_is_removed_and_bold_kept_as_a_cue() -> None:

@@ -28,6 +28,8 @@ from .cues import block_cue, cues, fold, is_caps, is_mixed
 from .shapes import is_bullet, read_shape
 from .source import Src
 
+# A number that opens a list item even with its words on the next line ("**1.**").
+_LIST_NUMBER_RE = regex.compile(r"(?:\d{1,2}(?:\.\d{1,2})*|[IVX]{1,5}|[a-zđ])[.)](?:\s|$)")
 _CUT_IDENTIFIER_RE = regex.compile(r"[\p{L}\d]-$")
 _SENTENCE_END_RE = regex.compile(r"[.;:!?](?:[\s)\"”'’*]|\./)*$|\./\.?$")
 # A numbered line shorter than this is a heading, which never runs on into the next line
@@ -59,8 +61,11 @@ def measure(lines: Sequence[Src]) -> Measure:
     open_ended = sum(1 for s in full if not _SENTENCE_END_RE.search(s.content))
     wrapped = (40 <= width <= 160 and len(body) >= 12 and len(full) >= 0.3 * len(body)
                and open_ended >= 0.5 * len(full))
+    # The margin: the least indentation that many full lines share (paragraphs' following
+    # lines), whether or not their first lines, indented, are as many.
     indents = Counter(s.indent for s in full)
-    margin = indents.most_common(1)[0][0] if indents else 0
+    common = [i for i, k in indents.items() if k >= 0.15 * len(full)]
+    margin = min(common) if common else (indents.most_common(1)[0][0] if indents else 0)
     deeper = sum(1 for s in body if s.indent >= margin + 3)
     indented = wrapped and deeper >= 0.1 * len(body)
     return Measure(width, wrapped, margin, indented)
@@ -69,7 +74,7 @@ def measure(lines: Sequence[Src]) -> Measure:
 def _opens_block(src: Src) -> bool:
     """A bullet or a numbered heading with its dot or parenthesis."""
     text = src.content
-    if is_bullet(text):
+    if is_bullet(text) or _LIST_NUMBER_RE.match(text):
         return True
     shape = read_shape(text)
     if shape is None:
@@ -143,6 +148,11 @@ def joins(prev: Src, cur: Src, m: Measure) -> bool:
         if _is_heading_shape(prev) and len(before) < _SHORT_HEADING and _starts_new(text):
             return False
         return not (ended and _starts_new(text))
+    # A bold heading a saved page split into two bold paragraphs ("… Hội Liên hiệp" / "Phụ
+    # nữ Thành phố …"): the first was wrapped and stops in the middle of a name.
+    if (prev.bold and cur.bold and prev.para >= 0 and prev.para_lines > 1 and not ended
+            and not is_caps(before) and not _opens_block(cur)):
+        return True
     # One paragraph per line: only a sentence cut by a page break or a hard line break.
     if ended or not (text[:1].islower() or text[:1].isdigit()) or _opens_block(cur):
         return False

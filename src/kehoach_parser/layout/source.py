@@ -60,6 +60,7 @@ class Src:
     band: int = -1  # id of the two-column block it belongs to
     layout_table: bool = False  # a cell of a header or signature table
     ends_para: bool = False  # the markdown paragraph ends with this line
+    para_lines: int = 1  # how many printed lines its markdown paragraph has
     cell_breaks: list[int] = field(default_factory=list)  # first piece of each cell of a row
 
     @property

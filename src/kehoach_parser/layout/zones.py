@@ -209,8 +209,9 @@ def _closing_end(r: _Reader, start: int) -> int:
             recipients = True
         elif r.signature(i) or r.k.signed.match(f):
             recipients = False
-        elif recipients and (r.k.bullet.match(text) or text[:1].islower()):
-            pass
+        elif recipients and (r.k.bullet.match(text) or text[:1].islower() or text[:1] == "("
+                             or not r.texts[i - 1].rstrip().endswith((";", "."))):
+            pass  # a recipient, or the rest of one: "(đăng tải trên cổng thông tin);"
         elif is_name(text) and not signed:
             signed = True
             recipients = False
