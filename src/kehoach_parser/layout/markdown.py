@@ -258,8 +258,8 @@ def _block_lines(src: _Source, start_line: int, inline: Any, heading: int) -> li
                        hard_before=hard))
     if out:
         out[-1].ends_para = True
-        for src in out:
-            src.para_lines = len(out)
+        for line_src in out:
+            line_src.para_lines = len(out)
     return [s for s in out if s.pieces]
 
 
