@@ -1,4 +1,5 @@
-"""Dòng lệnh (command line): ``kehoach parse``, ``schema``, ``batch``, ``query``, ``compare``.
+"""Dòng lệnh (command line): ``kehoach parse``, ``schema``, ``batch``, ``query``, ``compare``,
+``indicators suggest``.
 
 ``main(argv)`` runs in-process and returns the exit code: 0 ok, 1 some file failed, 2 bad
 usage, 130 interrupted (Ctrl-C). A failed file prints one line on stderr, never a traceback,
@@ -10,7 +11,6 @@ indicator, two inputs that would be written to one output — prints one line
 from __future__ import annotations
 
 import argparse
-import difflib
 import os
 import shutil
 import sys
@@ -168,8 +168,7 @@ def _cmd_batch(args: argparse.Namespace) -> int:
 
     if not Path(args.folder).is_dir():
         raise UsageError(f"{args.folder}: not a folder")
-    if args.engine == "dask" and not args.scheduler:
-        raise UsageError("--engine dask needs --scheduler ADDRESS")
+    _engine(args)
     try:
         summary = run_batch(
             args.folder, args.out, jobs=args.jobs, force=args.force, timeout=args.timeout,
@@ -256,6 +255,11 @@ def _cmd_query(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _engine(args: argparse.Namespace) -> None:
+    if args.engine == "dask" and not args.scheduler:
+        raise UsageError("--engine dask needs --scheduler ADDRESS")
+
+
 def _cmd_compare(args: argparse.Namespace) -> int:
     import duckdb
 
@@ -267,20 +271,18 @@ def _cmd_compare(args: argparse.Namespace) -> int:
     format: Format = "html" if args.html else args.format
     if not Path(args.source).exists():
         raise UsageError(f"{args.source}: no such folder or store")
+    _engine(args)
     try:
-        known = references(args.catalogue)
+        references(args.catalogue)
     except KehoachError as exc:
         raise UsageError(str(exc)) from None
-    for name in args.indicator or ():
-        if name not in known:
-            close = difflib.get_close_matches(name, known, n=1)
-            hint = f"; did you mean {close[0]}?" if close else ""
-            raise UsageError(f"unknown indicator {name!r}{hint} ({len(known)} in the "
-                             f"catalogue {args.catalogue or 'data/indicators.toml'})")
     try:
         frame = compare_plans(args.source, indicators=args.indicator, year=args.year,
-                              catalogue=args.catalogue)
-    except (KehoachError, ValueError, duckdb.Error, FileNotFoundError) as exc:
+                              catalogue=args.catalogue, min_localities=args.min_localities,
+                              engine=args.engine, scheduler=args.scheduler)
+    except ValueError as exc:  # an indicator neither in the catalogue nor inferred
+        raise UsageError(str(exc)) from None
+    except (KehoachError, duckdb.Error, FileNotFoundError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return EXIT_FAILED
     on_screen = not output and sys.stdout.isatty()
@@ -300,9 +302,44 @@ def _nothing(args: argparse.Namespace) -> str:
     if asked:
         return (f"no plan in {args.source} sets a target for {' '.join(asked)}; without the "
                 "selection, `kehoach compare` shows what there is")
-    return (f"no plan in {args.source} sets a target mapped to an indicator of the catalogue. "
-            "If it holds no plans yet, run `kehoach batch FOLDER --out OUT` first; "
-            "`kehoach query OUT :unmapped_targets` lists the targets no indicator matched")
+    return (f"no plan in {args.source} sets a target mapped to an indicator of the catalogue, "
+            f"nor one that {args.min_localities} localities set alike. If it holds no plans "
+            "yet, run `kehoach batch FOLDER --out OUT` first; `kehoach query OUT "
+            ":unmapped_targets` lists the targets no indicator matched")
+
+
+def _cmd_suggest(args: argparse.Namespace) -> int:
+    import duckdb
+
+    from .compare import references
+    from .errors import KehoachError
+    from .suggest import suggest_catalogue
+
+    if not Path(args.source).exists():
+        raise UsageError(f"{args.source}: no such folder or store")
+    _engine(args)
+    try:
+        references(args.catalogue)
+    except KehoachError as exc:
+        raise UsageError(str(exc)) from None
+    try:
+        text = suggest_catalogue(args.source, catalogue=args.catalogue,
+                                 min_localities=args.min_localities, engine=args.engine,
+                                 scheduler=args.scheduler)
+    except (KehoachError, duckdb.Error, FileNotFoundError) as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return EXIT_FAILED
+    if text is None:
+        print(f"nothing to suggest: no target of {args.source} outside the catalogue is set "
+              f"alike by {args.min_localities} localities (try --min-localities 1); nothing "
+              "written", file=sys.stderr)
+        return EXIT_FAILED
+    if args.out:
+        write_atomic(Path(args.out), text)
+        print(f"{text.count('[[indicators]]')} indicators -> {args.out}", file=sys.stderr)
+    else:
+        sys.stdout.write(text)
+    return EXIT_OK
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -340,6 +377,7 @@ def build_parser() -> argparse.ArgumentParser:
     _add_batch(commands)
     _add_query(commands)
     _add_compare(commands)
+    _add_indicators(commands)
     return parser
 
 
@@ -364,10 +402,7 @@ def _add_batch(commands: Subcommands) -> None:
     batch.add_argument("--exclude", action="append", default=[], metavar="GLOB",
                        help="leave out paths (relative to FOLDER) matching GLOB; repeatable")
     batch.add_argument("--store", metavar="FILE", help="DuckDB file (default OUT/plans.duckdb)")
-    batch.add_argument("--engine", choices=["local", "dask"], default="local",
-                       help="local process pool (default) or a Dask cluster")
-    batch.add_argument("--scheduler", metavar="ADDRESS",
-                       help="Dask scheduler address (with --engine dask), tcp://host:8786")
+    _add_engine(batch, "local process pool (default) or a Dask cluster")
     batch.add_argument("--ocr", action="store_true",
                        help="OCR scanned PDFs with Tesseract when it is installed")
     batch.add_argument("--follow-links", action="store_true",
@@ -394,18 +429,29 @@ def _add_query(commands: Subcommands) -> None:
     query.set_defaults(func=_cmd_query)
 
 
+def _add_engine(command: argparse.ArgumentParser, choices: str) -> None:
+    command.add_argument("--engine", choices=["local", "dask"], default="local", help=choices)
+    command.add_argument("--scheduler", metavar="ADDRESS",
+                         help="Dask scheduler address (with --engine dask), tcp://host:8786")
+
+
 def _add_compare(commands: Subcommands) -> None:
     compare = commands.add_parser(
         "compare", help="compare targets between localities and with the national target",
         description="A table of indicator x locality (the target each plan sets) beside the "
         "national target, flagging targets weaker than the national one or than the parent "
-        "city's or province's plan.",
+        "city's or province's plan. Targets no catalogue indicator covers are grouped by what "
+        "they measure: a group set by --min-localities localities is an inferred indicator "
+        "(marked ≈).",
     )
     compare.add_argument("source", metavar="OUT",
                          help="batch output folder (its store, else its JSON files)")
     compare.add_argument("--indicator", action="extend", nargs="+", metavar="ID",
-                         help="only these indicator ids")
+                         help="only these indicator ids (catalogue or inferred)")
     compare.add_argument("--year", type=int, metavar="Y", help="only plans for year Y")
+    compare.add_argument("--min-localities", type=_COUNT, default=2, metavar="N",
+                         help="show an inferred indicator set by at least N localities "
+                         "(default 2)")
     compare.add_argument("--format", choices=["table", "csv", "md", "html", "json"],
                          default="table")
     compare.add_argument("--output", metavar="FILE", help="write to FILE instead of stdout")
@@ -414,7 +460,34 @@ def _add_compare(commands: Subcommands) -> None:
                          "--format html --output FILE")
     compare.add_argument("--catalogue", metavar="FILE",
                          help="indicator catalogue TOML (default: the bundled one)")
+    _add_engine(compare, "group targets in this process (default) or on a Dask cluster")
     compare.set_defaults(func=_cmd_compare)
+
+
+def _add_indicators(commands: Subcommands) -> None:
+    indicators = commands.add_parser(
+        "indicators", help="indicator catalogues: suggest one from a batch",
+        description="Indicator catalogues (docs/indicators.md, docs/compare.md).")
+    verbs = indicators.add_subparsers(dest="verb", metavar="VERB", required=True,
+                                      parser_class=_Parser)
+    suggest = verbs.add_parser(
+        "suggest", help="write the inferred indicators of a batch as a catalogue",
+        description="Group the targets of OUT that the catalogue does not cover by what they "
+        "measure, and write each group set by --min-localities localities as an indicator of "
+        "a catalogue TOML (id, label, units, cues, examples from the documents): edit it and "
+        "pass it back with `kehoach compare OUT --catalogue FILE`. Exit code 1 when there is "
+        "nothing to suggest (nothing is written).")
+    suggest.add_argument("source", metavar="OUT",
+                         help="batch output folder (its store, else its JSON files)")
+    suggest.add_argument("--out", metavar="FILE",
+                         help="write the catalogue to FILE (atomically) instead of stdout")
+    suggest.add_argument("--min-localities", type=_COUNT, default=2, metavar="N",
+                         help="indicators set by at least N localities (default 2)")
+    suggest.add_argument("--catalogue", metavar="FILE",
+                         help="leave out the targets this catalogue covers (default: the "
+                         "bundled one)")
+    _add_engine(suggest, "group targets in this process (default) or on a Dask cluster")
+    suggest.set_defaults(func=_cmd_suggest)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -430,7 +503,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         code: int = args.func(args)
     except UsageError as exc:
-        print(f"{parser.prog} {args.command}: error: {exc}", file=sys.stderr)
+        command = " ".join(filter(None, (args.command, getattr(args, "verb", None))))
+        print(f"{parser.prog} {command}: error: {exc}", file=sys.stderr)
         return EXIT_USAGE
     except KeyboardInterrupt as exc:  # Ctrl-C: one line, no traceback
         print(f"interrupted{f': {exc}' if str(exc) else ''}", file=sys.stderr)

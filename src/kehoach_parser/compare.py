@@ -1,10 +1,14 @@
 """So sánh chỉ tiêu (comparison of targets) between localities, and with the national target.
 
 ``compare_plans(source)`` gives one row per indicator × plan (a locality in a plan year):
-the target as the plan states it (comparator, value, unit, source document and span), the
-national target of the indicator catalogue (``data/indicators.toml``) and, for a district or
-commune, the target of its parent's plan (``metadata.locality.parent``) for the same or the
-nearest year. Two flags say whether the plan's target is *weaker* than each.
+the target as the plan states it (comparator, value, unit, year, source document, section and
+span), the national target of the indicator catalogue (``data/indicators.toml``, or the one
+given) and, for a district or commune, the target of its parent's plan
+(``metadata.locality.parent``) for the same or the nearest year. Two flags say whether the
+plan's target is *weaker* than each. Targets no catalogue indicator covers are grouped by
+what they measure (:func:`kehoach_parser.grouping.group_targets`): each group set by at least
+``min_localities`` localities is an *inferred* indicator, with rows of its own (``inferred``
+true, ``score`` how alike its wordings are).
 
 Weaker (yếu hơn) means that the plan commits to less. Each target is reduced to the level it
 guarantees in the good direction of its indicator — ``"higher"`` (the default when the
@@ -12,8 +16,9 @@ catalogue entry's ``national`` table has no ``direction``: coverage percentages,
 reached) or ``"lower"`` —: for higher-is-better, "≥ 70", "= 70", "70-80" and "> 70" all guarantee at
 least 70 (the strict ">" a little more), "≤ 70" guarantees nothing; for lower-is-better the
 other way round. A change ("tăng 3-5%") is only compared with a change. Frequencies
-("ít nhất một quý một lần") are compared per year. Targets in different units (a count and a
-percentage) are not comparable: the flag is then null, never a guess.
+("ít nhất một quý một lần") are compared per year, amounts on one scale ("12 nghìn tỷ đồng" is
+12,000 "tỷ đồng"). Targets in different units (a count and a percentage) are not comparable:
+the flag is then null, never a guess.
 
 >>> from kehoach_parser.compare import weaker
 >>> weaker(Commitment("gte", 60, None, "percent"), Commitment("gte", 70, None, "percent"))
@@ -23,28 +28,31 @@ False
 >>> weaker(Commitment("gte", 1, None, "per_period", "quarter"),
 ...        Commitment("gte", 1, None, "per_period", "month"))
 True
+>>> weaker(Commitment("eq", 12, None, "nghìn tỷ đồng"), Commitment("eq", 15000, None, "tỷ đồng"))
+True
 >>> print(weaker(Commitment("gte", 60, None, "count"), Commitment("gte", 70, None, "percent")))
 None
 """
 
 from __future__ import annotations
 
-import re
-from collections.abc import Iterable, Iterator, Sequence
+import difflib
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
+from .grouping import Engine, group_targets
+from .measures import family_of, target_year
 from .models import PlanDocument
 from .normalize import fold_tones
-from .store import STORE_NAME, TABLES, Store, document_rows
+from .plan_targets import read_targets
+from .store import Store
 
 if TYPE_CHECKING:
     import pandas as pd
 
 Direction = Literal["higher", "lower"]
-CHANGES = frozenset({"increase", "decrease"})
-PER_YEAR = {"day": 365, "week": 52, "month": 12, "quarter": 4, "half_year": 2, "year": 1}
 LEVEL_ORDER = {"central": 0, "province": 1, "district": 2, "commune": 3}
 
 COLUMNS = [
@@ -53,22 +61,8 @@ COLUMNS = [
     "national_comparator", "national_value", "national_value_max", "national_unit",
     "national_period", "weaker_than_national", "parent_plan_year", "parent_document",
     "parent_comparator", "parent_value", "parent_value_max", "parent_unit", "parent_period",
-    "weaker_than_parent",
+    "weaker_than_parent", "year", "section_path", "subject", "inferred", "score",
 ]
-
-
-def per_year(period: str | None) -> float | None:
-    """Times a year of a period named by the target extractor; None when unknown.
-
-    >>> per_year("quarter"), per_year("half_year"), per_year("2_months"), per_year("2_years")
-    (4.0, 2.0, 6.0, 0.5)
-    """
-    if period in PER_YEAR:
-        return float(PER_YEAR[period])
-    several = re.fullmatch(r"(\d+)_(\w+?)s", period or "")
-    if several and several[2] in PER_YEAR and int(several[1]):
-        return PER_YEAR[several[2]] / int(several[1])
-    return None
 
 
 @dataclass(frozen=True)
@@ -83,11 +77,7 @@ class Commitment:
 
     def measure(self) -> tuple[str, float] | None:
         """(what is measured, factor to a common scale); None when it has no scale."""
-        kind = "change " if self.comparator in CHANGES else ""
-        if self.unit == "per_period":
-            times = per_year(self.period)
-            return None if times is None else (f"{kind}per year", times)
-        return f"{kind}{self.unit}", 1.0
+        return family_of(self.unit, self.comparator, self.period)
 
     def guaranteed(self, direction: Direction = "higher") -> tuple[str, float, bool] | None:
         """(measure, level guaranteed in the good direction as a higher-is-better score,
@@ -144,57 +134,12 @@ def references(catalogue: str | Path | None = None) -> dict[str, Reference]:
             indicator.label, national.get("direction", "higher") if national else "higher",
             None if national is None else Commitment(
                 national["comparator"], national["value"], national.get("value_max"),
-                national.get("unit", indicator.units[0]),
+                national.get("unit", (*indicator.units, *indicator.measures)[0]),
                 national.get("period", indicator.period),
             ),
         )
     return found
 
-
-# --- Reading targets ------------------------------------------------------------------------
-
-_TARGET_COLUMNS = [name for name, _ in TABLES["targets"]]
-_DOCUMENT_COLUMNS = [name for name, _ in TABLES["documents"]]
-
-
-def _records_of(document: PlanDocument, name: str) -> Iterator[dict[str, Any]]:
-    rows = document_rows(document, name, f"{name}.json")
-    issued = dict(zip(_DOCUMENT_COLUMNS, rows["documents"][0], strict=True))
-    for row in rows["targets"]:
-        record = dict(zip(_TARGET_COLUMNS, row, strict=True))
-        if record["indicator"] is not None:
-            yield record | {key: issued[key] for key in ("year", "month", "day")}
-
-
-def _from_documents(documents: Iterable[PlanDocument]) -> Iterator[dict[str, Any]]:
-    for number, document in enumerate(documents):
-        yield from _records_of(document, document.source.path or f"document {number + 1}")
-
-
-def _from_folder(folder: Path) -> Iterator[dict[str, Any]]:
-    for path in sorted(folder.rglob("*.json")):
-        document = PlanDocument.model_validate_json(path.read_bytes())
-        yield from _records_of(document, path.relative_to(folder).as_posix()[: -len(".json")])
-
-
-def _from_store(store: Store) -> Iterator[dict[str, Any]]:
-    result = store.query(
-        "SELECT t.*, d.year, d.month, d.day FROM targets t JOIN documents d USING (document) "
-        "WHERE t.indicator IS NOT NULL ORDER BY t.document, t.span_start")
-    for row in result.rows:
-        yield dict(zip(result.columns, row, strict=True))
-
-
-def _records(source: Iterable[PlanDocument] | Store | str | Path) -> list[dict[str, Any]]:
-    if isinstance(source, Store):
-        return list(_from_store(source))
-    if isinstance(source, str | Path):
-        path = Path(source)
-        if path.is_dir() and not (path / STORE_NAME).exists():
-            return list(_from_folder(path))
-        with Store(path / STORE_NAME if path.is_dir() else path, read_only=True) as store:
-            return list(_from_store(store))
-    return list(_from_documents(source))
 
 
 # --- Comparing --------------------------------------------------------------------------------
@@ -209,24 +154,19 @@ def _commitment(record: dict[str, Any]) -> Commitment:
 
 
 def _one_per_plan(records: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    """One plan per locality and year (the latest issued), one target per indicator in it
-    (the first stated)."""
-    def issued(r: dict[str, Any]) -> tuple[int, int, int]:
-        return (r["year"] or 0, r["month"] or 0, r["day"] or 0)
+    """One target per indicator and plan (a locality, level and plan year): from the document
+    issued last that sets one (then the last by path), the first it states."""
+    def rank(r: dict[str, Any]) -> tuple[int, int, int, str, int]:
+        return (r["issued_year"] or 0, r["issued_month"] or 0, r["issued_day"] or 0,
+                r["document"], -(r["span_start"] or 0))
 
-    latest: dict[tuple[str, str | None, int | None], dict[str, Any]] = {}
+    best: dict[tuple[str, str, str | None, int | None], dict[str, Any]] = {}
     for record in records:
-        plan = (_key(record["locality"]), record["level"], record["plan_year"])
-        best = latest.get(plan)
-        if best is None or (issued(record), record["document"]) > (issued(best),
-                                                                   best["document"]):
-            latest[plan] = record
-    chosen = {r["document"] for r in latest.values()}
-    first: dict[tuple[str, str], dict[str, Any]] = {}
-    for record in sorted(records, key=lambda r: (r["document"], r["span_start"])):
-        if record["document"] in chosen:
-            first.setdefault((record["document"], record["indicator"]), record)
-    return list(first.values())
+        plan = (record["indicator"], _key(record["locality"]), record["level"],
+                record["plan_year"])
+        if plan not in best or rank(record) > rank(best[plan]):
+            best[plan] = record
+    return list(best.values())
 
 
 def _parent_plan(record: dict[str, Any], plans: dict[tuple[str, str], list[dict[str, Any]]]
@@ -254,8 +194,9 @@ def _row(record: dict[str, Any], indicator: Reference | None,
     return {
         **{name: record[name] for name in (
             "indicator", "locality", "level", "parent", "plan_year", "comparator", "value",
-            "value_max", "unit", "period", "document", "span_start", "span_end", "text")},
-        "label": indicator.label if indicator else record["indicator"],
+            "value_max", "unit", "period", "document", "span_start", "span_end", "text",
+            "section_path", "subject")},
+        "label": indicator.label if indicator else record.get("label", record["indicator"]),
         "national_comparator": national.comparator if national else None,
         "national_value": national.value if national else None,
         "national_value_max": national.value_max if national else None,
@@ -265,41 +206,71 @@ def _row(record: dict[str, Any], indicator: Reference | None,
         **{f"parent_{name}": parent[name] if parent else None for name in (
             "plan_year", "document", "comparator", "value", "value_max", "unit", "period")},
         "weaker_than_parent": weaker(own, _commitment(parent), direction) if parent else None,
+        "year": record.get("group_year") or target_year(record),
+        "inferred": indicator is None,
+        "score": record.get("score", 1.0),
     }
+
+
+def _inferred(records: list[dict[str, Any]], taken: Iterable[str], min_localities: int,
+              engine: Engine, scheduler: str | None) -> list[dict[str, Any]]:
+    """The targets no catalogue indicator covers, grouped (``group_targets``): the members of
+    the groups that ``min_localities`` localities set, as rows of an inferred indicator."""
+    free = [r for r in records if r["indicator"] is None]
+    groups = group_targets(free, min_localities=min_localities, taken=taken, engine=engine,
+                           scheduler=scheduler)
+    return [free[i] | {"indicator": group.id, "label": group.label, "score": group.score,
+                       "group_year": group.year}
+            for group in groups for i in group.members]
 
 
 def compare_plans(source: Iterable[PlanDocument] | Store | str | Path, *,
                   indicators: Sequence[str] | None = None, year: int | None = None,
-                  catalogue: str | Path | None = None) -> pd.DataFrame:
+                  catalogue: str | Path | None = None, min_localities: int = 2,
+                  inferred: bool = True, engine: Engine = "local",
+                  scheduler: str | None = None) -> pd.DataFrame:
     """So sánh (compare) the targets of plans: one row per indicator × plan, see ``COLUMNS``.
 
     ``source``: PlanDocument objects, a folder of JSON outputs, a batch output folder (its
     ``plans.duckdb``), a store file, or an open :class:`~kehoach_parser.store.Store`.
     ``indicators`` and ``year`` (the plan year) select rows; a parent's plan is looked up
     among all years whatever ``year`` says. ``catalogue`` is a TOML indicator catalogue
-    (default: the bundled one) for labels and national targets.
+    (default: the bundled one) for the indicators, labels and national targets. The targets
+    it does not cover are grouped into inferred indicators, each kept when at least
+    ``min_localities`` localities set it (``inferred=False``: none); ``engine="dask"`` and
+    ``scheduler`` group them on a Dask cluster.
     """
     import pandas as pd
 
     known = references(catalogue)
-    unknown = sorted(set(indicators or ()) - set(known))
+    records = read_targets(source, catalogue=catalogue)
+    chosen = [r for r in records if r["indicator"] is not None]
+    if inferred:
+        chosen += _inferred(records, known, min_localities, engine, scheduler)
+    order = {name: number for number, name in enumerate(
+        dict.fromkeys([*known, *(r["indicator"] for r in chosen)]))}
+    unknown = [name for name in indicators or () if name not in order]
     if unknown:
-        raise ValueError(f"unknown indicator(s): {', '.join(unknown)}")
-    cells = _one_per_plan(_records(source))
+        close = difflib.get_close_matches(unknown[0], order, n=1)
+        hint = f"; did you mean {close[0]}?" if close else ""
+        raise ValueError(f"unknown indicator {unknown[0]!r}{hint} ({len(known)} in the "
+                         f"catalogue {catalogue or 'data/indicators.toml'}, "
+                         f"{len(order) - len(known)} inferred)")
+    cells = _one_per_plan(chosen)
     plans: dict[tuple[str, str], list[dict[str, Any]]] = {}
     for cell in cells:
         plans.setdefault((_key(cell["locality"]), cell["indicator"]), []).append(cell)
-    order = {name: number for number, name in enumerate(known)}
     rows = [
         _row(cell, known.get(cell["indicator"]), _parent_plan(cell, plans))
         for cell in cells
         if (not indicators or cell["indicator"] in indicators)
         and (year is None or cell["plan_year"] == year)
     ]
-    rows.sort(key=lambda r: (order.get(r["indicator"], len(order)), r["indicator"],
-                             LEVEL_ORDER.get(r["level"] or "", 9), _key(r["locality"]),
-                             r["plan_year"] or 0))
+    rows.sort(key=lambda r: (order[r["indicator"]], LEVEL_ORDER.get(r["level"] or "", 9),
+                             _key(r["locality"]), r["plan_year"] or 0))
     frame = pd.DataFrame(rows, columns=COLUMNS)
     for flag in ("weaker_than_national", "weaker_than_parent"):
         frame[flag] = frame[flag].astype("boolean")
+    frame["inferred"] = frame["inferred"].astype(bool)
+    frame["year"] = frame["year"].astype("Int64")
     return frame

@@ -5,7 +5,8 @@ prostitution-prevention programme): each indicator has an id, a Vietnamese label
 is measured in, its national target and cue phrases. A target maps to the indicator whose cue
 phrases its subject (or, failing that, its clause) holds, found fuzzily with rapidfuzz; a
 target of another domain maps to none. Users load their own file for another programme
-(``docs/indicators.md``).
+(``docs/indicators.md``); :func:`catalogue_toml` writes one (``kehoach indicators suggest``
+drafts one from the plans' inferred indicators, ``docs/compare.md``).
 
 >>> catalogue = load_catalogue()
 >>> catalogue.match("người lao động tại các khu công nghiệp", "50% người lao động tại các "
@@ -52,6 +53,8 @@ class Indicator:
     change: bool = False
     period: str | None = None
     national: Mapping[str, Any] | None = None
+    year: int | None = None  # the year it is for, when that tells it apart (2026 vs 2030)
+    measures: tuple[str, ...] = ()  # units of measure ("tỷ đồng", "ha") it is counted in
 
 
 @dataclass(frozen=True)
@@ -126,15 +129,18 @@ class Catalogue:
         return not self._domain or any(p.search(folded) for p in self._domain)
 
     def match(self, subject: str, text: str, *, unit: str | None = None,
-              comparator: str | None = None, period: str | None = None) -> str | None:
+              comparator: str | None = None, period: str | None = None,
+              year: int | None = None) -> str | None:
         """Mã chỉ tiêu (indicator id) of a target, or None.
 
-        ``subject`` is who or what is counted, ``text`` the clause; ``unit``, ``comparator``
-        and ``period`` (when given) rule out indicators measured otherwise: a change
-        (increase, decrease) maps only to a change indicator, and an indicator counted over
-        a period (annual) only to a target of that period or of none stated.
+        ``subject`` is who or what is counted, ``text`` the clause; ``unit``, ``comparator``,
+        ``period`` and ``year`` (when given) rule out indicators measured otherwise: a change
+        (increase, decrease) maps only to a change indicator, an indicator counted over
+        a period (annual) only to a target of that period or of none stated, and one for a
+        year only to a target for that year or of none stated.
         """
-        candidates = [i for i in self.indicators if self._fits(i, unit, comparator, period)]
+        candidates = [i for i in self.indicators if self._fits(i, unit, comparator, period)
+                      and not (i.year and year and i.year != year)]
         for hay in (_fold(subject), _fold(f"{subject} | {text}")):
             best = self._best(candidates, hay, period)
             if best is not None:
@@ -144,7 +150,7 @@ class Catalogue:
     @staticmethod
     def _fits(indicator: Indicator, unit: str | None, comparator: str | None,
               period: str | None) -> bool:
-        if unit is not None and unit not in indicator.units:
+        if unit is not None and unit not in indicator.units and unit not in indicator.measures:
             return False
         if comparator is not None and (comparator in _CHANGES) != indicator.change:
             return False
@@ -171,22 +177,38 @@ class Catalogue:
 
 def _indicator(entry: Mapping[str, Any], where: str) -> Indicator:
     try:
-        units = tuple(entry["units"])
+        units = tuple(entry.get("units", ()) if "measures" in entry else entry["units"])
+        measures = tuple(str(m) for m in entry.get("measures", ()))
         cues = tuple(tuple(_fold(p) for p in c.split(_PART_SEPARATOR)) for c in entry["cues"])
         indicator = Indicator(
             id=str(entry["id"]), label=str(entry["label"]), units=units, cues=cues,
             examples=tuple(entry.get("examples", ())), change=bool(entry.get("change", False)),
             period=entry.get("period"), national=entry.get("national"),
+            year=None if entry.get("year") is None else int(entry["year"]),
+            measures=measures,
         )
     except (KeyError, TypeError, AttributeError) as error:
         raise InputError(f"indicator {entry.get('id', '?')!r}: missing or bad field {error}",
                          path=where) from error
-    if not set(units) <= _UNITS or not units:
+    if not set(units) <= _UNITS or not (units or measures):
         raise InputError(f"indicator {indicator.id!r}: units must be among {sorted(_UNITS)}",
+                         path=where)
+    unknown = sorted(set(measures) - _measures())
+    if unknown:
+        raise InputError(f"indicator {indicator.id!r}: {', '.join(unknown)} is no unit of "
+                         "measure the targets carry (the units of data/numbers.toml)",
                          path=where)
     if not cues or not all(all(cue) for cue in cues):
         raise InputError(f"indicator {indicator.id!r}: needs non-empty cues", path=where)
     return indicator
+
+
+@cache
+def _measures() -> frozenset[str]:
+    """The units of measure targets carry ("tỷ đồng", "ha")."""
+    from .measures import extractor_data
+
+    return frozenset(str(entry["unit"]) for entry in extractor_data("units"))
 
 
 def _catalogue(data: Mapping[str, Any], where: str) -> Catalogue:
@@ -223,3 +245,42 @@ def load_catalogue(path: str | Path | None = None) -> Catalogue:
     except tomllib.TOMLDecodeError as error:
         raise InputError(f"not a TOML catalogue: {error}", path=file) from error
     return _catalogue(data, str(file))
+
+
+def _toml(value: Any) -> str:
+    """A TOML value: JSON's strings, numbers, booleans and arrays are TOML's too."""
+    import json
+
+    if isinstance(value, list | tuple):
+        return "[" + ", ".join(_toml(v) for v in value) + "]"
+    return json.dumps(value, ensure_ascii=False)
+
+
+def catalogue_toml(indicators: Sequence[Indicator], *, name: str,
+                   domain: Sequence[str] = (), notes: Mapping[str, str] | None = None,
+                   header: str = "") -> str:
+    """Viết bộ chỉ tiêu (write a catalogue): ``indicators`` as a TOML file of the shipped
+    shape, which :func:`load_catalogue` reads back; ``notes`` (by id) and ``header`` become
+    comments."""
+    lines = [f"# {line}".rstrip() for line in header.splitlines()]
+    lines += ["", "[programme]", f"name = {_toml(name)}", f"domain = {_toml(list(domain))}"]
+    for indicator in indicators:
+        lines += ["", *(f"# {line}" for line in (notes or {}).get(indicator.id, "").splitlines()),
+                  "[[indicators]]", f"id = {_toml(indicator.id)}",
+                  f"label = {_toml(indicator.label)}"]
+        if indicator.units:
+            lines.append(f"units = {_toml(indicator.units)}")
+        if indicator.measures:
+            lines.append(f"measures = {_toml(indicator.measures)}")
+        if indicator.change:
+            lines.append("change = true")
+        if indicator.period:
+            lines.append(f"period = {_toml(indicator.period)}")
+        if indicator.year:
+            lines.append(f"year = {indicator.year}")
+        cues = [f" {_PART_SEPARATOR} ".join(cue) for cue in indicator.cues]
+        lines.append(f"cues = {_toml(cues)}")
+        lines.append("examples = [")
+        lines += [f"  {_toml(example)}," for example in indicator.examples]
+        lines.append("]")
+    return "\n".join(lines) + "\n"

@@ -1,8 +1,10 @@
 """Báo cáo so sánh (comparison report): the frame of :func:`compare_plans` as text or HTML.
 
 ``render(frame, "table" | "md" | "csv" | "json" | "html")``. ``table`` and ``md`` are the
-wide view (one row per indicator, one column per plan, the national target beside); ``csv``
-and ``json`` the long one (a row per indicator × plan, with source document and span);
+wide view (one row per indicator, one column per plan, the national target beside; an
+inferred indicator marked ``≈``, a target's year beside it when it is not its plan's);
+``csv`` and ``json`` the long one (a row per indicator × plan, with source document, section
+and span);
 ``html`` a self-contained page with an overview and one bar chart per indicator
 (:mod:`kehoach_parser.report_html`). An empty frame renders as the reason there is nothing
 to compare.
@@ -29,9 +31,11 @@ Format = Literal["table", "md", "csv", "json", "html"]
 FORMATS: tuple[Format, ...] = ("table", "md", "csv", "json", "html")
 _SIGNS = {"gte": "≥ ", "gt": "> ", "eq": "= ", "lte": "≤ ", "lt": "< ", "range": "",
           "increase": "+", "decrease": "-"}
-WEAK_NATIONAL, WEAK_PARENT = "▼N", "▼P"
+WEAK_NATIONAL, WEAK_PARENT, INFERRED = "▼N", "▼P", "≈"
 LEGEND = (f"{WEAK_NATIONAL}: weaker than the national target (yếu hơn chỉ tiêu quốc gia); "
           f"{WEAK_PARENT}: weaker than the parent's plan (yếu hơn kế hoạch cấp trên)")
+INFERRED_LEGEND = (f"{INFERRED}: inferred from the plans' own words, no catalogue entry (chỉ "
+                   "tiêu suy ra từ văn bản); its id is made of its label")
 
 
 def _key(name: str) -> str:
@@ -54,7 +58,7 @@ def describe(comparator: str, value: float, value_max: float | None, unit: str,
 
 
 Row = dict[str, Any]
-_WHOLE = ("plan_year", "parent_plan_year", "span_start", "span_end")
+_WHOLE = ("plan_year", "parent_plan_year", "span_start", "span_end", "year")
 
 
 def _rows(frame: pd.DataFrame) -> list[Row]:
@@ -74,6 +78,22 @@ def _target(row: Row, prefix: str = "") -> str:
         return ""
     return describe(comparator, row[f"{prefix}value"], row[f"{prefix}value_max"],
                     row[f"{prefix}unit"], row[f"{prefix}period"])
+
+
+def _stated(row: Row) -> str:
+    """The target with its year when that is not its plan's: "≥ 50% (2030)"."""
+    year = row.get("year")
+    said = _target(row)
+    return f"{said} ({year})" if year and year != row["plan_year"] else said
+
+
+def _name(row: Row) -> str:
+    return f"{INFERRED} {row['indicator']}" if row.get("inferred") else str(row["indicator"])
+
+
+def _legend(frame: list[Row]) -> str:
+    inferred = any(row.get("inferred") for row in frame)
+    return f"{LEGEND}; {INFERRED_LEGEND}" if inferred else LEGEND
 
 
 def _flags(row: Row) -> str:
@@ -112,12 +132,13 @@ def _wide(frame: list[Row]) -> tuple[list[str], list[list[str]], list[str]]:
     notes: list[str] = []
     for row in frame:
         plan, flags = _plan(row), _flags(row)
-        cells[(row["indicator"], plan)] = f"{_target(row)} {flags}".strip()
+        cells[(row["indicator"], plan)] = f"{_stated(row)} {flags}".strip()
         national[row["indicator"]] = _target(row, "national_") or "-"
         if flags:
             notes.append(_note(row, plan))
     header = ["indicator", "national", *(_plan_title(plan) for plan in plans)]
-    rows = [[indicator, national[indicator],
+    names = {row["indicator"]: _name(row) for row in frame}
+    rows = [[names[indicator], national[indicator],
              *(cells.get((indicator, plan), "") for plan in plans)]
             for indicator in dict.fromkeys(row["indicator"] for row in frame)]
     return header, rows, notes
@@ -147,7 +168,7 @@ def _markdown(frame: list[Row]) -> str:
         return "| " + " | ".join(cell.replace("|", "\\|") for cell in cells) + " |"
 
     out = [line(header), line(["---"] * len(header)), *(line(row) for row in rows), "",
-           LEGEND, ""]
+           _legend(frame), ""]
     out += [f"- {note}" for note in notes] + ([""] if notes else [])
     out += ["Sources:", *(f"- {source}" for source in _sources(frame))]
     return "\n".join(out) + "\n"
@@ -167,7 +188,7 @@ def _table(frame: list[Row], width: int) -> str:
     buffer = io.StringIO()
     console = Console(file=buffer, width=width, no_color=True, highlight=False, soft_wrap=False)
     console.print(table)
-    console.print(LEGEND, markup=False)
+    console.print(_legend(frame), markup=False)
     for note in notes:
         console.print(f"- {note}", markup=False)
     console.print("Sources:", markup=False)
@@ -176,7 +197,8 @@ def _table(frame: list[Row], width: int) -> str:
     return buffer.getvalue()
 
 
-NOTHING = "no plan sets a target mapped to an indicator of the catalogue"
+NOTHING = ("no plan sets a target mapped to an indicator of the catalogue, nor one that "
+           "several localities set")
 
 
 def render(frame: pd.DataFrame, format: Format = "table", *, width: int = 160,

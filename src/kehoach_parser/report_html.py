@@ -5,8 +5,11 @@ when weaker than the national target or than the parent's plan —, then one bar
 indicator: a bar per plan (a range as a lighter extension), the national target as a
 dashed line, an axis from 0 to a round value fitted to that chart's own values, the value
 labels in a column of their own so that no line runs through them. The charts are HTML and
-CSS, so they reflow from a desktop to a phone; every bar has a tooltip naming its source
-document and span, and the statements of each target are one click away.
+CSS, so they reflow from a desktop to a phone. Every value is a link to its source sentence
+under the chart (the document, the section path, the clause); a target's year stands beside
+its value when it is not its plan's. Amounts of one family ("tỷ đồng", "nghìn tỷ đồng") are
+drawn on one scale, the commonest unit's; an inferred indicator (no catalogue entry) is
+marked ``≈`` with how alike its wordings are.
 
 >>> axis(100), axis(70), axis(5), axis(12), axis(1.15), axis(0)
 ((100.0, 20.0), (80.0, 20.0), (5.0, 1.0), (15.0, 5.0), (1.5, 0.5), (1.0, 0.2))
@@ -22,17 +25,21 @@ from collections import Counter
 from html import escape
 
 from .compare import Commitment
+from .measures import family_of
 from .report import (
-    LEGEND,
+    INFERRED,
+    INFERRED_LEGEND,
     Plan,
     Row,
     _flags,
+    _legend,
     _note,
     _number,
     _plan,
     _plan_order,
     _plan_title,
     _sources,
+    _stated,
     _target,
     describe,
 )
@@ -85,6 +92,13 @@ section.chart { margin: 1.6rem 0; break-inside: avoid; }
 .axis span.first { transform: none; }
 .axis span.last { transform: translateX(-100%); }
 .unit { grid-column: 3; font-size: 0.75rem; color: #555; }
+.value a { color: inherit; }
+.inferred { color: #5a3d8a; font-weight: bold; }
+ol.statements { font-size: 0.85rem; margin: 0.3rem 0; padding-left: 1.6rem;
+                overflow-wrap: anywhere; }
+ol.statements li { margin: 0.2rem 0; }
+ol.statements li:target { background: #fff4c2; }
+.where { color: #555; }
 @media (max-width: 600px) {
   body { padding: 0 0.6rem; }
   h1 { font-size: 1.3rem; }
@@ -154,8 +168,10 @@ def _overview(frame: list[Row], plans: list[Plan]) -> list[str]:
            *(f"<th>{escape(_plan_title(plan))}</th>" for plan in plans), "</tr></thead><tbody>"]
     for indicator in indicators:
         row = first[indicator]
+        mark = (f' <span class="inferred" title="{escape(INFERRED_LEGEND)}">{INFERRED}</span>'
+                if row.get("inferred") else "")
         out.append(f'<tr><th scope="row"><a href="#{_anchor(indicator)}">'
-                   f"{escape(str(row['label']))}</a></th>"
+                   f"{escape(str(row['label']))}</a>{mark}</th>"
                    f"<td>{escape(_target(row, 'national_') or '-')}</td>")
         for plan in plans:
             cell = cells.get((indicator, plan))
@@ -164,7 +180,7 @@ def _overview(frame: list[Row], plans: list[Plan]) -> list[str]:
                 continue
             status = _status(cell)
             out.append(f'<td class="{status}" title="{escape(_STATUS_WORDS[status])}">'
-                       f"{escape(f'{_target(cell)} {_flags(cell)}'.strip())}</td>")
+                       f"{escape(f'{_stated(cell)} {_flags(cell)}'.strip())}</td>")
         out.append("</tr>")
     out.append("</tbody></table></div>")
     out.append('<p class="legend">' + "".join(
@@ -191,10 +207,26 @@ def _percent(value: float, end: float) -> str:
     return f"{100 * value / end:.2f}%"
 
 
+def _scale(bars: list[tuple[Row, float, float | None]], wanted: str) -> tuple[float, str]:
+    """(divisor, unit label) of a chart: amounts in their commonest unit ("tỷ đồng" rather
+    than 10^9 "đồng"), frequencies per year, percentages and counts as they are."""
+    if wanted in _UNITS:
+        return 1.0, _UNITS[wanted]
+    units = Counter(row["unit"] for row, _, _ in bars)
+    unit = min(units, key=lambda u: (-units[u], u))
+    found = family_of(unit, "eq")
+    kind = "change " if wanted.startswith("change ") else ""
+    return (found[1] if found else 1.0), f"{kind}{unit}"
+
+
+def _statement_id(indicator: str, number: int) -> str:
+    return f"{_anchor(indicator)}-{number}"
+
+
 def _chart(rows: list[Row]) -> tuple[str, list[str]]:
     """The bar chart of one indicator's rows, and the titles of plans left out of it (in
     another unit than the national target or, without one, than the most common unit).
-    Frequencies are drawn per year."""
+    Frequencies are drawn per year; each value links to its statement below the chart."""
     national = _commitment(rows[0], "national_")
     national_measure = national.measure() if national else None
     measured = [(row, m) for row in rows
@@ -210,7 +242,10 @@ def _chart(rows: list[Row]) -> tuple[str, list[str]]:
     left_out = [_plan_title(_plan(row)) for row in rows if id(row) not in charted]
     if not bars:
         return "", left_out
-    national_value = (national.value * national_measure[1]
+    divisor, unit_label = _scale(bars, wanted)
+    bars = [(row, low / divisor, None if high is None else high / divisor)
+            for row, low, high in bars]
+    national_value = (national.value * national_measure[1] / divisor
                       if national and national_measure and national_measure[0] == wanted
                       else None)
     top = max([high if high is not None else low for _, low, high in bars]
@@ -226,6 +261,7 @@ def _chart(rows: list[Row]) -> tuple[str, list[str]]:
             f"right: calc({_percent(end - national_value, end)} + 4px)"
         out.append(f'<div class="national-label" style="grid-row: 1"><span style="{side}">'
                    f"quốc gia / national {escape(said)}</span></div>")
+    numbers = {id(row): n for n, row in enumerate(rows)}
     for number, (row, low, high) in enumerate(bars, start=2):
         status = _status(row)
         tip = escape(f"{_plan_title(_plan(row))}: {_target(row)} — {row['document']} "
@@ -240,8 +276,9 @@ def _chart(rows: list[Row]) -> tuple[str, list[str]]:
             f'<div class="track" style="grid-row: {number}">{extent}'
             f'<span class="bar {status}" style="width: {_percent(low, end)}" title="{tip}">'
             "</span></div>",
-            f'<div class="value" style="grid-row: {number}">'
-            f"{escape(f'{_target(row)} {_flags(row)}'.strip())}</div>",
+            f'<div class="value" style="grid-row: {number}"><a href="#'
+            f'{_statement_id(str(row["indicator"]), numbers[id(row)])}" title="{tip}">'
+            f"{escape(f'{_stated(row)} {_flags(row)}'.strip())}</a></div>",
         ]
     ticks = [step * n for n in range(round(end / step) + 1)]
     out.append(f'<div class="plot" style="grid-row: 2 / {last}">'
@@ -256,27 +293,36 @@ def _chart(rows: list[Row]) -> tuple[str, list[str]]:
         f'style="left: {_percent(t, end)}">{_number(round(t, 10))}</span>'
         for n, t in enumerate(ticks)) + "</div>")
     out.append(f'<div class="unit" style="grid-row: {last}">'
-               f"{escape(_UNITS.get(wanted, wanted))}</div></div>")
+               f"{escape(unit_label)}</div></div>")
     return "".join(out), left_out
 
 
 def _section(indicator: str, rows: list[Row]) -> list[str]:
     chart, left_out = _chart(rows)
+    first = rows[0]
+    if first.get("inferred"):
+        about = (f'<span class="inferred">{INFERRED}</span> suy ra từ văn bản / inferred from '
+                 f"the plans' words (no catalogue entry), alike {first['score']:.2f}")
+    else:
+        about = f"quốc gia / national: {escape(_target(first, 'national_') or '-')}"
     out = [f'<section class="chart" id="{_anchor(indicator)}" '
-           f'data-indicator="{escape(indicator)}"><h2>{escape(str(rows[0]["label"]))}</h2>',
-           f'<p class="note"><code>{escape(indicator)}</code> · quốc gia / national: '
-           f"{escape(_target(rows[0], 'national_') or '-')}</p>", chart]
+           f'data-indicator="{escape(indicator)}"><h2>{escape(str(first["label"]))}</h2>',
+           f'<p class="note"><code>{escape(indicator)}</code> · {about}</p>', chart]
     if left_out:
         out.append('<p class="note">Không vẽ (đơn vị khác) / not charted (another unit): '
                    f"{escape(', '.join(left_out))}</p>")
-    out.append(f"<details><summary>Câu nêu chỉ tiêu / Statements ({len(rows)})</summary><ul>")
-    for row in rows:
-        out.append(f"<li><b>{escape(_plan_title(_plan(row)))}</b>: "
-                   f"{escape(f'{_target(row)} {_flags(row)}'.strip())} — "
-                   f"«{escape(str(row['text']))}» <span class=\"note\">"
-                   f"{escape(str(row['document']))} [{row['span_start']}, {row['span_end']})"
-                   "</span></li>")
-    out.append("</ul></details></section>")
+    out.append(f'<p class="note">Câu nêu chỉ tiêu / Statements ({len(rows)})</p>'
+               '<ol class="statements">')
+    for number, row in enumerate(rows):
+        where = " · ".join(str(part) for part in (
+            row["document"], f"mục {row['section_path']}" if row.get("section_path") else None,
+            f"[{row['span_start']}, {row['span_end']})") if part)
+        out.append(f'<li id="{_statement_id(indicator, number)}"><b>'
+                   f"{escape(_plan_title(_plan(row)))}</b>: "
+                   f"{escape(f'{_stated(row)} {_flags(row)}'.strip())} — "
+                   f"«{escape(str(row['text']))}» <span class=\"where\">{escape(where)}</span>"
+                   "</li>")
+    out.append("</ol></section>")
     return out
 
 
@@ -291,9 +337,10 @@ def _page(title: str, body: list[str]) -> str:
 def html_page(frame: list[Row], title: str) -> str:
     """The report of the rows of a comparison frame."""
     plans: list[Plan] = sorted(dict.fromkeys(_plan(row) for row in frame), key=_plan_order)
+    legend = _legend(frame)
     body = ['<p class="note">Mỗi cột là kế hoạch của một địa phương trong một năm; "quốc gia" '
             "là chỉ tiêu quốc gia. Each column is one locality's plan for one year; "
-            f'"national" is the national target. {escape(LEGEND)}</p>',
+            f'"national" is the national target. {escape(legend)}</p>',
             *_overview(frame, plans)]
     groups: dict[str, list[Row]] = {}
     for row in frame:

@@ -5,7 +5,8 @@ carrying the locality of its plan (``locality``, ``level``, ``parent``, ``plan_y
 that a query never needs a join to group by place or year:
 
 - ``documents``: one row per parsed file (metadata, counts, sha256, parser version);
-- ``sections``, ``targets`` (with ``indicator``), ``agencies``, ``citations``.
+- ``sections``, ``targets`` (with ``indicator``, and ``target_year``: the year a target is
+  for, when the schema has it), ``agencies``, ``citations``.
 
 The text itself is not stored (it is in the JSON output, ``json_path``). Rows are built by
 :func:`document_rows` in the process that parsed the file, so only small tuples travel back
@@ -48,7 +49,8 @@ if TYPE_CHECKING:
 STORE_NAME = "plans.duckdb"
 MEMORY_LIMIT = "256MB"  # DuckDB's own cache; queries larger than that spill to disk
 # Bump when a table changes shape: an older store is then rebuilt (and its files re-parsed).
-STORE_VERSION = 1
+# 2: targets.target_year (the year a target is for, schema 1.1; null before).
+STORE_VERSION = 2
 
 # The locality columns every item table starts with, after ``document``.
 _PLACE = [("locality", "VARCHAR"), ("level", "VARCHAR"), ("parent", "VARCHAR"),
@@ -75,7 +77,7 @@ TABLES: dict[str, list[tuple[str, str]]] = {
         ("value_max", "DOUBLE"), ("unit", "VARCHAR"), ("period", "VARCHAR"),
         ("comparator", "VARCHAR"), ("subject", "VARCHAR"), ("scope", "VARCHAR"),
         ("section_path", "VARCHAR"), ("text", "VARCHAR"), ("span_start", "INTEGER"),
-        ("span_end", "INTEGER"),
+        ("span_end", "INTEGER"), ("target_year", "INTEGER"),
     ],
     "agencies": [
         ("document", "VARCHAR"), *_PLACE, ("name", "VARCHAR"), ("canonical", "VARCHAR"),
@@ -133,7 +135,7 @@ def document_rows(doc: PlanDocument, name: str, json_path: str,
         "sections": _section_rows(name, place, doc.sections),
         "targets": [
             (name, *place, t.indicator, t.value, t.value_max, t.unit, t.period, t.comparator,
-             t.subject, t.scope, t.section_path, t.text, *t.span)
+             t.subject, t.scope, t.section_path, t.text, *t.span, getattr(t, "year", None))
             for t in doc.targets
         ],
         "agencies": [
