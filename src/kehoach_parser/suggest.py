@@ -22,8 +22,8 @@ from .compare import references
 from .grouping import Engine, Group, group_targets
 from .indicators import Indicator, catalogue_toml
 from .measures import MIN_TOKENS, measure_of
-from .normalize import fold_tones
 from .models import PlanDocument
+from .normalize import fold_tones
 from .plan_targets import read_targets
 from .store import Store
 
