@@ -270,7 +270,9 @@ def _group(members: list[int], classes: Sequence[_Class], numbers: list[int],
     parts = Counter(wording[m][1] for m in members)
     years = {classes[c].year for c in numbers} - {None}
     year = next(iter(years)) if years else None
-    base = _slug(label) + (f"_{year}" if year else "")
+    family = classes[numbers[0]].family
+    base = (_slug(label) + ("_change" if family.startswith("change ") else "")
+            + (f"_{year}" if year else ""))
     ident, n = base, 1
     while ident in taken:
         n += 1
@@ -279,7 +281,7 @@ def _group(members: list[int], classes: Sequence[_Class], numbers: list[int],
     distinct = list({classes[c].tokens for c in numbers})
     pairs = [alike(x, y) for i, x in enumerate(distinct) for y in distinct[i + 1:]]
     return Group(
-        id=ident, label=label[:1].upper() + label[1:], family=classes[numbers[0]].family,
+        id=ident, label=label[:1].upper() + label[1:], family=family,
         year=year, score=round(sum(pairs) / len(pairs), 3) if pairs else 1.0,
         members=tuple(sorted(members)),
         wordings=tuple(sorted(parts, key=lambda p: (-parts[p], p))),

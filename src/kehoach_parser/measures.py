@@ -152,6 +152,7 @@ class _Vocabulary:
     horizon: Pattern  # over folded text; group "year" or "last"
     baseline: Pattern  # ends right before a baseline year
     cues: tuple[Pattern, ...]  # data/targets.toml comparators, openers, periods (marked text)
+    suffixes: tuple[Pattern, ...]  # data/targets.toml bounds right after a number ("trở lên")
     rates: _Words
     opening: _Words
     ending: _Words
@@ -202,7 +203,10 @@ def _vocabulary() -> _Vocabulary:
         number_words=_words([*number_words(), *extractor_data("everything")["words"]]),
         horizon=horizon_re,
         baseline=regex.compile(rf"(?:{_alternation(horizon['baseline'])})\s+$"),
-        cues=tuple(regex.compile(p, regex.IGNORECASE) for p in cues),
+        # written to end a prefix ("…ít nhất" + a number): here they must end a word too
+        cues=tuple(regex.compile(f"(?:{p}){_WORD_END}", regex.IGNORECASE) for p in cues),
+        suffixes=tuple(regex.compile(entry["pattern"], regex.IGNORECASE)
+                       for entry in targets.get("suffixes", ())),
         rates=_words(cue_words),
         opening=_words(w for entry in data["cues"] for w in entry.get("opening", ())),
         ending=_words(w for entry in data["cues"] for w in entry.get("ending", ())),
@@ -344,6 +348,10 @@ def _measure(text: str) -> Measure:
     marks = bytearray(len(text))
     for m in v.numbers.finditer(folded):
         _mark(marks, *m.span())
+        after = text[m.end():]
+        for suffix in v.suffixes:  # anchored ("^") at the number's end: "40% trở lên"
+            if (bound := suffix.match(after)) is not None:
+                _mark(marks, m.end(), m.end() + bound.end())
     for span in v.number_words.find(folded, text):
         _mark(marks, *span)
     year = _horizons(folded, marks)
