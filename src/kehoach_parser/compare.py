@@ -39,6 +39,7 @@ from __future__ import annotations
 import difflib
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
@@ -144,6 +145,7 @@ def references(catalogue: str | Path | None = None) -> dict[str, Reference]:
 
 # --- Comparing --------------------------------------------------------------------------------
 
+@lru_cache(maxsize=1 << 16)
 def _key(name: str | None) -> str:
     return " ".join(fold_tones(name or "").casefold().split())
 
