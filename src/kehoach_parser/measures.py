@@ -44,7 +44,10 @@ MIN_TOKENS = 3
 PER_YEAR = {"day": 365, "week": 52, "month": 12, "quarter": 4, "half_year": 2, "year": 1}
 _EDGES = " \t\n,;:.-–|/"
 _SYLLABLE_RE = re.compile(r"[^\W_]+")
-_NAME_RE = regex.compile(r"(?:[ \t]+\p{Lu}[\p{L}\p{M}\d]*)+")
+# A place's name: a few capitalized words (possessive, bounded: linear on any input).
+_NAME_RE = regex.compile(r"(?<![ \t])(?:[ \t]++\p{Lu}[\p{L}\p{M}\d]*+){1,4}")
+_BASELINE_REACH = 30  # characters before a year where "so với" makes it a baseline
+_SUFFIX_REACH = 20  # characters after a number where a bound ("trở lên") is looked for
 _WORD_START = "(?<![^\\W_])"
 _WORD_END = "(?![^\\W_])"
 
@@ -109,23 +112,62 @@ class Measure:
 
 
 @dataclass(frozen=True)
+class _Text:
+    """A phrase, folded (same length: ``fold``), and whether it has no marks at all."""
+
+    text: str
+    folded: str
+    plain: bool
+
+    @classmethod
+    def of(cls, text: str) -> _Text:
+        folded = fold(text)
+        return cls(text, folded, folded == text.lower())
+
+
+@dataclass(frozen=True)
 class _Words:
     """Words of one kind: a pattern over folded text, and the forms with marks each folded
     form stands for (a match counts where the text has these marks, or none at all; a form
     with no marks to check, a place's name, counts as it is)."""
 
-    pattern: Pattern
+    pattern: Pattern  # the words, each whole
+    exact: Pattern  # the words, to match a stretch exactly
     forms: dict[str, set[str]]
+    longest: int  # words in the longest form
 
-    def find(self, folded: str, text: str, start: int = 0, end: int | None = None
+    def _written(self, t: _Text, start: int, end: int) -> bool:
+        forms = self.forms.get(_spaced(t.folded[start:end]), set())
+        return t.plain or not forms or _spaced(fold_tones(t.text[start:end]).lower()) in forms
+
+    def find(self, t: _Text, start: int = 0, end: int | None = None
              ) -> Iterator[tuple[int, int]]:
-        """Spans of the words in ``text`` (``folded`` is ``fold(text)``), written with their
-        marks, or without any when the whole text lost them."""
-        plain = folded == text.lower()
-        for m in self.pattern.finditer(folded, start, len(folded) if end is None else end):
-            forms = self.forms.get(_spaced(m.group()), set())
-            if plain or not forms or _spaced(fold_tones(text[m.start():m.end()]).lower()) in forms:
+        """Spans of the words in ``t``, written with their marks (or without any when the
+        whole text lost them)."""
+        for m in self.pattern.finditer(t.folded, start, len(t.folded) if end is None else end):
+            if self._written(t, *m.span()):
                 yield m.span()
+
+    def opening(self, t: _Text, start: int, end: int) -> int | None:
+        """The end of the word that opens ``t[start:end]``, or None."""
+        m = self.pattern.match(t.folded, start, end)
+        return m.end() if m is not None and self._written(t, *m.span()) else None
+
+    def closing(self, t: _Text, start: int, end: int) -> int | None:
+        """The start of the word that closes ``t[start:end]``, or None: its last words
+        only are looked at, so that stripping words one by one stays linear."""
+        position, starts = end, []
+        for _ in range(self.longest):
+            while position > start and t.folded[position - 1].isspace():
+                position -= 1
+            while position > start and not t.folded[position - 1].isspace():
+                position -= 1
+            starts.append(position)
+        for position in reversed(starts):  # the longest first: "ở mức", not "mức"
+            if (self.exact.fullmatch(t.folded, position, end) is not None
+                    and self._written(t, position, end)):
+                return position
+        return None
 
 
 def _words(words: Iterable[str]) -> _Words:
@@ -138,7 +180,9 @@ def _words(words: Iterable[str]) -> _Words:
 def _folded(forms: dict[str, set[str]]) -> _Words:
     body = "|".join(regex.escape(f).replace(r"\ ", r"\s+")
                     for f in sorted(forms, key=len, reverse=True))
-    return _Words(regex.compile(f"{_WORD_START}(?:{body}){_WORD_END}"), forms)
+    return _Words(regex.compile(f"{_WORD_START}(?:{body}){_WORD_END}"),
+                  regex.compile(f"(?:{body})"), forms,
+                  max((len(f.split()) for f in forms), default=1))
 
 
 def _spaced(text: str) -> str:
@@ -224,24 +268,23 @@ def _vocabulary() -> _Vocabulary:
     )
 
 
-def _levels(folded: str, text: str, start: int = 0, end: int | None = None
-            ) -> Iterator[tuple[int, int]]:
+def _levels(t: _Text, start: int = 0, end: int | None = None) -> Iterator[tuple[int, int]]:
     """Where level words are written ("xã", "thị trấn"), but not "xã hội"."""
     v = _vocabulary()
-    not_levels = list(v.not_levels.find(folded, text, start, end))
-    for span in v.levels.find(folded, text, start, end):
-        if not any(s <= span[0] < e for s, e in not_levels):
+    inside = {i for s, e in v.not_levels.find(t, start, end) for i in range(s, e)}
+    for span in v.levels.find(t, start, end):
+        if span[0] not in inside:
             yield span
 
 
 # --- Taking words out ----------------------------------------------------------------------
 
 
-def _horizons(folded: str, marks: bytearray) -> int | None:
+def _horizons(t: _Text, marks: bytearray) -> int | None:
     """Mark the horizons; the first year that is not a baseline."""
     v, found = _vocabulary(), None
-    for m in v.horizon.finditer(folded):
-        if v.baseline.search(folded, 0, m.start()):
+    for m in v.horizon.finditer(t.folded):
+        if v.baseline.search(t.folded, max(0, m.start() - _BASELINE_REACH), m.start()):
             continue
         _mark(marks, *m.span())
         if found is None:
@@ -249,25 +292,25 @@ def _horizons(folded: str, marks: bytearray) -> int | None:
     return found
 
 
-def _places(folded: str, text: str, marks: bytearray) -> None:
+def _places(t: _Text, marks: bytearray) -> None:
     """Mark the plan's own place: "[before] level Name", "[before] Name", "before level",
     and "trên địa bàn" alone."""
     v = _vocabulary()
     starts: dict[int, int] = {}  # where the word after a before-word starts -> its start
-    for start, end in v.before_place.find(folded, text):
-        while end < len(folded) and folded[end] in " \t":
+    for start, end in v.before_place.find(t):
+        while end < len(t.folded) and t.folded[end] in " \t":
             end += 1
         starts[end] = start
-    for start, end in _levels(folded, text):
-        name = _NAME_RE.match(text, end)
+    for start, end in _levels(t):
+        name = _NAME_RE.match(t.text, end)
         if name is not None:
             _mark(marks, starts.get(start, start), name.end())
         elif start in starts:
             _mark(marks, starts[start], end)
-    for start, end in v.places.find(folded, text):
-        if text[start].isupper():
+    for start, end in v.places.find(t):
+        if t.text[start].isupper():
             _mark(marks, starts.get(start, start), end)
-    for span in v.alone.find(folded, text):
+    for span in v.alone.find(t):
         _mark(marks, *span)
 
 
@@ -297,26 +340,27 @@ def _trim(text: str, start: int, end: int) -> tuple[int, int]:
     return start, end
 
 
-def _strip_edges(folded: str, text: str, piece: tuple[int, int]) -> tuple[int, int]:
+def _strip_edges(t: _Text, piece: tuple[int, int]) -> tuple[int, int]:
     """A piece without its opening counting words and its closing attaining words or
     province's level word ("GRDP tỉnh")."""
     v = _vocabulary()
     start, end = piece
     while start < end:
-        opening = next((e for s, e in v.opening.find(folded, text, start, end) if s == start),
-                       None)
-        ending = next((s for s, e in v.ending.find(folded, text, start, end) if e == end), None)
+        opening = v.opening.opening(t, start, end)
+        ending = v.ending.closing(t, start, end)
         if ending is None:
-            ending = next((s for s, e in _levels(folded, text, start, end)
-                           if e == end and s > start and _spaced(folded[s:e]) in v.provincial
-                           and not v.kept_after.search(folded, start, s)), None)
+            level = v.levels.closing(t, start, end)
+            if (level is not None and level > start
+                    and _spaced(t.folded[level:end]) in v.provincial
+                    and not v.kept_after.search(t.folded, max(start, level - 12), level)):
+                ending = level
         if opening is None and ending is None:
             break
-        start, end = _trim(text, opening or start, end if ending is None else ending)
+        start, end = _trim(t.text, opening or start, end if ending is None else ending)
     return start, end
 
 
-def _tokens(folded: str, text: str, pieces: list[tuple[int, int]]) -> tuple[str, ...]:
+def _tokens(t: _Text, pieces: list[tuple[int, int]]) -> tuple[str, ...]:
     """The compared syllables of the pieces: function words out, a level word (or a list
     of them: "xã, phường, thị trấn") as one @level."""
     v = _vocabulary()
@@ -324,12 +368,12 @@ def _tokens(folded: str, text: str, pieces: list[tuple[int, int]]) -> tuple[str,
     for start, end in pieces:
         skip = bytearray(end - start)
         levels: dict[int, tuple[int, str]] = {}
-        for s, e in v.fillers.find(folded, text, start, end):
+        for s, e in v.fillers.find(t, start, end):
             skip[s - start:e - start] = b"\x01" * (e - s)
-        for s, e in _levels(folded, text, start, end):
-            levels[s] = (e, v.level_of[_spaced(folded[s:e])])
+        for s, e in _levels(t, start, end):
+            levels[s] = (e, v.level_of[_spaced(t.folded[s:e])])
         position = start
-        for m in _SYLLABLE_RE.finditer(folded, start, end):
+        for m in _SYLLABLE_RE.finditer(t.folded, start, end):
             if m.start() < position or skip[m.start() - start]:
                 continue
             if m.start() in levels:
@@ -343,29 +387,27 @@ def _tokens(folded: str, text: str, pieces: list[tuple[int, int]]) -> tuple[str,
 
 
 def _measure(text: str) -> Measure:
-    v = _vocabulary()
-    folded = fold(text)
+    v, t = _vocabulary(), _Text.of(text)
     marks = bytearray(len(text))
-    for m in v.numbers.finditer(folded):
+    for m in v.numbers.finditer(t.folded):
         _mark(marks, *m.span())
-        after = text[m.end():]
+        after = text[m.end():m.end() + _SUFFIX_REACH]
         for suffix in v.suffixes:  # anchored ("^") at the number's end: "40% trở lên"
             if (bound := suffix.match(after)) is not None:
                 _mark(marks, m.end(), m.end() + bound.end())
-    for span in v.number_words.find(folded, text):
+    for span in v.number_words.find(t):
         _mark(marks, *span)
-    year = _horizons(folded, marks)
-    _places(folded, text, marks)
+    year = _horizons(t, marks)
+    _places(t, marks)
     for pattern in v.cues:
         for m in pattern.finditer(text):
             _mark(marks, *m.span())
-    for span in v.rates.find(folded, text):
+    for span in v.rates.find(t):
         _mark(marks, *span)
-    pieces = [_strip_edges(folded, text, p) for p in _pieces(text, marks)]
+    pieces = [_strip_edges(t, p) for p in _pieces(text, marks)]
     pieces = [p for p in pieces if p[0] < p[1]]
-    tokens = _tokens(folded, text, pieces)
-    parts = tuple(" ".join(text[s:e].split()) for s, e in pieces
-                  if _tokens(folded, text, [(s, e)]))
+    tokens = _tokens(t, pieces)
+    parts = tuple(" ".join(text[s:e].split()) for s, e in pieces if _tokens(t, [(s, e)]))
     return Measure(tokens, " ".join(parts), parts, year)
 
 
