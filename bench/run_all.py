@@ -50,6 +50,8 @@ def main(argv: list[str] | None = None) -> int:
         "loaders": _run("bench_loaders.py", "--pipeline", "--repeat", "1" if args.quick else "3"),
         "batch": _run("bench_batch.py", "--docs", "300" if args.quick else "2000"),
         "real": _run("bench_real.py", "--repeat", "1" if args.quick else "5"),
+        "compare": _run("bench_compare.py", "--dask", "--sizes",
+                        "100,1000" if args.quick else "100,300,1000,3000,10000"),
     }
     print(f"{'benchmark':<10} {'measure':<44} {'value':>14}")
     for bench, figures in results.items():
