@@ -260,15 +260,12 @@ def _engine(args: argparse.Namespace) -> None:
         raise UsageError("--engine dask needs --scheduler ADDRESS")
 
 
-def _cmd_compare(args: argparse.Namespace) -> int:
-    import duckdb
-
-    from .compare import compare_plans, references
+def _check_source(args: argparse.Namespace) -> None:
+    """The batch output, the engine and the catalogue of ``compare`` and ``indicators
+    suggest``, checked before anything is read."""
+    from .compare import references
     from .errors import KehoachError
-    from .report import Format, render
 
-    output = args.html or args.output
-    format: Format = "html" if args.html else args.format
     if not Path(args.source).exists():
         raise UsageError(f"{args.source}: no such folder or store")
     _engine(args)
@@ -276,6 +273,18 @@ def _cmd_compare(args: argparse.Namespace) -> int:
         references(args.catalogue)
     except KehoachError as exc:
         raise UsageError(str(exc)) from None
+
+
+def _cmd_compare(args: argparse.Namespace) -> int:
+    import duckdb
+
+    from .compare import compare_plans
+    from .errors import KehoachError
+    from .report import Format, render
+
+    output = args.html or args.output
+    format: Format = "html" if args.html else args.format
+    _check_source(args)
     try:
         frame = compare_plans(args.source, indicators=args.indicator, year=args.year,
                               catalogue=args.catalogue, min_localities=args.min_localities,
@@ -311,17 +320,10 @@ def _nothing(args: argparse.Namespace) -> str:
 def _cmd_suggest(args: argparse.Namespace) -> int:
     import duckdb
 
-    from .compare import references
     from .errors import KehoachError
     from .suggest import suggest_catalogue
 
-    if not Path(args.source).exists():
-        raise UsageError(f"{args.source}: no such folder or store")
-    _engine(args)
-    try:
-        references(args.catalogue)
-    except KehoachError as exc:
-        raise UsageError(str(exc)) from None
+    _check_source(args)
     try:
         text = suggest_catalogue(args.source, catalogue=args.catalogue,
                                  min_localities=args.min_localities, engine=args.engine,
