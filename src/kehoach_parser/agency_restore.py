@@ -96,15 +96,17 @@ def restore(text: str) -> str:
         return text
     phrases, ambiguous = _vocabulary()
     words = list(_WORD_RE.finditer(text))
+    keys = [fold(w.group()).lower() for w in words]
+    # A phrase does not cross a line, nor a mark other than those inside names.
+    joins = [text[a.end():b.start()] in _INSIDE for a, b in pairwise(words)]
     out = list(text)
     i = 0
     while i < len(words):
         for n in range(min(_LONGEST, len(words) - i), 0, -1):
             group = words[i:i + n]
-            # A phrase does not cross a line, nor a mark other than those inside names.
-            if any(text[a.end():b.start()] not in _INSIDE for a, b in pairwise(group)):
+            if not all(joins[i : i + n - 1]):
                 continue
-            key = tuple(fold(w.group()).lower() for w in group)
+            key = tuple(keys[i : i + n])
             written = phrases.get(key)
             if written is None or (n == 1 and key[0] in ambiguous):
                 continue

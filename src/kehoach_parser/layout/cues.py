@@ -88,6 +88,8 @@ class Cues:
     footnote: Any
     bullet: Any
     headings: tuple[Shape, ...]
+    block: Any  # every block cue in one pattern, one named group each (:func:`block_cue`)
+    furniture: Any  # every furniture pattern in one
     types: dict[str, str]  # folded type name → code ("ke hoach" → "KH")
     issuing: frozenset[str]  # types that issue documents attached to them
     type_re: Any
@@ -115,7 +117,18 @@ def cues() -> Cues:
                                          reverse=True))
     alternation = "|".join(regex.escape(name).replace(r"\ ", r"\s+")
                            for name in sorted(types, key=len, reverse=True))
+    block = "|".join(rf"(?P<{name}>{pattern})" for name, pattern in (
+        ("motto", f"{c['motto']['pattern']}|{c['motto_line2']['pattern']}"),
+        ("number", c["number"]["pattern"]),
+        ("recipients", rf"(?=n){c['recipients']['pattern']}"),
+        ("authority", c["authority"]["pattern"]),
+        ("position", rf"^(?:{positions})$"),
+        ("place_date", c["place_date"]["pattern"])))
+    furniture = "|".join(f"(?:{f[name]['pattern']})"
+                         for name in ("rule", "page_number", "page_marker", "ocr_noise"))
     return Cues(
+        block=regex.compile(block),
+        furniture=regex.compile(furniture),
         page_number=_compile(f["page_number"]),
         page_marker=_compile(f["page_marker"]),
         rule=_compile(f["rule"]),
@@ -174,28 +187,19 @@ def is_mixed(text: str) -> bool:
 
 def is_furniture(folded: str) -> bool:
     """A line that is page furniture (page numbers, rules, OCR specks), not text."""
-    k = cues()
-    return bool(k.rule.match(folded) or k.page_number.match(folded)
-                or k.page_marker.match(folded) or k.ocr_noise.match(folded))
+    return cues().furniture.match(folded) is not None
+
+
+_BLOCK_CUES = ("motto", "number", "recipients", "authority", "position", "place_date")
 
 
 def block_cue(folded: str) -> str | None:
     """The header or closing part a line opens, if any: ``motto``, ``number``,
     ``place_date``, ``recipients``, ``authority``, ``position``; None otherwise."""
-    k = cues()
-    if k.motto.match(folded) or k.motto_line2.match(folded):
-        return "motto"
-    if k.number.match(folded):
-        return "number"
-    if k.recipients.match(folded) and folded.startswith("n"):
-        return "recipients"
-    if k.authority.match(folded):
-        return "authority"
-    if k.position.match(folded):
-        return "position"
-    if k.place_date.match(folded):
-        return "place_date"
-    return None
+    m = cues().block.match(folded)
+    if m is None:
+        return None
+    return next(name for name in _BLOCK_CUES if m.start(name) >= 0)
 
 
 def cue_starts(folded: str) -> list[int]:

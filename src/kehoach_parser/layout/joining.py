@@ -119,9 +119,10 @@ def joins(prev: Src, cur: Src, m: Measure) -> bool:
         return text[:1].islower() and not _SENTENCE_END_RE.search(before)
     if prev.band >= 0 and cur.emph_into and prev.para == cur.para:
         return True  # one italic or bold run over two lines of a header cell
+    head = fold(text[:100])
     if _caps_type(before) or _caps_type(text) or (
-            text[:1].isupper() and (block_cue(fold(text[:100])) is not None or (
-                is_mixed(text) and cues().body_start.match(fold(text[:100]))))):
+            text[:1].isupper() and (block_cue(head) is not None or (
+                is_mixed(text) and cues().body_start.match(head)))):
         return False
     if _bare_chapter(before) and is_caps(text):
         return True  # "Chương II" / "QUY ĐỊNH CHUNG": the chapter's title on its own line
@@ -131,7 +132,7 @@ def joins(prev: Src, cur: Src, m: Measure) -> bool:
         return True
     ended = bool(_SENTENCE_END_RE.search(before))
     if prev.band >= 0:  # inside a header or closing column: only clear wraps
-        if cues().subject.match(fold(text[:100])):
+        if cues().subject.match(head):
             return False
         return not ended and (text[:1].islower() or text[:1].isdigit())
     soft = (prev.para == cur.para and cur.para >= 0) or (

@@ -31,6 +31,8 @@ _MAX_CELL_LINES = 20
 _MAX_CELL_CHARS = 1500
 _PREFIX_RE = regex.compile(r"^\s*(?:>\s?)*")
 _HEADING_RE = regex.compile(r"#{1,6}(?:\s+|$)")
+# Lines with none of these hold no markdown at all (nor a "+ " bullet to rewrite).
+_BLOCK_MARKUP_RE = regex.compile(r"[*_\\`\[\]<>&!~#|]|^\+ ")
 # A paragraph with none of these is read without the inline parser.
 _MARKUP_CHARS_RE = regex.compile(r"[*_\\`\[\]<>&!~]")
 # Inside a flattened layout cell: a rule, a wide gap, or a bullet after ":" or ";".
@@ -93,7 +95,10 @@ class _Source:
         return self.bases[i] + (pos - self.starts[i])
 
 
-def _source(physical: Physical, lines: Sequence[Phys]) -> _Source:
+def _source(physical: Physical, lines: Sequence[Phys],
+            breaks: frozenset[int] = frozenset()) -> _Source:
+    """The lines handed to markdown-it; a blank line before the lines whose ``id`` is in
+    ``breaks`` (the first line of each cell of a table read at once)."""
     texts: list[str] = []
     bases: list[int] = []
     phys: list[Phys | None] = []
@@ -102,7 +107,7 @@ def _source(physical: Physical, lines: Sequence[Phys]) -> _Source:
         # A pipe table ends at the first line without a pipe (markdown-it would go on).
         ends_table = previous is not None and (physical.text[previous.start] == "|") != (
             physical.text[line.start] == "|")
-        if (line.blank_before or ends_table) and previous is not None:
+        if (line.blank_before or ends_table or id(line) in breaks) and previous is not None:
             texts.append("")
             bases.append(line.line_start)
             phys.append(None)
@@ -335,9 +340,41 @@ def _pipe_row(src: _Source, line: int) -> list[list[Src]]:
     return cells
 
 
-def flow_lines(physical: Physical, lines: Sequence[Phys]) -> list[Src]:
-    """Source lines of a run of markdown lines (no cell lines inside)."""
-    src = _source(physical, lines)
+def _plain_run(physical: Physical, lines: Sequence[Phys]) -> list[Src]:
+    """Lines with no markdown in them, read as markdown-it would (paragraphs between blank
+    lines and page furniture), without it: most cells of a saved page's tables."""
+    out: list[Src] = []
+    para: list[Src] = []
+
+    def close() -> None:
+        if para:
+            para[-1].ends_para = True
+            for line_src in para:
+                line_src.para_lines = len(para)
+            out.extend(para)
+            para.clear()
+
+    ident = next(_ids)
+    for line in lines:
+        if line.furniture or line.pipe or line.blank_before:
+            close()
+            ident = next(_ids)
+            if line.furniture or line.pipe:
+                continue
+        para.append(Src(squeezed(physical.text, line.start, line.end), line.indent, line.width,
+                        line.blank_before, line.page, para=ident))
+    close()
+    return out
+
+
+def flow_lines(physical: Physical, lines: Sequence[Phys],
+               breaks: frozenset[int] = frozenset()) -> list[Src]:
+    """Source lines of a run of markdown lines (no cell lines inside); ``breaks``: ids of
+    lines that open a paragraph whatever comes before."""
+    if not breaks and not any(_BLOCK_MARKUP_RE.search(physical.text, line.start, line.end)
+                              for line in lines if not line.furniture):
+        return _plain_run(physical, lines)
+    src = _source(physical, lines, breaks)
     tokens = _blocks().parse(src.joined)
     out: list[Src] = []
     heading = 0
@@ -432,9 +469,17 @@ def _cells_from(lines: Sequence[Phys], i: int) -> tuple[list[_Cell], int]:
 
 def cell_lines(physical: Physical, cells: list[_Cell]) -> list[Src]:
     """Source lines of a table written as cells between lone ``|`` lines."""
+    # All the cells in one reading (a page has thousands: one markdown-it run each would
+    # cost more than the rest of the document), each cell a paragraph of its own.
+    lines = [line for cell in cells for line in cell.lines]
+    firsts = frozenset(id(cell.lines[0]) for cell in cells)
+    starts = [cell.lines[0].line_start for cell in cells]
+    contents: list[list[Src]] = [[] for _ in cells]
+    for src in flow_lines(physical, lines, firsts):
+        contents[bisect_right(starts, src.pieces[0].start) - 1].append(src)
     rows: dict[int, list[list[Src]]] = {}
-    for cell in cells:
-        rows.setdefault(cell.row, []).append(flow_lines(physical, cell.lines))
+    for cell, content in zip(cells, contents, strict=True):
+        rows.setdefault(cell.row, []).append(content)
     return table_lines([rows[r] for r in sorted(rows)])
 
 
