@@ -98,6 +98,13 @@ def test_percent_range_rate_and_everything_read_their_examples() -> None:
         assert any(q.kind == "all" and q.value == 100 for q in _read(example)[1]), example
 
 
+def test_magnitudes_make_measures_of_their_own() -> None:
+    words = tuple(DATA["magnitudes"]["words"])
+    for example in DATA["magnitudes"]["examples"]:
+        found = _read(example)[1]
+        assert any(q.kind == "measure" and q.unit.startswith(words) for q in found), example
+
+
 def test_bare_counts_read_their_examples_and_not_the_words_they_exclude() -> None:
     for example in DATA["bare"]["examples"]:
         assert any(q.kind == "bare" for q in _read(example)[1]), example

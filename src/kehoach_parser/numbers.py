@@ -167,6 +167,9 @@ def _quantity_pattern(data: dict[str, Any]) -> Any:
     words = data["everything"]["words"]
     everything = alternation([*words, *(w.capitalize() for w in words)])
     unit = _unit_pattern(data)
+    magnitude = alternation(data["magnitudes"]["words"])
+    measured = alternation([*(w for u in data["units"] for w in u["written"]),
+                            *(n for group in data["nouns"] for n in group["nouns"])])
     word = r"\p{Ll}[\p{Ll}\p{Mn}]*+"
     number = rf"(?P<num>{NUMBER_PATTERN})(?!\d)(?P<u1>{unit})?"
     upper = rf"(?P<num2>{NUMBER_PATTERN})(?!\d)(?P<u2>{unit})?"
@@ -174,9 +177,12 @@ def _quantity_pattern(data: dict[str, Any]) -> Any:
     rate = rf"(?P<rate>(?:\s++{word}){{0,4}}?\s*+{per})?"
     return regex.compile(
         rf"(?<![\p{{L}}\d/.,%])(?:"
-        rf"(?P<fa>\d{{1,9}})/(?P<fb>\d{{1,9}}(?:\.\d{{3}})*+)(?![\d/%]|\p{{L}})\s+(?P<fnoun>\p{{Ll}}+)"
+        rf"(?P<fa>\d{{1,9}})/(?P<fb>\d{{1,9}}(?:\.\d{{3}})*+)(?![\d/%]|\p{{L}})"
+        rf"\s+(?!(?:{not_counted})(?!\p{{L}}))(?P<fnoun>\p{{Ll}}+)"
         rf"|{number}(?:\s*(?:{data['range']['pattern']})\s*{upper})?"
-        rf"(?:\s+(?P<cu>{conditional})(?!\p{{L}})"
+        rf"(?:\s+(?P<mag>{magnitude})\s+(?P<mword>{measured}|(?!(?:{not_counted})(?!\p{{L}})){word})"
+        rf"(?!\p{{L}})"
+        rf"|\s+(?P<cu>{conditional})(?!\p{{L}})"
         rf"|\s+(?P<noun>{nouns})(?!\p{{L}}){rate}"
         rf"|\s+(?!(?:{not_counted})(?!\p{{L}}))(?P<bare>{word}){rate})?"
         rf"|(?<!\p{{L}})(?P<word>{alternation(number_words())})\s+(?P<wnoun>{nouns})(?!\p{{L}})"
@@ -293,6 +299,10 @@ def _measure(text: str, m: Any) -> Quantity | None:
         if unit is None:  # the percent sign, written or spelled
             return Quantity(m.start(), end, value, "percent", "percent", value_max, body=end)
         return Quantity(m.start(), end, value, unit, "measure", value_max, body=end)
+    if m["mag"]:  # "3,5 triệu kWh", "2 triệu người": a measure of its own
+        measured = " ".join(m["mword"].split())
+        unit = f"{m['mag']} {_grammar().units.get(measured.lower(), measured)}"
+        return Quantity(m.start(), m.end(), value, unit, "measure", value_max, body=m.end())
     if m["cu"]:
         unit, after = _grammar().conditional[m["cu"].lower()]
         if after.search(text, max(0, m.start() - _UNIT_CONDITION), m.start()):

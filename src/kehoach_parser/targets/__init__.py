@@ -8,8 +8,10 @@ governs its sentence or, ending a lead-in line or a heading with ':', the list u
 (:mod:`.fields`). Whether a number is a commitment depends on the part of the plan, the
 document's type and the tense of its clause (:mod:`.commitment`); tables of targets are read
 by their columns (:mod:`.tables`); a restated commitment is one target with several mentions
-(:mod:`.merge`). A target's ``text`` is its whole clause (to the end of its sentence or list
-item); all words live in ``data/targets.toml`` and ``data/numbers.toml``.
+(:mod:`.merge`). A target's ``text`` and ``span`` are its whole clause (to the end of its
+sentence or list item: "…, 50% B" shares the clause of "Ít nhất 60% A"), its ``mentions`` the
+item's own words at each place it is stated. All words live in ``data/targets.toml`` and
+``data/numbers.toml``.
 
 >>> from kehoach_parser.context import context_of
 >>> from kehoach_parser.models import Metadata
@@ -104,7 +106,7 @@ def _target(doc: Document, item: Item, chosen: Comparator, where: Where, state: 
         text=raw, value=hit.value, value_max=hit.value_max, unit=unit, period=found_period,
         comparator=chosen, subject=found_subject, scope=scope, indicator=indicator,
         year=year(doc, item, clause_year, segment.start), section_path=doc.path_at(own[0]),
-        span=span, mentions=[Mention(span=span, raw=raw)],
+        span=span, mentions=[Mention(span=own, raw=text[own[0]:own[1]])],
     )
     return found, words
 

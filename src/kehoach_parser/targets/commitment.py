@@ -23,7 +23,7 @@ from .document import Document
 from .rules import CUE_WINDOW, Pattern, bound, rules
 
 _YEAR_RANGE = range(1900, 2101)
-_NAMES = ("strong", "weak", "past", "opener", "fees", "awards", "forecast", "reporting",
+_NAMES = ("strong", "weak", "pledge", "past", "opener", "fees", "awards", "forecast", "reporting",
           "condition_before", "condition_after")
 
 
@@ -146,6 +146,7 @@ def excluded(doc: Document, marks: Marks, item: Item, where: Where) -> bool:
         or ("targets" not in kinds and marks.any("forecast", where.sentence, hit.start))
         or marks.any("condition_before", where.sentence, hit.start)
         or marks.any("condition_after", hit.end, where.clause_end)
+        or rules().dimension.search(text[max(item.start, hit.start - CUE_WINDOW):hit.start])
         or ("funding" in kinds and "targets" not in kinds)
         or (doc.in_results(hit.start) and not marks.any("strong", where.sentence, hit.start))
         or _wordy_excluded(doc, marks, item, where)
@@ -156,7 +157,8 @@ def committed(doc: Document, marks: Marks, item: Item, where: Where, cued: bool)
     """Is the number stated as a commitment? Inside a targets section always; elsewhere a
     plan commits with a cue or a commitment word, any document with a strong commitment word
     (phấn đấu, chỉ tiêu) or a share that opens its sentence, other documents also with a
-    share after a commitment word, a report only with a strong word."""
+    share after a verb of what must be done (hoàn thành, bảo đảm, cắt giảm), a report only
+    with a strong word."""
     hit = item.hit
     if "targets" in doc.kinds(hit.start):
         return True
@@ -175,7 +177,7 @@ def committed(doc: Document, marks: Marks, item: Item, where: Where, cued: bool)
         # and so is the share a task reaches ("tổ chức cho 100% cấp xã ký cam kết")
         task = share and bool(doc.kinds(hit.start) & {"tasks", "solutions"})
         return cued or hit.kind == "frequency" or weak or task
-    return share and weak
+    return share and any(marks.any("pledge", *span) for span in spans)
 
 
 def baselines(text: str, hits: Sequence[Quantity]) -> set[int]:

@@ -76,7 +76,12 @@ def _clean_subject(phrase: str) -> str:
     phrase = r.tail.sub("", phrase.strip(" ,;:.-"))
     while (m := r.lead.match(phrase)) is not None and m.end() > 0:
         phrase = phrase[m.end():]
-    return phrase.strip(" ,;:.-()")
+    phrase = phrase.strip(" ,;:.-")
+    # a parenthesis the phrase's edge cut ("…KCN (đạt 100%)" → no ")" for a subject)
+    while phrase and (phrase[0] == ")" or phrase[-1] == "(" or (
+            phrase[-1] == ")" and phrase.count("(") < phrase.count(")"))):
+        phrase = (phrase[1:] if phrase[0] == ")" else phrase[:-1]).strip(" ,;:.-")
+    return phrase
 
 
 def subject(text: str, item: Item, previous: str | None) -> tuple[str, str | None]:
@@ -161,10 +166,13 @@ def year(doc: Document, item: Item, clause_year: int | None, line_start: int) ->
     """The year a target is for: named in its item, its clause (``clause_year``), the
     headings above it, else the plan's title ("Kế hoạch … năm 2026", "giai đoạn 2026 - 2030"
     → 2030)."""
-    found = year_in(doc.text[item.start:item.end])
-    if found is not None:
-        return found
-    return clause_year or doc.heading_year(line_start) or doc.title_year
+    # a year of the clause before the plan's own names something else ("các địa bàn đã có
+    # Quyết định công nhận năm 2025"), not the year the target is for
+    floor = doc.reference_year or 0
+    for found in (year_in(doc.text[item.start:item.end]), clause_year):
+        if found is not None and found >= floor:
+            return found
+    return doc.heading_year(line_start) or doc.title_year
 
 
 def quantity_unit(hit: Quantity, found_period: str | None) -> tuple[str, str | None]:

@@ -46,6 +46,7 @@ class Rules:
     plan_docs: frozenset[str]
     strong: Pattern
     weak: Pattern
+    pledge: Pattern
     naming: Pattern
     year_before: Pattern
     past: Pattern
@@ -58,6 +59,7 @@ class Rules:
     forecast: Pattern
     condition_before: Pattern
     condition_after: Pattern
+    dimension: Pattern
     reporting: Pattern
     results_section: Pattern
     table_subject: Pattern
@@ -98,6 +100,7 @@ def rules() -> Rules:
         plan_docs=frozenset(data["documents"]["plans"]),
         strong=_compile(data["commitment"]["strong"]),
         weak=_compile(data["commitment"]["weak"]),
+        pledge=_compile(data["commitment"]["pledge"]),
         naming=_compile(data["naming"]["pattern"], case=data["naming"].get("case", False)),
         year_before=_compile(data["years"]["before"]),
         past=_compile(past["pattern"]),
@@ -110,6 +113,7 @@ def rules() -> Rules:
         forecast=_compile(data["forecast"]["pattern"]),
         condition_before=_compile(data["conditions"]["before"]),
         condition_after=_compile(data["conditions"]["after"]),
+        dimension=_compile(data["conditions"]["dimension"]),
         reporting=_compile(data["reporting"]["pattern"]),
         results_section=_compile(data["results_section"]["pattern"]),
         table_subject=_compile(tables["subject"]),
