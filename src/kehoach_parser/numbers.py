@@ -70,7 +70,7 @@ _TIMES_RE = regex.compile(r"\blần\b", regex.IGNORECASE)
 def parse_number(text: str) -> int | float:
     """The value of a number written the Vietnamese way; ``ValueError`` if it is not one."""
     s = text.strip()
-    if not regex.fullmatch(NUMBER_PATTERN, s):
+    if not NUMBER_RE.fullmatch(s):
         raise ValueError(f"not a number: {text!r}")
     if _GROUPED_RE.fullmatch(s):
         s = s.replace(".", "")

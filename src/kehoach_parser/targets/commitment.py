@@ -23,37 +23,45 @@ from .document import Document
 from .rules import CUE_WINDOW, Pattern, bound, rules
 
 _YEAR_RANGE = range(1900, 2101)
-_NAMES = ("strong", "weak", "pledge", "past", "opener", "fees", "awards", "forecast", "reporting",
-          "condition_before", "condition_after")
 
 
 class Marks:
     """Where the cue words of one segment stand: for each kind, the sorted starts of its
-    matches (and for past years, of the years before the plan's that are no baseline)."""
+    matches (and for past years, of the years before the plan's that are no baseline), found
+    the first time a kind is asked for."""
 
     def __init__(self, text: str, start: int, end: int, reference_year: int | None) -> None:
-        r = rules()
-        patterns: dict[str, Pattern] = {name: getattr(r, name) for name in _NAMES}
-        self._at: dict[str, list[int]] = {
-            name: [m.start() for m in pattern.finditer(text, start, end)]
-            for name, pattern in patterns.items()
-        }
+        self._text, self._start, self._end = text, start, end
+        self._reference_year = reference_year
+        self._at: dict[str, list[int]] = {}
+        self._first_word: dict[int, int] = {}
+
+    def _positions(self, name: str) -> list[int]:
+        found = self._at.get(name)
+        if found is None:
+            r, text, start, end = rules(), self._text, self._start, self._end
+            if name in ("past_year", "state_year"):
+                self._years()
+                return self._at[name]
+            pattern: Pattern = getattr(r, name)
+            found = self._at[name] = [m.start() for m in pattern.finditer(text, start, end)]
+        return found
+
+    def _years(self) -> None:
+        r, text, start, end = rules(), self._text, self._start, self._end
         years: list[int] = []
         states: list[int] = []
-        if reference_year is not None:
+        if self._reference_year is not None:
             for m in r.state.finditer(text, start, end):
-                if int(m["year"]) < reference_year:
+                if int(m["year"]) < self._reference_year:
                     states.append(m.start())
                     if not r.baseline.search(text, max(start, m.start() - 40), m.start() + 4):
                         years.append(m.start())
-        self._at["past_year"] = years
-        self._at["state_year"] = states
-        self._text = text
-        self._first_word: dict[int, int] = {}
+        self._at["past_year"], self._at["state_year"] = years, states
 
     def any(self, name: str, start: int, end: int) -> bool:
         """Is there a mark of ``name`` starting in ``[start, end)``?"""
-        at = self._at[name]
+        at = self._positions(name)
         i = bisect_left(at, start)
         return i < len(at) and at[i] < end
 
@@ -68,7 +76,7 @@ class Marks:
         return self._first_word[sentence]
 
     def first(self, name: str, start: int) -> int | None:
-        at = self._at[name]
+        at = self._positions(name)
         i = bisect_left(at, start)
         return at[i] if i < len(at) else None
 
