@@ -414,7 +414,7 @@ def test_year_examples_both_ways() -> None:
 
 
 def test_baseline_examples() -> None:
-    for example in DATA["baselines"]["examples"]:
+    for example in [*DATA["baselines"]["examples"], *DATA["denominators"]["examples"]]:
         text = normalize(example).text
         assert baselines(text, find_quantities(text)) == {0}, example
 

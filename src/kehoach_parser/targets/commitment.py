@@ -190,11 +190,15 @@ def committed(doc: Document, marks: Marks, item: Item, where: Where, cued: bool)
 
 def baselines(text: str, hits: Sequence[Quantity]) -> set[int]:
     """Indexes of the numbers that only say where a change starts ("giảm từ 23 … xuống
-    18"): "từ" right before, and "xuống / lên / còn" and a number soon after."""
+    18": "từ" right before, "xuống / lên / còn" and a number soon after) or what a rate is
+    per ("Số bác sĩ trên 10.000 dân đạt 12 bác sĩ")."""
     r = rules()
     out: set[int] = set()
     for i, hit in enumerate(hits[:-1]):
-        if (r.baseline_start.search(text, max(0, hit.start - 8), hit.start)
-                and r.baseline_goal.match(text[hit.end:hits[i + 1].end])):
+        before = text[max(0, hit.start - 8):hit.start]
+        after = text[hit.end:hits[i + 1].end]
+        if ((r.baseline_start.search(before) and r.baseline_goal.match(after))
+                or (hit.unit == "count" and r.denominator_before.search(before)
+                    and r.denominator_after.match(after))):
             out.add(i)
     return out

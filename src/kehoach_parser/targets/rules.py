@@ -54,6 +54,8 @@ class Rules:
     state: Pattern
     baseline_start: Pattern
     baseline_goal: Pattern
+    denominator_before: Pattern
+    denominator_after: Pattern
     fees: Pattern
     awards: Pattern
     forecast: Pattern
@@ -108,6 +110,8 @@ def rules() -> Rules:
         state=_compile(past["state"]),
         baseline_start=_compile(data["baselines"]["start"]),
         baseline_goal=_compile(data["baselines"]["goal"]),
+        denominator_before=_compile(data["denominators"]["before"]),
+        denominator_after=_compile(data["denominators"]["after"]),
         fees=_compile(data["rules"]["pattern"]),
         awards=_compile(data["awards"]["pattern"]),
         forecast=_compile(data["forecast"]["pattern"]),
