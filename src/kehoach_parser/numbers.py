@@ -65,6 +65,7 @@ _FREQUENCY_REACH = 60
 # How far back (characters) the condition of a conditional unit is looked for.
 _UNIT_CONDITION = 24
 _TIMES_RE = regex.compile(r"\blần\b", regex.IGNORECASE)
+_DIGIT_RE = regex.compile(r"\d")
 
 
 def parse_number(text: str) -> int | float:
@@ -134,6 +135,7 @@ class _Grammar:
 
     quantity: Any
     starts: Any
+    words: Any  # a number word or "tất cả" opening a word (the slow part of ``starts``)
     frequencies: tuple[Any, ...]
     units: dict[str, str]  # as written (folded case) → unit
     conditional: dict[str, tuple[str, Any]]  # word → (unit, the words that must come before)
@@ -190,13 +192,14 @@ def _quantity_pattern(data: dict[str, Any]) -> Any:
     )
 
 
-def _quantity_starts(data: dict[str, Any]) -> Any:
-    """Where a quantity can start: a digit, or a number word or "tất cả" opening a word. The
-    quantity pattern is tried only there: scanning with its word branches at every position
-    was most of the extractor's time."""
+def _quantity_starts(data: dict[str, Any]) -> tuple[Any, Any]:
+    """Where a quantity can start: a digit, or a number word or "tất cả" opening a word (and
+    the word branch alone). The quantity pattern is tried only there: scanning with its word
+    branches at every position was most of the extractor's time."""
     words = [*number_words(), *data["everything"]["words"]]
     written = alternation([*words, *(w.capitalize() for w in words)])
-    return regex.compile(rf"(?<![\p{{L}}\d/.,%])\d|(?<!\p{{L}})(?:{written})(?!\p{{L}})")
+    return (regex.compile(rf"(?<![\p{{L}}\d/.,%])\d|(?<!\p{{L}})(?:{written})(?!\p{{L}})"),
+            regex.compile(rf"\b(?:{written})\b"))
 
 
 @cache
@@ -211,9 +214,11 @@ def _grammar() -> _Grammar:
     frequencies = tuple(
         regex.compile(f["pattern"].replace("{n}", number).replace("{p}", period), regex.I)
         for f in data["frequencies"])
+    starts, words = _quantity_starts(data)
     return _Grammar(
         quantity=_quantity_pattern(data),
-        starts=_quantity_starts(data),
+        starts=starts,
+        words=words,
         frequencies=frequencies,
         units={w.lower(): u["unit"] for u in data["units"] for w in u["written"]},
         conditional={w: (u["unit"], regex.compile(u["after"], regex.I))
@@ -288,6 +293,8 @@ def _share(m: Any) -> Quantity | None:
 
 
 def _measure(text: str, m: Any) -> Quantity | None:
+    if not (m["u1"] or m["u2"] or m["mag"] or m["cu"] or m["noun"] or m["bare"]):
+        return None  # a bare number: a heading, an article, a year, a day
     value = _value(m["num"])
     value_max = _value(m["num2"]) if m["num2"] else None
     if value is None or (m["num2"] and value_max is None):
@@ -312,9 +319,6 @@ def _measure(text: str, m: Any) -> Quantity | None:
             return None
         return Quantity(m.start(), m.end("cu"), value, "count", "count", value_max,
                         body=m.start("cu"), sessions=m["cu"].lower() in _grammar().sessions)
-    noun = m["noun"] or m["bare"]
-    if noun is None:
-        return None  # a bare number: a heading, an article, a year, a day
     kind = "rate" if m["rate"] else "bare" if m["bare"] else "count"
     end = m.end("rate") if m["rate"] else m.end("noun" if m["noun"] else "bare")
     sessions = bool(m["noun"]) and " ".join(m["noun"].split()) in _grammar().sessions
@@ -341,6 +345,10 @@ def find_quantities(text: str, start: int = 0, end: int | None = None) -> list[Q
     noun or a period, in order; a frequency wins an overlap. Linear in the length."""
     stop = len(text) if end is None else end
     grammar = _grammar()
+    # most lines of a document hold no digit and no number word: two fast scans tell
+    if _DIGIT_RE.search(text, start, stop) is None and grammar.words.search(
+            text, start, stop) is None:
+        return []
     found = _frequencies(text, start, stop)
     reached = start
     for m0 in grammar.starts.finditer(text, start, stop):
