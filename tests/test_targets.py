@@ -4,6 +4,7 @@ restatements, tables, years, properties, linear time, and data/targets.toml test
 from __future__ import annotations
 
 import doctest
+import gc
 import importlib
 import json
 import time
@@ -318,19 +319,25 @@ _SHAPES = ["70% xã, ", "70% xã; ", "ít nhất 70% xã và ", "năm 2020 đã 
 
 
 def _per_char(text: str) -> float:
+    """The best CPU time of five runs per character (garbage collector off: robust on a busy
+    machine)."""
     ctx = context_of(text, metadata=Metadata(doc_type="KH", plan_year=2026))
     best = float("inf")
-    for _ in range(3):
-        start = time.perf_counter()
-        find_targets(ctx)
-        best = min(best, time.perf_counter() - start)
+    gc.disable()
+    try:
+        for _ in range(5):
+            start = time.process_time()
+            find_targets(ctx)
+            best = min(best, time.process_time() - start)
+    finally:
+        gc.enable()
     return best / len(text)
 
 
 @pytest.mark.parametrize("shape", _SHAPES)
 def test_many_numbers_in_one_sentence_take_linear_time(shape: str) -> None:
-    small = _per_char("I. MỤC TIÊU\n- " + shape * 250)
-    large = _per_char("I. MỤC TIÊU\n- " + shape * 2000)
+    small = _per_char("I. MỤC TIÊU\n- " + shape * 400)
+    large = _per_char("I. MỤC TIÊU\n- " + shape * 3200)
     # linear: the same time per character (quadratic would be 8 times as much)
     assert large / small < 2.5, (shape, small, large)
 

@@ -179,7 +179,7 @@ def _quantity_pattern(data: dict[str, Any]) -> Any:
     rate = rf"(?P<rate>(?:\s++{word}){{0,4}}?\s*+{per})?"
     return regex.compile(
         rf"(?<![\p{{L}}\d/.,%])(?:"
-        rf"(?P<fa>\d{{1,9}})/(?P<fb>\d{{1,9}}(?:\.\d{{3}})*+)(?![\d/%]|\p{{L}})"
+        rf"(?P<fa>{INTEGER_PATTERN})/(?P<fb>{NUMBER_PATTERN})(?![\d/%]|\p{{L}})"
         rf"\s+(?!(?:{not_counted})(?!\p{{L}}))(?P<fnoun>\p{{Ll}}+)"
         rf"|{number}(?:\s*(?:{data['range']['pattern']})\s*{upper})?"
         rf"(?:\s+(?P<mag>{magnitude})\s+(?P<mword>{measured}|(?!(?:{not_counted})(?!\p{{L}})){word})"
