@@ -27,7 +27,7 @@ def test_parse_writes_one_json_per_file(tmp_path: Path, capsys: pytest.CaptureFi
     assert main(["parse", str(SEED), "--out", str(tmp_path)]) == 0
     out = tmp_path / f"{SEED.stem}.json"
     data = json.loads(out.read_text(encoding="utf-8"))
-    assert data["schema_version"] == "1.0" and data["source"]["path"] == str(SEED)
+    assert data["schema_version"] == "1.1" and data["source"]["path"] == str(SEED)
     assert not list(tmp_path.glob(".*.tmp"))
 
 

@@ -45,7 +45,8 @@ def test_a_fraction_of_thousands_of_digits_is_not_a_target(digits: int) -> None:
     text = HEAD + f"- {'1' * digits}/{'2' * digits} xã đạt chuẩn\n- 3/4 xã đạt chuẩn\n"
     document = parse_text(text)
     _valid(document)
-    assert [t.value for t in document.targets] == [75]  # the real fraction is still read
+    # the real share is still read: a count, the value as printed (issue 13)
+    assert [(t.value, t.unit) for t in document.targets] == [(3, "count")]
 
 
 @pytest.mark.parametrize("written", ["9" * 309, "9" * 400, "1" + ".000" * 120, "9" * 16])

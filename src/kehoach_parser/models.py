@@ -13,7 +13,9 @@ from pydantic import AfterValidator, AllowInfNan, BaseModel, ConfigDict, Field
 
 from .errors import printable
 
-SCHEMA_VERSION = "1.0"
+# 1.1: Target.year (the year a target is for). A minor version adds optional fields only:
+# documents of 1.0 are read as they are.
+SCHEMA_VERSION: Literal["1.1"] = "1.1"
 # A value is a finite number: JSON has no inf or NaN (pydantic would write null).
 Number = int | Annotated[float, AllowInfNan(False)]
 # Written as UTF-8 JSON: a lone surrogate (a non-UTF-8 file name's byte) is escaped.
@@ -137,6 +139,9 @@ class Target(Model):
     subject: str = Field(description="Who or what is counted.")
     scope: str | None = Field(None, description="Administrative level the target is limited to.")
     indicator: str | None = Field(None, description="Canonical indicator id, or null.")
+    year: int | None = Field(
+        None, description="The year the target is for, when the plan states it ('đến năm "
+        "2030', 'năm 2026', the last year of 'giai đoạn 2026 - 2030'); null otherwise.")
     section_path: str = Field(description="Path of the section that holds it.")
     span: Span
     mentions: list[Mention] = Field(default_factory=list, description="Every place it is stated.")
@@ -179,7 +184,8 @@ class Citation(Model):
 class PlanDocument(Model):
     """A parsed document: the top level of the JSON output."""
 
-    schema_version: Literal["1.0"] = Field("1.0", description="Version of this schema.")
+    schema_version: Literal["1.0", "1.1"] = Field(
+        SCHEMA_VERSION, description="Version of this schema (1.0 documents are read too).")
     parser_version: str = Field(description="Version of kehoach_parser that wrote it.")
     source: Source
     text: str = Field(description="Normalized text; every span points into it.")

@@ -1,7 +1,8 @@
-"""Số (Vietnamese numbers): ``5.300`` (dot = thousands), ``78,4`` (comma = decimal), ``01``.
+"""Số và đại lượng (Vietnamese numbers and quantities).
 
-The common quantity libraries read ``5.300`` as five point three; in Vietnamese
-administrative writing it is five thousand three hundred.
+The number grammar: ``5.300`` (dot = thousands), ``78,4`` (comma = decimal), ``01``. The
+common quantity libraries read ``5.300`` as five point three; in Vietnamese administrative
+writing it is five thousand three hundred.
 
 >>> parse_number("5.300")
 5300
@@ -19,11 +20,28 @@ administrative writing it is five thousand three hundred.
 True
 >>> number_word("mười")
 10
+
+The quantity grammar (:func:`find_quantities`): a number with what it measures — a percentage
+(``60%``, ``3% - 5%``, ``60-70%``), a count with its noun (``01 địa bàn``, ``5.300 người``,
+``05 kịch bản`` where the clause bounds it), a share or a rate per N (``40/99 xã``, ``18 ca
+sinh/1.000 phụ nữ``: the value as printed, unit count), a measure (``500ha``, ``155.000 tỷ
+đồng``), a frequency (``ít nhất một tháng một lần``) or "all of" (``tất cả các xã``). Every
+word of it lives in ``data/numbers.toml``.
+
+>>> [(q.value, q.value_max, q.unit, q.kind) for q in find_quantities(
+...     "Trồng mới 500ha rừng, 60-70% hộ dân, 40/99 xã và 16 ca sinh/1.000 phụ nữ")]
+... # doctest: +NORMALIZE_WHITESPACE
+[(500, None, 'ha', 'measure'), (60, 70, 'percent', 'percent'), (40, None, 'count', 'ratio'),
+ (16, None, 'count', 'rate')]
 """
 
 from __future__ import annotations
 
+import math
+from collections.abc import Iterable
+from dataclasses import dataclass
 from functools import cache
+from typing import Any
 
 import regex
 
@@ -41,14 +59,21 @@ NUMBER_PATTERN = (
     rf"|{INTEGER_PATTERN}(?:,\d+)?|{INTEGER_PATTERN}\.\d{{1,2}})(?!\d|\.\d{{3}})"
 )
 NUMBER_RE = regex.compile(NUMBER_PATTERN)
+_GROUPED_RE = regex.compile(r"\d{1,3}(?:\.\d{3})+(?:,\d+)?")
+# How far (characters) from "lần" a frequency may start or end.
+_FREQUENCY_REACH = 60
+# How far back (characters) the condition of a conditional unit is looked for.
+_UNIT_CONDITION = 24
+_TIMES_RE = regex.compile(r"\blần\b", regex.IGNORECASE)
+_DIGIT_RE = regex.compile(r"\d")
 
 
 def parse_number(text: str) -> int | float:
     """The value of a number written the Vietnamese way; ``ValueError`` if it is not one."""
     s = text.strip()
-    if not regex.fullmatch(NUMBER_PATTERN, s):
+    if not NUMBER_RE.fullmatch(s):
         raise ValueError(f"not a number: {text!r}")
-    if regex.fullmatch(r"\d{1,3}(?:\.\d{3})+(?:,\d+)?", s):
+    if _GROUPED_RE.fullmatch(s):
         s = s.replace(".", "")
     s = s.replace(",", ".")
     value = float(s)
@@ -68,3 +93,275 @@ def number_word(word: str) -> int | None:
 def number_words() -> tuple[str, ...]:
     """All known number words, longest first (for building patterns)."""
     return tuple(sorted(_words(), key=len, reverse=True))
+
+
+# ---------------------------------------------------------------------------------------------
+# Quantities
+# ---------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Quantity:
+    """A number with what it measures (the candidate for one target).
+
+    ``kind`` is how it is written: percent, measure, count (a known noun), bare (a number
+    before some other noun: a count only where its clause bounds or repeats it), ratio (x/y),
+    rate (N per M), frequency, word (a number word), all ("tất cả"). ``body`` is where the
+    counted noun phrase starts; ``cue`` a comparator written inside it ("hằng quý ít nhất 01
+    lần"); ``sessions`` whether its noun counts events held ("buổi", "lớp").
+    """
+
+    start: int
+    end: int
+    value: int | float
+    unit: str
+    kind: str
+    value_max: int | float | None = None
+    period: str | None = None
+    body: int = -1
+    cue: str | None = None
+    sessions: bool = False
+
+
+def alternation(words: Iterable[str]) -> str:
+    """A regex alternation of ``words``, longest first, spaces matching any run of spaces."""
+    return "|".join(regex.escape(w).replace(r"\ ", r"\s+")
+                    for w in sorted(set(words), key=len, reverse=True))
+
+
+@dataclass(frozen=True)
+class _Grammar:
+    """``data/numbers.toml``, compiled once."""
+
+    quantity: Any
+    starts: Any
+    words: Any  # a number word or "tất cả" opening a word (the slow part of ``starts``)
+    frequencies: tuple[Any, ...]
+    units: dict[str, str]  # as written (folded case) → unit
+    conditional: dict[str, tuple[str, Any]]  # word → (unit, the words that must come before)
+    period_words: dict[str, tuple[str, dict[int, str]]]  # word → (period, multiples)
+    sessions: frozenset[str]
+    nouns: frozenset[str]
+
+
+def _unit_pattern(data: dict[str, Any]) -> str:
+    """The percent sign or a unit, longest spelling first, each unit unless the word after
+    it makes another noun ("05 đồng chí" counts people, not money)."""
+    spellings = []
+    for entry in data["units"]:
+        if "after" in entry:
+            continue  # conditional: read after the noun branch
+        unless = entry.get("unless")
+        guard = rf"(?!\s+(?:{alternation(unless)})(?!\p{{L}}))" if unless else ""
+        spellings += [(w, alternation([w]) + guard) for w in entry["written"]]
+    spellings.sort(key=lambda pair: len(pair[0]), reverse=True)
+    alternatives = "|".join(pattern for _, pattern in spellings)
+    return rf"\s?(?:{data['percent']['pattern']}|{alternatives})(?!\p{{L}})"
+
+
+def _quantity_pattern(data: dict[str, Any]) -> Any:
+    """Shares, numbers with a percent sign, a unit or a noun (and a rate tail), and number
+    words with a noun. Case-sensitive: a counted noun is lower case ("3 Bộ chỉ huy" is a
+    heading)."""
+    nouns = alternation(n for group in data["nouns"] for n in group["nouns"])
+    conditional = alternation(w for u in data["units"] if "after" in u for w in u["written"])
+    not_counted = alternation(data["bare"]["not_counted"])
+    words = data["everything"]["words"]
+    everything = alternation([*words, *(w.capitalize() for w in words)])
+    unit = _unit_pattern(data)
+    magnitude = alternation(data["magnitudes"]["words"])
+    measured = alternation([*(w for u in data["units"] for w in u["written"]),
+                            *(n for group in data["nouns"] for n in group["nouns"])])
+    word = r"\p{Ll}[\p{Ll}\p{Mn}]*+"
+    number = rf"(?P<num>{NUMBER_PATTERN})(?!\d)(?P<u1>{unit})?"
+    upper = rf"(?P<num2>{NUMBER_PATTERN})(?!\d)(?P<u2>{unit})?"
+    per = rf"(?:{data['rate']['pattern']})\s*+(?:{NUMBER_PATTERN})(?!\d)"
+    rate = rf"(?P<rate>(?:\s++{word}){{0,4}}?\s*+{per})?"
+    return regex.compile(
+        rf"(?<![\p{{L}}\d/.,%])(?:"
+        rf"(?P<fa>{INTEGER_PATTERN})/(?P<fb>{NUMBER_PATTERN})(?![\d/%]|\p{{L}})"
+        rf"\s+(?!(?:{not_counted})(?!\p{{L}}))(?P<fnoun>\p{{Ll}}+)"
+        rf"|{number}(?:\s*(?:{data['range']['pattern']})\s*{upper})?"
+        rf"(?:\s+(?P<mag>{magnitude})\s+(?P<mword>{measured}|(?!(?:{not_counted})(?!\p{{L}})){word})"
+        rf"(?!\p{{L}})"
+        rf"|\s+(?P<cu>{conditional})(?!\p{{L}})"
+        rf"|\s+(?P<noun>{nouns})(?!\p{{L}}){rate}"
+        rf"|\s+(?!(?:{not_counted})(?!\p{{L}}))(?P<bare>{word}){rate})?"
+        rf"|(?<!\p{{L}})(?P<word>{alternation(number_words())})\s+(?P<wnoun>{nouns})(?!\p{{L}})"
+        rf"|(?<!\p{{L}})(?P<all>{everything})\s+(?:các\s+)?(?P<anoun>{nouns})(?!\p{{L}}))"
+    )
+
+
+def _quantity_starts(data: dict[str, Any]) -> tuple[Any, Any]:
+    """Where a quantity can start: a digit, or a number word or "tất cả" opening a word (and
+    the word branch alone). The quantity pattern is tried only there: scanning with its word
+    branches at every position was most of the extractor's time."""
+    words = [*number_words(), *data["everything"]["words"]]
+    written = alternation([*words, *(w.capitalize() for w in words)])
+    return (regex.compile(rf"(?<![\p{{L}}\d/.,%])\d|(?<!\p{{L}})(?:{written})(?!\p{{L}})"),
+            regex.compile(rf"\b(?:{written})\b"))
+
+
+@cache
+def _grammar() -> _Grammar:
+    data = load("numbers")
+    period_words = {
+        p["word"]: (p["period"], {int(k): v for k, v in p.get("every", {}).items()})
+        for p in data["period_words"]
+    }
+    number = rf"(?:{NUMBER_PATTERN}|(?<!\p{{L}})(?:{alternation(number_words())})(?!\p{{L}}))"
+    period = alternation(period_words)
+    frequencies = tuple(
+        regex.compile(f["pattern"].replace("{n}", number).replace("{p}", period), regex.I)
+        for f in data["frequencies"])
+    starts, words = _quantity_starts(data)
+    return _Grammar(
+        quantity=_quantity_pattern(data),
+        starts=starts,
+        words=words,
+        frequencies=frequencies,
+        units={w.lower(): u["unit"] for u in data["units"] for w in u["written"]},
+        conditional={w: (u["unit"], regex.compile(u["after"], regex.I))
+                     for u in data["units"] if "after" in u for w in u["written"]},
+        period_words=period_words,
+        sessions=frozenset(n for g in data["nouns"] if g.get("sessions") for n in g["nouns"]),
+        nouns=frozenset(n for g in data["nouns"] for n in g["nouns"]),
+    )
+
+
+def unit_of(written: str) -> str | None:
+    """The unit a spelling names (a table's unit column: "Tỷ đồng", "%"), or None.
+
+    >>> unit_of("Tỷ đồng"), unit_of("%"), unit_of("Ha"), unit_of("Người")
+    ('tỷ đồng', 'percent', 'ha', None)
+    """
+    folded = " ".join(written.split()).lower()
+    if regex.fullmatch(load("numbers")["percent"]["pattern"], folded):
+        return "percent"
+    grammar = _grammar()
+    return grammar.units.get(folded) or grammar.conditional.get(folded, (None,))[0]
+
+
+def is_counted_noun(written: str) -> bool:
+    """Is ``written`` a noun a count is attached to ("Người", "doanh nghiệp")?"""
+    return " ".join(written.split()).lower() in _grammar().nouns
+
+
+def _value(written: str) -> int | float | None:
+    value = number_word(written)
+    if value is not None:
+        return value
+    number = parse_number(written)
+    return number if math.isfinite(number) else None
+
+
+def _period_name(word: str, every: int) -> str:
+    period, multiples = _grammar().period_words[" ".join(word.lower().split())]
+    if every == 1:
+        return period
+    return multiples.get(every, f"{every}_{period}s")
+
+
+def _frequencies(text: str, start: int, end: int) -> list[Quantity]:
+    """Frequencies, looked for only around the word "lần" that every one of them holds."""
+    found: dict[tuple[int, int], Quantity] = {}
+    for times in _TIMES_RE.finditer(text, start, end):
+        window = (max(start, times.start() - _FREQUENCY_REACH),
+                  min(end, times.end() + _FREQUENCY_REACH))
+        for pattern in _grammar().frequencies:
+            for m in pattern.finditer(text, *window):
+                if m.span() in found:
+                    continue
+                groups = m.groupdict()
+                every = _value(groups["every"]) if groups.get("every") else 1
+                value = _value(m["n"])
+                if value is None or every is None:
+                    continue
+                found[m.span()] = Quantity(
+                    m.start(), m.end(), value, "per_period", "frequency",
+                    period=_period_name(m["p"], int(every)), body=m.start(),
+                    cue="gte" if groups.get("cue") else None,
+                )
+    return list(found.values())
+
+
+def _share(m: Any) -> Quantity | None:
+    part, whole = int(m["fa"]), parse_number(m["fb"])
+    if not 0 < part <= whole:
+        return None
+    return Quantity(m.start(), m.end(), part, "count", "ratio", body=m.start("fnoun"))
+
+
+def _measure(text: str, m: Any) -> Quantity | None:
+    if not (m["u1"] or m["u2"] or m["mag"] or m["cu"] or m["noun"] or m["bare"]):
+        return None  # a bare number: a heading, an article, a year, a day
+    value = _value(m["num"])
+    value_max = _value(m["num2"]) if m["num2"] else None
+    if value is None or (m["num2"] and value_max is None):
+        return None
+    written = [" ".join(m[g].split()) for g in ("u2", "u1") if m[g]]
+    if written:
+        end = max(m.end(g) for g in ("num", "u1", "num2", "u2") if m[g])  # the noun is the body
+        unit = _grammar().units.get(written[0].lower())
+        if unit is None:  # the percent sign, written or spelled
+            return Quantity(m.start(), end, value, "percent", "percent", value_max, body=end)
+        return Quantity(m.start(), end, value, unit, "measure", value_max, body=end)
+    if m["mag"]:  # "3,5 triệu kWh", "2 triệu người": a measure of its own
+        measured = " ".join(m["mword"].split())
+        unit = f"{m['mag']} {_grammar().units.get(measured.lower(), measured)}"
+        return Quantity(m.start(), m.end(), value, unit, "measure", value_max, body=m.end())
+    if m["cu"]:
+        unit, after = _grammar().conditional[m["cu"].lower()]
+        if after.search(text, max(0, m.start() - _UNIT_CONDITION), m.start()):
+            return Quantity(m.start(), m.end("cu"), value, unit, "measure", value_max,
+                            body=m.end("cu"))
+        if m["cu"].lower() not in _grammar().nouns:
+            return None
+        return Quantity(m.start(), m.end("cu"), value, "count", "count", value_max,
+                        body=m.start("cu"), sessions=m["cu"].lower() in _grammar().sessions)
+    kind = "rate" if m["rate"] else "bare" if m["bare"] else "count"
+    end = m.end("rate") if m["rate"] else m.end("noun" if m["noun"] else "bare")
+    sessions = bool(m["noun"]) and " ".join(m["noun"].split()) in _grammar().sessions
+    return Quantity(m.start(), end, value, "count", kind, value_max,
+                    body=m.start("noun" if m["noun"] else "bare"), sessions=sessions)
+
+
+def _quantity(text: str, m: Any) -> Quantity | None:
+    if m["fa"]:
+        return _share(m)
+    if m["word"]:
+        value = number_word(m["word"])
+        assert value is not None
+        noun = " ".join(m["wnoun"].split())
+        return Quantity(m.start(), m.end(), value, "count", "word", body=m.start("wnoun"),
+                        sessions=noun in _grammar().sessions)
+    if m["all"]:
+        return Quantity(m.start(), m.end(), 100, "percent", "all", body=m.start("anoun"))
+    return _measure(text, m)
+
+
+def find_quantities(text: str, start: int = 0, end: int | None = None) -> list[Quantity]:
+    """Tìm đại lượng (find quantities): every number of ``text[start:end]`` with a unit, a
+    noun or a period, in order; a frequency wins an overlap. Linear in the length."""
+    stop = len(text) if end is None else end
+    grammar = _grammar()
+    # most lines of a document hold no digit and no number word: two fast scans tell
+    if _DIGIT_RE.search(text, start, stop) is None and grammar.words.search(
+            text, start, stop) is None:
+        return []
+    found = _frequencies(text, start, stop)
+    reached = start
+    for m0 in grammar.starts.finditer(text, start, stop):
+        if m0.start() < reached:
+            continue  # inside the previous quantity, as finditer would skip it
+        m = grammar.quantity.match(text, m0.start(), stop)
+        if m is not None:
+            reached = m.end()
+            if (quantity := _quantity(text, m)) is not None:
+                found.append(quantity)
+    found.sort(key=lambda q: (q.start, q.kind != "frequency"))
+    unique: list[Quantity] = []
+    for quantity in found:
+        if not unique or quantity.start >= unique[-1].end:
+            unique.append(quantity)
+    return unique
