@@ -146,8 +146,11 @@ def _measured(chunk: Sequence[Mapping[str, Any]]
         value_max = record["value_max"]
         commitment = (record["comparator"], float(record["value"]) * factor,
                       None if value_max is None else float(value_max) * factor)
-        out.append((name, measure.tokens, target_year(record, measure), commitment,
-                    measure.wording, measure.parts))
+        # An annual plan's targets are for its own year; that year is no horizon, or the
+        # same measure in the plans of two years would never line up.
+        year = target_year(record, measure)
+        out.append((name, measure.tokens, None if year == record.get("plan_year") else year,
+                    commitment, measure.wording, measure.parts))
     return out
 
 
@@ -268,12 +271,15 @@ def _slug(label: str) -> str:
 
 
 def _group(members: list[int], classes: Sequence[_Class], numbers: list[int],
-           wording: Mapping[int, tuple[str, tuple[str, ...]]], taken: set[str]) -> Group:
+           wording: Mapping[int, tuple[str, tuple[str, ...]]], taken: set[str],
+           targets: Sequence[Mapping[str, Any]]) -> Group:
     counts = Counter(wording[m][0] for m in members)
     label = min(counts, key=lambda w: (-counts[w], len(w), w))
     parts = Counter(wording[m][1] for m in members)
     years = {classes[c].year for c in numbers} - {None}
-    year = next(iter(years)) if years else None
+    if not years:  # no horizon: the one year its members' plans are for, if they agree
+        years = {targets[m].get("target_year") for m in members}
+    year = next(iter(years)) if len(years) == 1 else None
     family = classes[numbers[0]].family
     base = (_slug(label) + ("_change" if family.startswith("change ") else "")
             + (f"_{year}" if year else ""))
@@ -330,7 +336,7 @@ def group_targets(targets: Sequence[Mapping[str, Any]], *, min_localities: int =
     clusters = sorted(_cluster(classes, edges),
                       key=lambda c: (-sum(len(classes[i].members) for i in c), min(c)))
     members = [[m for i in numbers for m in classes[i].members] for numbers in clusters]
-    return [_group(found, classes, numbers, wording, used)
+    return [_group(found, classes, numbers, wording, used, targets)
             for found, numbers in zip(members, clusters, strict=True)
             if _localities(targets, found) >= min_localities]
 
