@@ -155,3 +155,30 @@ def test_every_line_maps_back_into_the_raw_text(raw: str) -> None:
         assert 0 <= s <= e <= len(raw)
     starts = [line.start for line in layout.lines]
     assert starts == sorted(starts)
+
+
+_VIETNAMESE = st.text(alphabet=st.sampled_from(
+    "aăâbcdđeêghiklmnoôơpqrstuưvxyAĂÂBCDĐEÊGHIKLMNOÔƠPQRSTUƯVXY0123456789 ,.:;-()/%"
+    "áàảãạắằẳẵặấầẩẫậéèẻẽẹếềểễệíìỉĩịóòỏõọốồổỗộớờởỡợúùủũụứừửữựýỳỷỹỵ"
+    "ÁÀẢÃẠẮẰẲẴẶẤẦẨẪẬÉÈẺẼẸẾỀỂỄỆÍÌỈĨỊÓÒỎÕỌỐỒỔỖỘỚỜỞỠỢÚÙỦŨỤỨỪỬỮỰÝỲỶỸỴ“”–…"), max_size=80)
+
+
+@given(_VIETNAMESE)
+def test_fold_is_the_base_letters_in_lower_case(text: str) -> None:
+    """fold (a table read by str.translate) gives what decomposing, dropping the marks and
+    lowering gives, with "đ" as "d", and keeps the length."""
+    import unicodedata
+
+    from kehoach_parser.layout.cues import fold
+
+    expected = "".join(c for c in unicodedata.normalize("NFD", text)
+                       if not unicodedata.combining(c)).lower().replace("đ", "d")
+    assert fold(text) == expected and len(fold(text)) == len(text)
+
+
+def test_fold_keeps_the_length_of_text_it_cannot_decompose() -> None:
+    from kehoach_parser.layout.cues import fold
+
+    for text in ("e\u0301 rời", "İstanbul Ａ", "한국 Hà Nội"):  # a lone mark, İ, Hangul
+        assert len(fold(text)) == len(text)
+    assert fold("ＡＢ Đà") == "ａｂ da"

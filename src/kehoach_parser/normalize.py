@@ -137,9 +137,10 @@ def normalize_chars(raw: str) -> tuple[str, OffsetMap]:
         text, mapping = _compose(text, mapping, _MARKED_RE)
         if not unicodedata.is_normalized("NFC", text):  # Hangul, singletons: every cluster
             text, mapping = _compose(text, mapping, _CLUSTER_RE)
-    # Same-length replacements: the map stays valid.
-    if _REPLACED_RE.search(text):
-        text = text.translate(_CHAR_TABLE)
+    # Same-length replacements: the map stays valid. Only the few characters present are
+    # replaced, each by one str.replace (translate with a dict walks every character).
+    for char in set(_REPLACED_RE.findall(text)):
+        text = text.replace(char, _CHAR_TABLE[ord(char)])
     return fold_tones(text), mapping
 
 

@@ -12,11 +12,12 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import NamedTuple
 
 import regex
 
-from .cues import block_cue, cues, fold, is_caps, is_furniture
+from .cues import WORD_START_RE, block_cue, cues, fold, is_caps, is_furniture
 
 # Runs of spaces inside a line that separate two columns of a block.
 _GAP_RE = regex.compile(r" {3,}")
@@ -116,6 +117,11 @@ class Physical:
     text: str
     lines: list[Phys] = field(default_factory=list)
 
+    @cached_property
+    def folded(self) -> str:
+        """The text folded (fold keeps the length): column cues are matched on its slices."""
+        return fold(self.text)
+
     def content(self, line: Phys) -> str:
         return self.text[line.start : line.end]
 
@@ -128,7 +134,7 @@ def physical_lines(text: str, page_of: Sequence[int] | None = None) -> Physical:
     blank = False
     pos = 0
     k = cues()
-    for raw_line in regex.split(r"\n", text):
+    for raw_line in text.split("\n"):
         line_start = pos
         pos += len(raw_line) + 1
         if "\f" in raw_line:
@@ -170,9 +176,10 @@ def squeezed(text: str, start: int, end: int) -> list[Piece]:
     return pieces
 
 
-def _segments(text: str, line: Phys) -> list[tuple[int, int]]:
+def _segments(phys: Physical, line: Phys) -> list[tuple[int, int]]:
     """Column segments of a printed line: parts separated by runs of three spaces or more,
     and a motto or place-date written after a name with only one space (OCR)."""
+    text, folded_text = phys.text, phys.folded
     parts: list[tuple[int, int]] = []
     last = line.start
     for m in _GAP_RE.finditer(text, line.start, line.end):
@@ -182,14 +189,16 @@ def _segments(text: str, line: Phys) -> list[tuple[int, int]]:
     out: list[tuple[int, int]] = []
     k = cues()
     for s, e in parts:
-        folded = fold(text[s:e])
         cut = None
         if e - s < 200:
-            for m in regex.finditer(r"(?<= )\S", folded):
-                rest = folded[m.start():]
-                if k.motto.match(rest) or (k.place_date.match(rest) and k.number.match(folded)):
-                    cut = m.start()
-                    break
+            folded = folded_text[s:e]
+            motto = k.inner_motto.search(folded)  # the first word that opens a motto
+            cut = motto.start() if motto else None
+            if k.number.match(folded):  # a place-date counts only after a number
+                for m in WORD_START_RE.finditer(folded, 0, cut or len(folded)):
+                    if k.place_date.match(folded[m.start():]):
+                        cut = m.start()
+                        break
         if cut:
             out.extend([(s, s + cut - 1), (s + cut, e)])
         else:
@@ -220,7 +229,7 @@ class _Band:
 def _find_bands(phys: Physical) -> list[_Band]:
     """Two-column blocks laid out with spaces: the header (issuer | motto, number |
     place-date) and the closing block (Nơi nhận | signature)."""
-    text, lines = phys.text, phys.lines
+    text, folded_text, lines = phys.text, phys.folded, phys.lines
     bands: list[_Band] = []
     i = 0
     while i < len(lines):
@@ -228,18 +237,18 @@ def _find_bands(phys: Physical) -> list[_Band]:
         if line.furniture or line.pipe:
             i += 1
             continue
-        segs = _segments(text, line)
-        right = [(s, e) for s, e in segs[1:] if block_cue(fold(text[s:e])) is not None]
+        segs = _segments(phys, line)
+        right = [(s, e) for s, e in segs[1:] if block_cue(folded_text[s:e]) is not None]
         lone_right = (len(segs) == 1 and line.indent >= 25
-                      and block_cue(fold(text[line.start:line.end])) in ("motto", "place_date",
+                      and block_cue(folded_text[line.start:line.end]) in ("motto", "place_date",
                                                                          "authority"))
         if not right and not lone_right:
             i += 1
             continue
         edge = (right[0][0] if right else line.start) - line.line_start
-        folded = fold(text[line.start:line.end])
+        folded = folded_text[line.start:line.end]
         kind = "closing" if (cues().recipients.match(folded) or any(
-            block_cue(fold(text[s:e])) in ("authority", "position") for s, e in right)) else (
+            block_cue(folded_text[s:e]) in ("authority", "position") for s, e in right)) else (
             "header")
         if kind == "header" and i > _HEADER_REACH and bands:
             kind = "closing"
@@ -251,7 +260,7 @@ def _find_bands(phys: Physical) -> list[_Band]:
 
 def _extend(phys: Physical, first: int, edge: int, kind: str) -> int:
     """The last line of a block that starts at ``first``."""
-    text, lines = phys.text, phys.lines
+    text, folded_text, lines = phys.text, phys.folded, phys.lines
     last = first
     signed = False
     for j in range(first + 1, len(lines)):
@@ -261,10 +270,10 @@ def _extend(phys: Physical, first: int, edge: int, kind: str) -> int:
         if line.furniture:
             continue
         content = text[line.start:line.end]
-        folded = fold(content)
+        folded = folded_text[line.start:line.end]
         if _block_breaker(folded, is_caps(content)):
             break
-        segs = [(s, e) for s, e in _segments(text, line) if not is_furniture(fold(text[s:e]))]
+        segs = [(s, e) for s, e in _segments(phys, line) if not is_furniture(folded_text[s:e])]
         if not segs:
             continue
         at_right = [s for s, _ in segs if s - line.line_start >= edge - _COLUMN_SLACK]
@@ -276,7 +285,7 @@ def _extend(phys: Physical, first: int, edge: int, kind: str) -> int:
                 break
         if kind == "closing" and at_right and j > first:
             right_text = text[segs[-1][0]:segs[-1][1]]
-            if not block_cue(fold(right_text)) and _NAME_RE.match(right_text):
+            if not block_cue(folded_text[segs[-1][0]:segs[-1][1]]) and _NAME_RE.match(right_text):
                 signed = True  # the signer's name
         last = j
     return last
@@ -285,7 +294,7 @@ def _extend(phys: Physical, first: int, edge: int, kind: str) -> int:
 def column_lines(phys: Physical) -> list[Src]:
     """Source lines of plain text: one per printed line, or per column segment inside a
     two-column block (left column first, then right)."""
-    text = phys.text
+    text, folded_text = phys.text, phys.folded
     bands = _find_bands(phys)
     out: list[Src] = []
     band_at = {}
@@ -309,8 +318,8 @@ def column_lines(phys: Physical) -> list[Src]:
             line = phys.lines[j]
             if line.furniture or line.pipe:
                 continue
-            for s, e in _segments(text, line):
-                if is_furniture(fold(text[s:e])):
+            for s, e in _segments(phys, line):
+                if is_furniture(folded_text[s:e]):
                     continue
                 column = 1 if s - line.line_start >= band.edge - _COLUMN_SLACK else 0
                 src = Src(squeezed(text, s, e), s - line.line_start, e - line.line_start,
