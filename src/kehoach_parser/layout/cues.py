@@ -22,7 +22,6 @@ import regex
 
 from ..data import load
 
-
 # Code points below this are folded by the table; the rest are only lowered.
 _TABLE_SIZE = 0x2000
 

@@ -229,7 +229,7 @@ class _Band:
 def _find_bands(phys: Physical) -> list[_Band]:
     """Two-column blocks laid out with spaces: the header (issuer | motto, number |
     place-date) and the closing block (Nơi nhận | signature)."""
-    text, folded_text, lines = phys.text, phys.folded, phys.lines
+    folded_text, lines = phys.folded, phys.lines
     bands: list[_Band] = []
     i = 0
     while i < len(lines):
