@@ -35,6 +35,9 @@ _HEADING_RE = regex.compile(r"#{1,6}(?:\s+|$)")
 _BLOCK_MARKUP_RE = regex.compile(r"[*_\\`\[\]<>&!~#|]|^\+ ")
 # A paragraph with none of these is read without the inline parser.
 _MARKUP_CHARS_RE = regex.compile(r"[*_\\`\[\]<>&!~]")
+# One line in bold and nothing else: markdown-it gives one bold text token.
+_BOLD_LINE_RE = regex.compile(
+    r"\*\*(?P<text>[^*_\\`\[\]<>&!~\s](?:[^*_\\`\[\]<>&!~\n]*[^*_\\`\[\]<>&!~\s])?)\*\*")
 # Inside a flattened layout cell: a rule, a wide gap, or a bullet after ":" or ";".
 _CELL_BREAK_RE = regex.compile(r"\s*[-_=]{4,}\s*|\s{2,}|(?<=[:;])\s+(?=[-+•]\s)")
 
@@ -241,7 +244,15 @@ def _block_lines(src: _Source, start_line: int, inline: Any, heading: int) -> li
         kept.append(Piece("- ", at, at + 1, copy=False))
         col += 2
     bold_at: dict[int, tuple[bool, bool, bool]] = {}
-    if _MARKUP_CHARS_RE.search(inline.content):
+    content = inline.content
+    bold_line = _BOLD_LINE_RE.fullmatch(content)
+    if bold_line and src.joined.startswith(content, base + col):
+        # The commonest markup of a saved page, a line in bold ("**II. NHIỆM VỤ**"): read
+        # as markdown-it reads it, without running it.
+        at = src.to_pass1(base + col + 2)
+        text = bold_line.group("text")
+        by_line = {start_line: [Piece(text, at, at + len(text), True)]}
+    elif _MARKUP_CHARS_RE.search(content):
         walker = _Inline(src, base + col)
         walker.walk(_parser().parseInline(inline.content)[0].children or [])
         by_line, bold_at = walker.lines, walker.bold_at
