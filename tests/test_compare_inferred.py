@@ -17,7 +17,9 @@ from conftest import load_cases
 from kehoach_parser import parse_text
 from kehoach_parser.cli import main, write_atomic
 from kehoach_parser.compare import COLUMNS, compare_plans
+from kehoach_parser.errors import SkippedFileWarning
 from kehoach_parser.indicators import load_catalogue
+from kehoach_parser.plan_targets import read_targets
 from kehoach_parser.report import render
 from kehoach_parser.suggest import suggest_catalogue
 from test_grouping import plans
@@ -208,3 +210,29 @@ def test_whole_plans_line_up_and_near_misses_stay_apart() -> None:
     for texts in rows:
         assert not (any("ma túy" in t and "xã" in t for t in texts)
                     and any("cai nghiện" in t for t in texts)), texts
+
+
+def test_a_json_file_that_is_not_an_output_is_left_out_with_a_warning(
+        folder: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """A folder of outputs with another tool's JSON in it: that file is named on stderr and
+    left out; the comparison of the others is what it is without it."""
+    import shutil
+
+    mixed = tmp_path / "mixed"
+    shutil.copytree(folder, mixed)
+    (mixed / "notes.json").write_text('{"title": "ghi chú"}', encoding="utf-8")
+    (mixed / "broken.json").write_bytes(b'{"schema_version": "1.1", ')
+    assert main(["compare", str(folder), "--format", "json"]) == 0
+    clean = capsys.readouterr().out
+    assert main(["compare", str(mixed), "--format", "json"]) == 0
+    out, err = capsys.readouterr()
+    assert out == clean
+    lines = err.splitlines()
+    assert len(lines) == 2 and all(line.startswith("warning: ") for line in lines)
+    assert "broken.json: not a kehoach output, left out: not JSON (EOF" in lines[0]
+    assert "notes.json: not a kehoach output, left out: 4 fields" in lines[1]
+    assert "(first: parser_version: Field required)" in lines[1]
+    with pytest.warns(SkippedFileWarning) as skipped:
+        assert len(read_targets(mixed)) == len(read_targets(folder))
+    assert [Path(str(w.message).split(":")[0]).name for w in skipped] == ["broken.json",
+                                                                          "notes.json"]

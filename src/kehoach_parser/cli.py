@@ -15,9 +15,11 @@ import os
 import shutil
 import sys
 import tempfile
+import warnings
 from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from pathlib import Path
-from typing import TYPE_CHECKING, NoReturn, TypeAlias
+from typing import TYPE_CHECKING, NoReturn, TextIO, TypeAlias
 
 from ._version import __version__
 
@@ -275,6 +277,26 @@ def _check_source(args: argparse.Namespace) -> None:
         raise UsageError(str(exc)) from None
 
 
+@contextmanager
+def _skipped_files() -> Iterator[None]:
+    """Files left out of a folder are said on stderr, one line each, as they are met."""
+    from .errors import SkippedFileWarning
+
+    shown = warnings.showwarning
+
+    def show(message: Warning | str, category: type[Warning], filename: str, lineno: int,
+             file: TextIO | None = None, line: str | None = None) -> None:
+        if issubclass(category, SkippedFileWarning):
+            print(f"warning: {message}", file=sys.stderr)
+        else:
+            shown(message, category, filename, lineno, file, line)
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("always", SkippedFileWarning)
+        warnings.showwarning = show
+        yield
+
+
 def _cmd_compare(args: argparse.Namespace) -> int:
     import duckdb
 
@@ -286,9 +308,10 @@ def _cmd_compare(args: argparse.Namespace) -> int:
     format: Format = "html" if args.html else args.format
     _check_source(args)
     try:
-        frame = compare_plans(args.source, indicators=args.indicator, year=args.year,
-                              catalogue=args.catalogue, min_localities=args.min_localities,
-                              engine=args.engine, scheduler=args.scheduler)
+        with _skipped_files():
+            frame = compare_plans(args.source, indicators=args.indicator, year=args.year,
+                                  catalogue=args.catalogue, min_localities=args.min_localities,
+                                  engine=args.engine, scheduler=args.scheduler)
     except ValueError as exc:  # an indicator neither in the catalogue nor inferred
         raise UsageError(str(exc)) from None
     except (KehoachError, duckdb.Error, FileNotFoundError) as exc:
@@ -325,9 +348,10 @@ def _cmd_suggest(args: argparse.Namespace) -> int:
 
     _check_source(args)
     try:
-        text = suggest_catalogue(args.source, catalogue=args.catalogue,
-                                 min_localities=args.min_localities, engine=args.engine,
-                                 scheduler=args.scheduler)
+        with _skipped_files():
+            text = suggest_catalogue(args.source, catalogue=args.catalogue,
+                                     min_localities=args.min_localities, engine=args.engine,
+                                     scheduler=args.scheduler)
     except (KehoachError, duckdb.Error, FileNotFoundError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return EXIT_FAILED

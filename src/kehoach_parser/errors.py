@@ -104,3 +104,8 @@ class CorruptStoreError(OutputError):
 
 class QueryRefusedError(KehoachError):
     """An SQL statement that ``kehoach query`` does not run (it reads the store's tables only)."""
+
+
+class SkippedFileWarning(UserWarning):
+    """A file left out of a folder read as a whole (a JSON file that is not a kehoach
+    output, in a folder compared): the message names the file and why."""

@@ -11,10 +11,14 @@ documents the catalogue covers; without one it is the bundled catalogue's, as pa
 
 from __future__ import annotations
 
+import warnings
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
+from pydantic import ValidationError
+
+from .errors import SkippedFileWarning, printable
 from .models import PlanDocument
 from .store import STORE_NAME, TABLES, Store, document_rows
 
@@ -38,9 +42,28 @@ def _from_documents(documents: Iterable[PlanDocument]) -> Iterator[Record]:
 
 
 def _from_folder(folder: Path) -> Iterator[Record]:
+    """The outputs of a folder; a JSON file that is not one (another tool's, a damaged
+    copy) is left out with a :class:`~kehoach_parser.errors.SkippedFileWarning`."""
     for path in sorted(folder.rglob("*.json")):
-        document = PlanDocument.model_validate_json(path.read_bytes())
+        try:
+            document = PlanDocument.model_validate_json(path.read_bytes())
+        except (OSError, ValidationError) as exc:
+            problem = (_schema_problem(exc) if isinstance(exc, ValidationError)
+                       else exc.strerror or type(exc).__name__)
+            warnings.warn(f"{printable(str(path))}: not a kehoach output, left out: {problem}",
+                          SkippedFileWarning, stacklevel=2)
+            continue
         yield from _records_of(document, path.relative_to(folder).as_posix()[: -len(".json")])
+
+
+def _schema_problem(exc: ValidationError) -> str:
+    first = exc.errors()[0]
+    if first["type"] == "json_invalid":
+        return f"not JSON ({first['msg'].removeprefix('Invalid JSON: ')})"
+    where = ".".join(str(part) for part in first["loc"])
+    count = exc.error_count()
+    return (f"{count} field{'s' if count > 1 else ''} not as the schema says (first: "
+            f"{where}: {first['msg']})")
 
 
 def _from_store(store: Store) -> Iterator[Record]:
