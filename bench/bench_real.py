@@ -10,8 +10,14 @@
   characters (written for the run, one text object a word), in µs per character; flat
   when the cost is linear.
 - DOCX: ``parse_file`` against python-docx reading the paragraphs and the tables' cells.
-- First document: wall time of a fresh ``python -c 'from kehoach_parser import
-  parse_text; parse_text(…)'``, of ``kehoach parse`` of one seed, and of a bare python.
+- Text: ``parse_text`` with its JSON dump against a floor (NFC, ``splitlines``, three anchor
+  scans — Roman parts, cited numbers, percentages — and a JSON dump of the text) on the real
+  texts (``.txt``, ``.md``), in CPU chars/s; and the same texts with every 50th marked letter
+  decomposed (not NFC), as a time ratio to the NFC text.
+- First document: in a fresh process, the import and the first ``parse_text`` (patterns
+  compiled on the way) timed apart; wall time of a fresh ``python -c 'from kehoach_parser
+  import parse_text; parse_text(…)'``, of ``kehoach parse`` of one seed, and of a bare
+  python.
 
 Prints a table; writes the figures into ``bench/results.json`` under ``"real"`` (other keys
 are kept). ``--json FILE`` writes them to FILE alone instead.
@@ -23,11 +29,13 @@ from __future__ import annotations
 
 import argparse
 import json
+import re
 import statistics
 import subprocess
 import sys
 import tempfile
 import time
+import unicodedata
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -157,20 +165,91 @@ def _docx_side_by_side(files: list[Path], repeat: int) -> dict[str, Any]:
             "parse_file_docs_per_s": count / parsed, "ratio": plain / parsed}
 
 
+_ANCHORS = [re.compile(r"^\s*[IVX]{1,4}\.", re.MULTILINE),  # the Roman parts
+            re.compile(r"số\s+\d+[/-]", re.IGNORECASE),  # cited numbers
+            re.compile(r"\d+(?:[.,]\d+)?\s*%")]  # percentages
+
+
+def _floor(text: str) -> str:
+    """The least any parser of these texts does: NFC, lines, three anchor scans, JSON out."""
+    text = unicodedata.normalize("NFC", text)
+    lines = text.splitlines()
+    found = [[m.start() for m in anchor.finditer(text)] for anchor in _ANCHORS]
+    return json.dumps({"text": text, "lines": len(lines), "anchors": found}, ensure_ascii=False)
+
+
+def _cpu_rate(action: Callable[[str], object], texts: list[str], repeat: int) -> float:
+    """chars/s of CPU time over the texts, the best of ``repeat`` rounds."""
+    best = float("inf")
+    for _ in range(repeat):
+        start = time.process_time()
+        for text in texts:
+            action(text)
+        best = min(best, time.process_time() - start)
+    return sum(map(len, texts)) / best
+
+
+def _text_side_by_side(files: list[Path], repeat: int) -> dict[str, Any]:
+    """parse_text (with the JSON dump) against the floor on real texts, and the same texts
+    with every 50th marked letter decomposed (not NFC, as some editors save them)."""
+    from kehoach_parser import parse_text
+
+    texts = [unicodedata.normalize("NFC", p.read_text(encoding="utf-8")) for p in files]
+
+    def parse(text: str) -> str:
+        return parse_text(text).model_dump_json()
+
+    for text in texts:  # patterns compiled, caches warm
+        parse(text)
+    twins = [_decomposed(text) for text in texts]
+    parsed, floor = _cpu_rate(parse, texts, repeat), _cpu_rate(_floor, texts, repeat)
+    twin = _cpu_rate(parse, twins, repeat)
+    return {"files": len(texts), "chars": sum(map(len, texts)),
+            "parse_text_chars_per_s": parsed, "floor_chars_per_s": floor,
+            "ratio": parsed / floor, "not_nfc_chars_per_s": twin,
+            "not_nfc_time_ratio": (sum(map(len, twins)) / twin) / (sum(map(len, texts)) / parsed)}
+
+
+def _decomposed(text: str) -> str:
+    out: list[str] = []
+    marked = 0
+    for char in text:
+        decomposed = unicodedata.normalize("NFD", char)
+        if len(decomposed) > 1:
+            marked += 1
+            if marked % 50 == 0:
+                char = decomposed
+        out.append(char)
+    return "".join(out)
+
+
 def _first_document(repeat: int) -> dict[str, float]:
     seed = sorted((ROOT / "corpus").glob("*.txt"))[0]
     bin_dir = Path(sys.executable).parent
     kehoach = str(bin_dir / "kehoach")
     code = ("from pathlib import Path; from kehoach_parser import parse_text; "
             f"parse_text(Path({str(seed)!r}).read_text(encoding='utf-8'))")
+    # In a fresh process: the import, then the first parse alone (patterns compiled).
+    inside = ("import time; t = time.perf_counter(); from kehoach_parser import parse_text; "
+              "from pathlib import Path; u = time.perf_counter(); "
+              f"parse_text(Path({str(seed)!r}).read_text(encoding='utf-8')); "
+              "print(u - t, time.perf_counter() - u)")
+
+    def split() -> tuple[float, float]:
+        runs = [subprocess.run([sys.executable, "-c", inside], check=True, capture_output=True,
+                               text=True).stdout.split() for _ in range(repeat)]
+        return (statistics.median(float(r[0]) for r in runs),
+                statistics.median(float(r[1]) for r in runs))
 
     def wall(argv: list[str]) -> float:
         return _median_time(lambda: subprocess.run(argv, check=True, capture_output=True),
                             repeat)
 
+    import_s, first_parse_s = split()
     with tempfile.TemporaryDirectory() as tmp:
         return {"python_s": wall([sys.executable, "-c", "pass"]),
-                "first_parse_text_s": wall([sys.executable, "-c", code]),
+                "import_s": import_s, "first_parse_text_s": first_parse_s,
+                "process_with_first_parse_s": wall([sys.executable, "-c", code]),
                 "kehoach_parse_s": wall([kehoach, "parse", str(seed), "--out", tmp])}
 
 
@@ -189,6 +268,9 @@ def main(argv: list[str] | None = None) -> int:
         "pdf_per_char": _per_char(args.repeat),
         "docx_real": _docx_side_by_side([p for p in real if p.suffix.lower() == ".docx"],
                                         max(1, args.repeat // 2)),
+        "text_real": _text_side_by_side(
+            [p for d in REAL_DIRS if d.is_dir() for p in sorted(d.iterdir())
+             if p.suffix.lower() in (".txt", ".md")], args.repeat),
         "first_document": _first_document(args.repeat),
     }
     flat = {f"{group}.{key}": value for group, values in figures.items()
