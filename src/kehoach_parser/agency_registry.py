@@ -48,7 +48,9 @@ from .normalize import fold_tones
 _SEP = r"(?:[ ]*[-,][ ]*|[ ]+)"
 _SPLIT_RE = regex.compile(r"[\s,\-]+")
 _WORD_RE = regex.compile(r"\w+")
-_SECOND_RE = regex.compile(r"(?:[ ]+|[ ]*&[ ]*)(\w+)")
+# The second word of a name after its first: after spaces, or inside "TB & XH" (possessive
+# and after no space or "&": linear on a long run of either).
+_SECOND_RE = regex.compile(r"(?<![ &])(?:[ ]++&?+|&)[ ]*+(\w+)")
 _KEY_RE = regex.compile(r"[\s,\-&.:;()]+")
 # A place name: up to four capitalised syllables ("Lai Châu", "Bà Rịa - Vũng Tàu").
 _PLACE = r"(?-i:\p{Lu}\p{Ll}*(?:(?:[ ]|[ ]?-[ ]?)\p{Lu}\p{Ll}*){0,3})(?!\w)"
@@ -353,7 +355,6 @@ def match_body(text: str, pos: int = 0, places: Collection[str] = ()) -> BodyMat
     word = _WORD_RE.match(text, pos)
     if word is None or word.group().casefold() not in reg.first_words:
         return None
-    # The second word, where a stem's pattern puts it: after spaces or inside "TB & XH".
     second = _SECOND_RE.match(text, word.end())
     lead = (word.group().casefold(), *((second[1].casefold(),) if second else ()))
     match = _gazetteer_for(lead).match(text, pos)
