@@ -47,6 +47,19 @@ def test_the_gazetteer_finds_each_example_whole(entry: Entry) -> None:
         assert entry in body.entries, example
 
 
+@pytest.mark.parametrize("entry", ENTRIES, ids=[e.canonical for e in ENTRIES])
+def test_a_body_at_a_position_is_the_one_the_whole_gazetteer_finds(entry: Entry) -> None:
+    """match_body tries only the stems of the first two words at a position: it finds what
+    the gazetteer of every stem finds there, written as the data has it, with spacing and
+    case changed, "&" spaced out, and after a comma."""
+    for example in (*entry.examples, entry.canonical, *entry.variants):
+        for text in (example, example.upper(), example.lower(), example.replace(" ", "  "),
+                     example.replace("&", " & "), f"{example}, Sở Y tế"):
+            whole = [b for b in find_bodies(text) if b.start == 0][:1]
+            body = match_body(text)
+            assert ([body] if body else []) == whole, text
+
+
 def test_successors_are_entries_with_a_date() -> None:
     canonicals = {e.canonical for e in ENTRIES}
     for entry in ENTRIES:

@@ -48,6 +48,9 @@ from .normalize import fold_tones
 _SEP = r"(?:[ ]*[-,][ ]*|[ ]+)"
 _SPLIT_RE = regex.compile(r"[\s,\-]+")
 _WORD_RE = regex.compile(r"\w+")
+# The second word of a name after its first: after spaces, or inside "TB & XH" (possessive
+# and after no space or "&": linear on a long run of either).
+_SECOND_RE = regex.compile(r"(?<![ &])(?:[ ]++&?+|&)[ ]*+(\w+)")
 _KEY_RE = regex.compile(r"[\s,\-&.:;()]+")
 # A place name: up to four capitalised syllables ("Lai Châu", "Bà Rịa - Vũng Tàu").
 _PLACE = r"(?-i:\p{Lu}\p{Ll}*(?:(?:[ ]|[ ]?-[ ]?)\p{Lu}\p{Ll}*){0,3})(?!\w)"
@@ -129,7 +132,8 @@ class Registry:
     name_tail: Any  # a locality tail closing any name
     by_head: dict[str, tuple[str, ...]]  # lookup keys by their first word, for fuzzy matching
     first_words: frozenset[str]  # casefolded first words of all stems: a cheap first check
-    stems_by_first: dict[str, tuple[str, ...]]  # stems by their first word, longest first
+    # stems by their first two words casefolded (one for a one-word stem), longest first
+    stems_by_lead: dict[tuple[str, ...], tuple[str, ...]]
     tail: Any  # the locality tail after a stem
 
 
@@ -244,10 +248,10 @@ def registry() -> Registry:
             _add(by_stem, name_key(stem), entry)
             stems.add(stem)
     ordered = sorted(stems, key=len, reverse=True)
-    by_first: dict[str, tuple[str, ...]] = {}
+    by_lead: dict[tuple[str, ...], tuple[str, ...]] = {}
     for stem in ordered:
-        first = _first_word(stem)
-        by_first[first] = (*by_first.get(first, ()), stem)
+        lead = _lead(stem)
+        by_lead[lead] = (*by_lead.get(lead, ()), stem)
     places = frozenset(p for province in load("provinces")["provinces"]
                        for p in (province["name"], *province["variants"]))
     return Registry(
@@ -260,8 +264,8 @@ def registry() -> Registry:
         tail_end=tail_end,
         name_tail=regex.compile(rf"(?<! )[ ]++(?P<tail>{tail_re})$"),
         by_head=_by_head(by_key),
-        first_words=frozenset(by_first),
-        stems_by_first=by_first,
+        first_words=frozenset(lead[0] for lead in by_lead),
+        stems_by_lead=by_lead,
         tail=regex.compile(rf"(?<![ ])[ ]++(?P<tail>{tail_re})"),
     )
 
@@ -274,11 +278,17 @@ def _gazetteer() -> Any:
     return regex.compile(rf"(?<!\w)(?P<stem>{alternatives})(?!\w)")
 
 
-@lru_cache(maxsize=512)
-def _gazetteer_for(first: str) -> Any:
-    """The gazetteer of the stems opening with ``first``: a handful of alternatives, where
-    the whole gazetteer tries hundreds at every position."""
-    alternatives = "|".join(_stem_pattern(s) for s in registry().stems_by_first[first])
+@lru_cache(maxsize=2048)
+def _gazetteer_for(lead: tuple[str, ...]) -> Any:
+    """The gazetteer of the stems that may open a text whose first two words are ``lead``
+    (casefolded; one word when no second follows): the one-word stems of its first word
+    and the stems opening with both, in the order of the whole gazetteer, so the same stem
+    wins. A handful of alternatives, where the whole gazetteer tries hundreds at every
+    position; and compiled only for the leads a document has (compiling all the stems of a
+    common head word, "Sở" or "Bộ", was most of the first parse)."""
+    by_lead = registry().stems_by_lead
+    stems = {*by_lead.get(lead[:1], ()), *by_lead.get(lead, ())}
+    alternatives = "|".join(_stem_pattern(s) for s in registry().stems if s in stems)
     return regex.compile(rf"(?<!\w)(?P<stem>{alternatives})(?!\w)")
 
 
@@ -328,11 +338,10 @@ def _tail(match: Any, places: Collection[str]) -> Tail | None:
     return Tail(start, start + len(known), "", (), False, known)
 
 
-def _first_word(stem: str) -> str:
-    first = next(w for w in _SPLIT_RE.split(stem) if w)
-    word = _WORD_RE.match(first)
-    text: str = word.group() if word else first
-    return text.casefold()
+def _lead(stem: str) -> tuple[str, ...]:
+    """The first two words of a stem, casefolded ("sở", "y" for "Sở Y tế"; "TB&XH" is two):
+    what a text must open with for the stem to match there."""
+    return tuple(w.casefold() for w in _WORD_RE.findall(stem)[:2])
 
 
 def match_body(text: str, pos: int = 0, places: Collection[str] = ()) -> BodyMatch | None:
@@ -346,7 +355,9 @@ def match_body(text: str, pos: int = 0, places: Collection[str] = ()) -> BodyMat
     word = _WORD_RE.match(text, pos)
     if word is None or word.group().casefold() not in reg.first_words:
         return None
-    match = _gazetteer_for(word.group().casefold()).match(text, pos)
+    second = _SECOND_RE.match(text, word.end())
+    lead = (word.group().casefold(), *((second[1].casefold(),) if second else ()))
+    match = _gazetteer_for(lead).match(text, pos)
     return _body(match, text, places) if match else None
 
 

@@ -102,21 +102,19 @@ def restore(text: str) -> str:
     out = list(text)
     i = 0
     while i < len(words):
-        for n in range(min(_LONGEST, len(words) - i), 0, -1):
-            group = words[i:i + n]
-            if not all(joins[i : i + n - 1]):
-                continue
-            key = tuple(keys[i : i + n])
-            written = phrases.get(key)
-            if written is None or (n == 1 and key[0] in ambiguous):
-                continue
-            for match, word in zip(group, written, strict=True):
-                if len(word) == len(match.group()):
-                    out[match.start():match.end()] = _cased(word, match.group())
-            i += n
-            break
-        else:
+        # The longest known phrase from word i: every part of a phrase is one too (all the
+        # n-grams of the vocabulary are keys), so it grows a word at a time until it fails.
+        n, written = 0, None
+        while (n < _LONGEST and i + n < len(words) and (n == 0 or joins[i + n - 1])
+               and (longer := phrases.get(tuple(keys[i:i + n + 1]))) is not None):
+            n, written = n + 1, longer
+        if written is None or (n == 1 and keys[i] in ambiguous):
             i += 1
+            continue
+        for match, word in zip(words[i:i + n], written, strict=True):
+            if len(word) == len(match.group()):
+                out[match.start():match.end()] = _cased(word, match.group())
+        i += n
     return _misread_heads("".join(out))
 
 
