@@ -43,6 +43,8 @@ _CONTENT = ("body", "appendix", "attached")
 # A heading this long that runs on into a plain line was wrapped ("… - Trường THPT Cao" /
 # "Lãnh 2 thực hiện."): the two are read as one.
 _WRAPPED = 60
+# A note in brackets after a list of bodies: a task, or the parent the bodies belong to.
+_NOTE_RE = regex.compile(r"\s*\(([^()]{3,200})\)")
 
 
 @dataclass
@@ -368,8 +370,7 @@ class Reader:
             found = self._list(start, end, self._content_start(group[0], text), False, text)
             if not found.bodies:
                 continue
-            note = regex.match(r"\s*\(([^()]{3,200})\)", text, pos=found.bodies[-1].end,
-                               endpos=end)
+            note = _NOTE_RE.match(text, found.bodies[-1].end, end)
             # A task is a verb phrase ("đăng tải …"); "(Văn phòng Chính phủ)" names a parent.
             if note is None or not note.group(1).lstrip()[:1].islower() or \
                     _cues().receipt.match(fold(note.group(1)).strip()):

@@ -311,7 +311,7 @@ def _addressees(layout: Layout) -> list[str]:
         if line.zone not in ("header", "title", "body"):
             continue
         text = layout.line_text(line)
-        if fold(text).startswith("kinh gui"):
+        if fold(text[:20]).startswith("kinh gui"):  # the opening is enough
             out.append(text)
             for item in layout.lines[i + 1 :]:
                 if item.kind != "bullet":

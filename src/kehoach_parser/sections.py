@@ -45,6 +45,9 @@ _NUMBER_RE = regex.compile(
 _KIND_ORDER: list[SectionKind] = ["purpose", "requirements", "targets", "other", "tasks",
                                   "solutions", "funding", "implementation"]
 # Zones whose headings are the document's sections (a quyết định's attached plan is body).
+_DIGITS_RE = regex.compile(r"\d+")
+# A heading's title cut into its phrases, each with its own kind ("mục đích, yêu cầu").
+_PHRASE_BREAK_RE = regex.compile(r"\s*[,;:]\s*|\s+va\s+")
 _BODY = ("body",)
 
 
@@ -73,7 +76,7 @@ def _ordinal(shape: str, number: str) -> int:
         return roman_value(number)
     if shape == "lettered":
         return _LETTERS.index(number) + 1 if number in _LETTERS else 99
-    digits: list[str] = regex.findall(r"\d+", number)
+    digits: list[str] = _DIGITS_RE.findall(number)
     return int(digits[-1])
 
 
@@ -108,7 +111,7 @@ def heading_kinds(title: str) -> list[SectionKind]:
     title = _NUMBER_RE.sub("", title)
     # No diacritics at all: text that lost them (to OCR or a keyboard), read leniently.
     ocr = fold(title) == title.lower()
-    for phrase in regex.split(r"\s*[,;:]\s*|\s+va\s+", fold(title).strip(" .")):
+    for phrase in _PHRASE_BREAK_RE.split(fold(title).strip(" .")):
         phrase = w.lead.sub("", phrase.strip())
         kind = next((k for k, pattern in w.kinds if pattern.match(phrase)), None)
         if kind is None and ocr:

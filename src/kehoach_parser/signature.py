@@ -26,6 +26,8 @@ from .localities import restore, sentence_case
 from .models import Signer
 
 _PREFIX_RE = regex.compile(r"^\s*(t\s*/\s*m|tm|kt|tl|tuq|q)\s*[.:]?\s*", regex.IGNORECASE)
+# The mark that opens each item of a recipients list written on one line.
+_ITEM_MARK_RE = regex.compile(r"(?:^|\s)[-+•]\s+")
 
 
 @cache
@@ -94,7 +96,7 @@ def read_recipients(lines: Sequence[str]) -> list[str]:
         heading = k.recipients.match(fold(text))
         if heading:
             text = text[heading.start("inline"):]
-        for item in regex.split(r"(?:^|\s)[-+•]\s+", text):
+        for item in _ITEM_MARK_RE.split(text):
             item = item.strip(" -+•;.,")
             if item:
                 out.append(item)
