@@ -47,7 +47,8 @@ _KIND_ORDER: list[SectionKind] = ["purpose", "requirements", "targets", "other",
 # Zones whose headings are the document's sections (a quyết định's attached plan is body).
 _DIGITS_RE = regex.compile(r"\d+")
 # A heading's title cut into its phrases, each with its own kind ("mục đích, yêu cầu").
-_PHRASE_BREAK_RE = regex.compile(r"\s*[,;:]\s*|\s+va\s+")
+# (A break starts where a run of spaces starts: linear on a long run of spaces.)
+_PHRASE_BREAK_RE = regex.compile(r"(?<!\s)(?:\s*+[,;:]\s*+|\s++va\s++)")
 _BODY = ("body",)
 
 
