@@ -105,3 +105,20 @@ def test_deeply_nested_lists_stay_bounded() -> None:
     # Linear: a character of the twice-as-deep text (4 times as long) costs what one of the
     # shallow text does (quadratic work would make it cost 4 times as much).
     assert growth(parse_text, _nested(1), _nested(2), repeat=2) < 2.0
+
+
+_PLAN_HEAD = "KẾ HOẠCH\nTăng cường công tác quản lý năm 2031\nI. MỤC TIÊU\n"
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("unit", [
+    "Quyết định số 7/QĐ-UBND, ",  # one line of thousands of citations, each looking back
+    "- Đạt 85% số thôn.\n",  # thousands of alike targets, each matched to the catalogue
+    "Công an tỉnh, ",  # one line of thousands of bodies
+])
+def test_repeated_shapes_cost_the_same_per_character(unit: str) -> None:
+    """Linear: a character of a text four times as long costs what one of the short text
+    does (work that looks back over the line, or over what came before, would make it cost
+    about four times as much)."""
+    assert growth(parse_text, _PLAN_HEAD + unit * 500, _PLAN_HEAD + unit * 2000,
+                  repeat=2) < 2.0

@@ -486,10 +486,19 @@ _ASIDE_RE = regex.compile(r"\s?\([^()\n]{1,20}\)")
 _ISSUED_RE = regex.compile(r",[^.;\n]{0,120}?\b(?:ban hành|ký)\b[^.;\n]{0,40}$")
 
 
+# How far back the sentence of a citation may open, and how far into it its date may end:
+# bounds that keep a line of thousands of citations linear (each looks back only so far).
+_SENTENCE_REACH = 2000
+_DATE_REACH = 80
+
+
 def _date_before(text: str, start: int) -> VnDate | None:
-    line = max(text.rfind("\n", 0, start), text.rfind(". ", 0, start)) + 1
+    lo = max(0, start - _SENTENCE_REACH)
+    line = max(text.rfind("\n", lo, start), text.rfind(". ", lo, start)) + 1
+    if line == 0 and lo > 0:
+        return None  # a sentence longer than any that opens with its date
     head = text[line:start].lstrip(" .")
-    found = next(find_dates(head), None)
+    found = next(find_dates(head, 0, min(len(head), _DATE_REACH)), None)
     if found is None or found[0][0] > 5 or not _ISSUED_RE.search(head, found[0][1]):
         return None
     return found[1]

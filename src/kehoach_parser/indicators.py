@@ -57,6 +57,9 @@ class Indicator:
     measures: tuple[str, ...] = ()  # units of measure ("tỷ đồng", "ha") it is counted in
 
 
+_ANSWERS_KEPT = 4096  # look-ups remembered per catalogue (then forgotten at once)
+
+
 @dataclass(frozen=True)
 class _Found:
     """Where a cue was found in a haystack: its first position and its length."""
@@ -113,6 +116,9 @@ class Catalogue:
         self.indicators = tuple(indicators)
         self._by_id = {indicator.id: indicator for indicator in self.indicators}
         self._domain = tuple(regex.compile(p, regex.IGNORECASE) for p in domain)
+        # The answers of recent look-ups: a clause a document repeats (a table restating its
+        # text, a list of alike items) is matched once.
+        self._answers: dict[tuple[Any, ...], str | None] = {}
 
     def __iter__(self) -> Iterator[Indicator]:
         return iter(self.indicators)
@@ -139,13 +145,20 @@ class Catalogue:
         a period (annual) only to a target of that period or of none stated, and one for a
         year only to a target for that year or of none stated.
         """
+        key = (subject, text, unit, comparator, period, year)
+        if key in self._answers:
+            return self._answers[key]
+        if len(self._answers) >= _ANSWERS_KEPT:
+            self._answers.clear()
         candidates = [i for i in self.indicators if self._fits(i, unit, comparator, period)
                       and not (i.year and year and i.year != year)]
+        found = None
         for hay in (_fold(subject), _fold(f"{subject} | {text}")):
-            best = self._best(candidates, hay, period)
-            if best is not None:
-                return best
-        return None
+            found = self._best(candidates, hay, period)
+            if found is not None:
+                break
+        self._answers[key] = found
+        return found
 
     @staticmethod
     def _fits(indicator: Indicator, unit: str | None, comparator: str | None,
