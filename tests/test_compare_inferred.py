@@ -236,3 +236,25 @@ def test_a_json_file_that_is_not_an_output_is_left_out_with_a_warning(
         assert len(read_targets(mixed)) == len(read_targets(folder))
     assert [Path(str(w.message).split(":")[0]).name for w in skipped] == ["broken.json",
                                                                           "notes.json"]
+
+
+def _plan(name: str, text: str) -> Any:
+    plan = parse_text(text)
+    return plan.model_copy(update={"source": plan.source.model_copy(update={"path": name})})
+
+
+def test_each_row_keeps_its_own_year() -> None:
+    """An annual plan's target lines up with a five-year plan's target of the same measure
+    (the annual plan's own year is no horizon), but its row says the year it is for, not
+    the other plan's horizon."""
+    annual = _plan("tinh-a.txt", "ỦY BAN NHÂN DÂN\nTỈNH ĐIỆN BIÊN\nSố: 12/KH-UBND\nKẾ HOẠCH\n"
+                   "Phát triển kinh tế năm 2026\nI. CHỈ TIÊU\n"
+                   "1. Tỷ lệ hộ gia đình sử dụng nước sạch đạt 92%.\n")
+    horizon = _plan("tinh-b.txt", "ỦY BAN NHÂN DÂN\nTỈNH TUYÊN QUANG\nSố: 7/KH-UBND\nKẾ HOẠCH\n"
+                    "Phát triển kinh tế giai đoạn 2026 - 2030\nI. CHỈ TIÊU\n"
+                    "1. Đến năm 2030, tỷ lệ hộ gia đình sử dụng nước sạch đạt 98%.\n")
+    frame = compare_plans([annual, horizon])
+    water = frame[frame.text.str.contains("nước sạch")]
+    assert water.indicator.nunique() == 1 and len(water) == 2
+    assert dict(zip(water.locality, water.year, strict=True)) == {"Điện Biên": 2026,
+                                                                   "Tuyên Quang": 2030}

@@ -208,7 +208,9 @@ def _row(record: dict[str, Any], indicator: Reference | None,
         **{f"parent_{name}": parent[name] if parent else None for name in (
             "plan_year", "document", "comparator", "value", "value_max", "unit", "period")},
         "weaker_than_parent": weaker(own, _commitment(parent), direction) if parent else None,
-        "year": record.get("group_year") or target_year(record),
+        # The member's own year first: a group may join an annual plan's target with a
+        # horizon stated elsewhere, and the row must not lend it that horizon.
+        "year": target_year(record) or record.get("group_year"),
         "inferred": indicator is None,
         "score": record.get("score", 1.0),
     }
