@@ -21,7 +21,9 @@ inferred indicator. Two targets are in one group when
 Nothing compares every target with every other: identical wordings are one class, and a
 class is compared only with the classes of its unit family that share the rarest of its
 word pairs (enough of them that no alike class is missed: an alike class holds most of its
-pairs). With ``engine="dask"`` the measures and the comparisons run on a Dask cluster.
+pairs; a syllable one letter off breaks the pairs it is in, so two short wordings that differ
+only by such a typo share no block and stay apart). With ``engine="dask"`` the measures and
+the comparisons run on a Dask cluster.
 
 >>> alike(("nguoi", "bi", "bao", "luc", "gia", "dinh"), ("nguoi", "gay", "bao", "luc", "gia",
 ...       "dinh"))
