@@ -418,6 +418,8 @@ def test_what_is_not_past_is_not_read_as_past() -> None:
 def test_year_examples_both_ways() -> None:
     assert all(year_in(e) is not None for e in DATA["year"]["examples"])
     assert all(year_in(e) is None for e in DATA["year"]["not_examples"]["examples"])
+    assert all(RULES.when.fullmatch(e) for e in DATA["year"]["when_examples"])
+    assert not any(RULES.when.fullmatch(e) for e in DATA["year"]["when_not_examples"])
 
 
 def test_baseline_examples() -> None:

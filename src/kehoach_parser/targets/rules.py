@@ -41,6 +41,7 @@ class Rules:
     generic: frozenset[str]
     scope: Pattern
     year: Pattern
+    when: Pattern  # a phrase that only says when ("năm 2026")
     no_targets: frozenset[str]
     results_docs: frozenset[str]
     plan_docs: frozenset[str]
@@ -97,6 +98,7 @@ def rules() -> Rules:
         generic=frozenset(subject["generic"]),
         scope=_compile(data["scope"]["pattern"]),
         year=_compile(data["year"]["pattern"]),
+        when=_compile(data["year"]["when"]),
         no_targets=frozenset(data["documents"]["no_targets"]),
         results_docs=frozenset(data["documents"]["results"]),
         plan_docs=frozenset(data["documents"]["plans"]),
