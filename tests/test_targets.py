@@ -448,3 +448,22 @@ def test_document_types_recognise_their_examples() -> None:
         codes = {parse_text(f"{name}\nVề việc thử\nNội dung").metadata.doc_type
                  for name in names}
         assert codes == set(documents[key]), key
+
+
+RESTATED_PLAN = """KẾ HOẠCH
+Quản lý chất thải giai đoạn 2026 - 2030
+I. MỤC TIÊU
+- 97% chất thải nguy hại được thu gom, xử lý; 85% chất thải rắn sinh hoạt được thu gom, xử lý.
+II. NHIỆM VỤ
+1. Quản lý chất thải
+Đưa lò đốt chất thải tại xã Tân Phú vào hoạt động năm 2027; đảm bảo tỷ lệ chất thải nguy hại
+được thu gom, xử lý đạt 97%. Mở rộng dịch vụ thu gom ở nông thôn, đảm bảo tỷ lệ chất thải rắn
+sinh hoạt được thu gom, xử lý đạt 85%.
+"""
+
+
+def test_a_task_that_ensures_a_goal_restates_it() -> None:
+    """The subject before a number is what follows "đảm bảo": the task restates the goal."""
+    targets = parse_text(RESTATED_PLAN).targets
+    assert [(t.value, t.subject, len(t.mentions)) for t in targets] == [
+        (97, "chất thải nguy hại", 2), (85, "chất thải rắn sinh hoạt", 2)]

@@ -141,7 +141,8 @@ def _wordy_excluded(doc: Document, marks: Marks, item: Item, where: Where) -> bo
 def excluded(doc: Document, marks: Marks, item: Item, where: Where) -> bool:
     """Is the number no target: a name, a past result, a fee, a score or an award, a
     reporting schedule, a forecast, a condition, money of the funding part, a statistic of a results
-    section, or a stray number word?"""
+    section (unless "phấn đấu" stands before it: "các chỉ tiêu … được cải thiện, tỷ lệ … đạt
+    95,3%" reports), or a stray number word?"""
     text, hit = doc.text, item.hit
     kinds = doc.kinds(hit.start)
     in_clause = (where.sentence, where.clause_end)
@@ -156,7 +157,7 @@ def excluded(doc: Document, marks: Marks, item: Item, where: Where) -> bool:
         or marks.any("condition_after", hit.end, where.clause_end)
         or rules().dimension.search(text[max(item.start, hit.start - CUE_WINDOW):hit.start])
         or ("funding" in kinds and "targets" not in kinds)
-        or (doc.in_results(hit.start) and not marks.any("strong", where.sentence, hit.start))
+        or (doc.in_results(hit.start) and not marks.any("opener", where.sentence, hit.start))
         or _wordy_excluded(doc, marks, item, where)
     )
 

@@ -136,6 +136,10 @@ def _subject_before(text: str, item: Item) -> str:
         start = comma + 1
         while start < end and not text[start].isalpha():
             start += 1
+    # "…, đảm bảo tỷ lệ chất thải được thu gom đạt 95%": what follows the last "đảm bảo"
+    last = max((m.end() for m in r.ensure.finditer(text, start, end)), default=start)
+    if last < end:
+        start = last
     stop = r.stop.search(text, start + 1, end)
     phrase = text[start:stop.start() if stop else end]
     cue = r.bound.search(phrase)

@@ -38,6 +38,7 @@ class Rules:
     stop: Pattern  # the end of a counted noun phrase
     lead: Pattern
     tail: Pattern
+    ensure: Pattern
     generic: frozenset[str]
     scope: Pattern
     year: Pattern
@@ -95,6 +96,7 @@ def rules() -> Rules:
         stop=_compile(f"{subject['predicate']}|{subject['adjunct']}"),
         lead=_compile(subject["lead"]),
         tail=_compile(subject["tail"]),
+        ensure=_compile(subject["ensure"]),
         generic=frozenset(subject["generic"]),
         scope=_compile(data["scope"]["pattern"]),
         year=_compile(data["year"]["pattern"]),
