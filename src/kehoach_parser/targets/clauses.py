@@ -113,7 +113,8 @@ def split_items(text: str, hits: Sequence[Quantity], start: int, end: int) -> li
         between = text[after:hit.start]
         separators = list(_SEPARATOR_RE.finditer(between))
         last = separators[-1] if separators else None
-        if last is not None and _cue_only(between[last.end():]):
+        restarted = last is not None and bool(r.restart.match(between[last.end():]))
+        if last is not None and (restarted or _cue_only(between[last.end():])):
             cut = last
         elif _RESTATED_RE.match(between):
             previous.extra.append(hit)
@@ -132,7 +133,8 @@ def split_items(text: str, hits: Sequence[Quantity], start: int, end: int) -> li
             continue
         boundary = after + cut.end() if cut else hit.start
         previous.end = after + cut.start() if cut else hit.start
-        items.append(Item(hit, boundary, end, not text[boundary:hit.start].strip(),
+        # a restarted item ("…, lũy kế 74 xã") continues the list as one opening with its number
+        items.append(Item(hit, boundary, end, restarted or not text[boundary:hit.start].strip(),
                           heads=_heads(text, boundary, hit)))
     return items
 

@@ -66,6 +66,7 @@ class Rules:
     dimension: Pattern
     reporting: Pattern
     results_section: Pattern
+    restart: Pattern  # opens a new item after a separator, whatever came before
     table_subject: Pattern
     table_unit: Pattern
     table_plan: Pattern
@@ -124,6 +125,7 @@ def rules() -> Rules:
         dimension=_compile(data["conditions"]["dimension"]),
         reporting=_compile(data["reporting"]["pattern"]),
         results_section=_compile(data["results_section"]["pattern"]),
+        restart=_compile(data["restart"]["pattern"]),
         table_subject=_compile(tables["subject"]),
         table_unit=_compile(tables["unit"]),
         table_plan=_compile(tables["plan"]),
