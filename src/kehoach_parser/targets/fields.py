@@ -98,8 +98,10 @@ def subject(text: str, item: Item, previous: str | None) -> tuple[str, str | Non
     if only_level:
         return previous or phrase, scope
     noun = text[hit.body:hit.end].lower() if hit.kind == "count" else ""
-    # "tăng trưởng kinh tế trên 10% năm 2026": a year after the number is when, not what
-    if not phrase or (noun in r.generic and phrase.lower() == noun) or r.when.fullmatch(phrase):
+    # "tăng trưởng kinh tế trên 10% năm 2026": a year after the number is when, not what;
+    # "đạt 85% (tăng 3 trường …)": an aside in parentheses is no subject either
+    if (not phrase or (noun in r.generic and phrase.lower() == noun)
+            or r.when.fullmatch(phrase) or phrase.startswith("(")):
         phrase = _subject_before(text, item) or previous or phrase
     return phrase, scope
 
