@@ -39,6 +39,7 @@ class Rules:
     lead: Pattern
     tail: Pattern
     ensure: Pattern
+    rate: Pattern
     generic: frozenset[str]
     scope: Pattern
     year: Pattern
@@ -98,6 +99,7 @@ def rules() -> Rules:
         lead=_compile(subject["lead"]),
         tail=_compile(subject["tail"]),
         ensure=_compile(subject["ensure"]),
+        rate=_compile(subject["rate"]),
         generic=frozenset(subject["generic"]),
         scope=_compile(data["scope"]["pattern"]),
         year=_compile(data["year"]["pattern"]),
