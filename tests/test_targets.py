@@ -402,7 +402,7 @@ def test_pattern_tables_recognise_their_examples(table: str) -> None:
 
 
 @pytest.mark.parametrize("table", ["scope", "naming", "years", "rules", "awards", "forecast",
-                                   "reporting", "results_section", "restart"])
+                                   "reporting", "results_section", "restart", "part"])
 def test_single_patterns_recognise_their_examples(table: str) -> None:
     entry = DATA[table]
     key = "before" if table == "years" else "pattern"

@@ -127,8 +127,9 @@ def split_items(text: str, hits: Sequence[Quantity], start: int, end: int) -> li
         between = text[after:hit.start]
         separators = list(_SEPARATOR_RE.finditer(between))
         last = separators[-1] if separators else None
-        restarted = last is not None and bool(r.restart.match(between[last.end():]))
-        if last is not None and (restarted or _cue_only(between[last.end():])):
+        tail = between[last.end():] if last is not None else ""
+        restarted = last is not None and bool(r.restart.match(tail))
+        if last is not None and (restarted or _cue_only(tail) or r.part.match(tail)):
             cut = last
         elif _RESTATED_RE.match(between):
             previous.extra.append(hit)

@@ -68,6 +68,7 @@ class Rules:
     reporting: Pattern
     results_section: Pattern
     restart: Pattern  # opens a new item after a separator, whatever came before
+    part: Pattern  # a part of the total with its own level ("trong đó … đạt")
     table_subject: Pattern
     table_unit: Pattern
     table_plan: Pattern
@@ -128,6 +129,7 @@ def rules() -> Rules:
         reporting=_compile(data["reporting"]["pattern"]),
         results_section=_compile(data["results_section"]["pattern"]),
         restart=_compile(data["restart"]["pattern"]),
+        part=_compile(data["part"]["pattern"]),
         table_subject=_compile(tables["subject"]),
         table_unit=_compile(tables["unit"]),
         table_plan=_compile(tables["plan"]),
