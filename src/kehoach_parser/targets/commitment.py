@@ -162,7 +162,8 @@ def excluded(doc: Document, marks: Marks, item: Item, where: Where) -> bool:
     )
 
 
-def committed(doc: Document, marks: Marks, item: Item, where: Where, cued: bool) -> bool:
+def committed(doc: Document, marks: Marks, item: Item, where: Where, cued: bool,
+              periodic: bool = False) -> bool:
     """Is the number stated as a commitment? Inside a targets section always; elsewhere a
     plan commits with a cue or a commitment word, any document with a strong commitment word
     (phấn đấu, chỉ tiêu) or a share that opens its sentence, other documents also with a
@@ -182,10 +183,11 @@ def committed(doc: Document, marks: Marks, item: Item, where: Where, cued: bool)
         return True
     weak = any(marks.any("weak", *span) for span in spans)
     if tier == "plan":
-        # a frequency a plan sets ("giao ban 6 tháng một lần") is a commitment by its shape,
-        # and so is the share a task reaches ("tổ chức cho 100% cấp xã ký cam kết")
+        # a frequency a plan sets ("giao ban 6 tháng một lần", "04 đợt cao điểm trong năm":
+        # ``periodic``) is a commitment by its shape, and so is the share a task reaches ("tổ
+        # chức cho 100% cấp xã ký cam kết")
         task = share and bool(doc.kinds(hit.start) & {"tasks", "solutions"})
-        return cued or hit.kind == "frequency" or weak or task
+        return cued or hit.kind == "frequency" or periodic or weak or task
     return share and any(marks.any("pledge", *span) for span in spans)
 
 
