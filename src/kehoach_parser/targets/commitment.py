@@ -126,11 +126,13 @@ def _is_frequency(text: str, hit: Quantity) -> bool:
 
 
 def _wordy_excluded(doc: Document, marks: Marks, item: Item, where: Where) -> bool:
-    """A number word counts only after a lower bound ("ít nhất một địa bàn", not "một số"),
-    "tất cả" only in a targets section or after a strong commitment word."""
+    """A number word counts only after a lower bound ("ít nhất một địa bàn", not "một số")
+    or in a sentence that "phấn đấu" opens ("Phấn đấu có thêm hai xã đạt chuẩn"), "tất cả"
+    only in a targets section or after a strong commitment word."""
     hit = item.hit
     if hit.kind == "word":
-        return bound(doc.text[item.start:hit.start]) not in ("gte", "gt")
+        return (bound(doc.text[item.start:hit.start]) not in ("gte", "gt")
+                and not marks.any("opener", where.sentence, hit.start))
     if hit.kind == "all":
         return not ("targets" in doc.kinds(hit.start)
                     or marks.any("strong", where.lead, where.clause_start)
