@@ -402,7 +402,7 @@ def test_pattern_tables_recognise_their_examples(table: str) -> None:
 
 
 @pytest.mark.parametrize("table", ["scope", "naming", "years", "rules", "awards", "forecast",
-                                   "reporting", "results_section"])
+                                   "reporting", "results_section", "restart", "part"])
 def test_single_patterns_recognise_their_examples(table: str) -> None:
     entry = DATA[table]
     key = "before" if table == "years" else "pattern"
@@ -418,6 +418,8 @@ def test_what_is_not_past_is_not_read_as_past() -> None:
 def test_year_examples_both_ways() -> None:
     assert all(year_in(e) is not None for e in DATA["year"]["examples"])
     assert all(year_in(e) is None for e in DATA["year"]["not_examples"]["examples"])
+    assert all(RULES.when.fullmatch(e) for e in DATA["year"]["when_examples"])
+    assert not any(RULES.when.fullmatch(e) for e in DATA["year"]["when_not_examples"])
 
 
 def test_baseline_examples() -> None:
@@ -446,3 +448,22 @@ def test_document_types_recognise_their_examples() -> None:
         codes = {parse_text(f"{name}\nVề việc thử\nNội dung").metadata.doc_type
                  for name in names}
         assert codes == set(documents[key]), key
+
+
+RESTATED_PLAN = """KẾ HOẠCH
+Quản lý chất thải giai đoạn 2026 - 2030
+I. MỤC TIÊU
+- 97% chất thải nguy hại được thu gom, xử lý; 85% chất thải rắn sinh hoạt được thu gom, xử lý.
+II. NHIỆM VỤ
+1. Quản lý chất thải
+Đưa lò đốt chất thải tại xã Tân Phú vào hoạt động năm 2027; đảm bảo tỷ lệ chất thải nguy hại
+được thu gom, xử lý đạt 97%. Mở rộng dịch vụ thu gom ở nông thôn, đảm bảo tỷ lệ chất thải rắn
+sinh hoạt được thu gom, xử lý đạt 85%.
+"""
+
+
+def test_a_task_that_ensures_a_goal_restates_it() -> None:
+    """The subject before a number is what follows "đảm bảo": the task restates the goal."""
+    targets = parse_text(RESTATED_PLAN).targets
+    assert [(t.value, t.subject, len(t.mentions)) for t in targets] == [
+        (97, "chất thải nguy hại", 2), (85, "chất thải rắn sinh hoạt", 2)]

@@ -162,8 +162,10 @@ def _unit_pattern(data: dict[str, Any]) -> str:
 def _quantity_pattern(data: dict[str, Any]) -> Any:
     """Shares, numbers with a percent sign, a unit or a noun (and a rate tail), and number
     words with a noun. Case-sensitive: a counted noun is lower case ("3 Bộ chỉ huy" is a
-    heading)."""
+    heading); a known noun capitalized as a name ("ít nhất 02 Khu công nghiệp") is read as a
+    bare number, a count only where its clause bounds it."""
     nouns = alternation(n for group in data["nouns"] for n in group["nouns"])
+    capitalized = alternation(n[0].upper() + n[1:] for g in data["nouns"] for n in g["nouns"])
     conditional = alternation(w for u in data["units"] if "after" in u for w in u["written"])
     not_counted = alternation(data["bare"]["not_counted"])
     words = data["everything"]["words"]
@@ -186,6 +188,7 @@ def _quantity_pattern(data: dict[str, Any]) -> Any:
         rf"(?!\p{{L}})"
         rf"|\s+(?P<cu>{conditional})(?!\p{{L}})"
         rf"|\s+(?P<noun>{nouns})(?!\p{{L}}){rate}"
+        rf"|\s+(?P<cnoun>{capitalized})(?!\p{{L}})"
         rf"|\s+(?!(?:{not_counted})(?!\p{{L}}))(?P<bare>{word}){rate})?"
         rf"|(?<!\p{{L}})(?P<word>{alternation(number_words())})\s+(?P<wnoun>{nouns})(?!\p{{L}})"
         rf"|(?<!\p{{L}})(?P<all>{everything})\s+(?:các\s+)?(?P<anoun>{nouns})(?!\p{{L}}))"
@@ -293,7 +296,7 @@ def _share(m: Any) -> Quantity | None:
 
 
 def _measure(text: str, m: Any) -> Quantity | None:
-    if not (m["u1"] or m["u2"] or m["mag"] or m["cu"] or m["noun"] or m["bare"]):
+    if not (m["u1"] or m["u2"] or m["mag"] or m["cu"] or m["noun"] or m["bare"] or m["cnoun"]):
         return None  # a bare number: a heading, an article, a year, a day
     value = _value(m["num"])
     value_max = _value(m["num2"]) if m["num2"] else None
@@ -319,11 +322,12 @@ def _measure(text: str, m: Any) -> Quantity | None:
             return None
         return Quantity(m.start(), m.end("cu"), value, "count", "count", value_max,
                         body=m.start("cu"), sessions=m["cu"].lower() in _grammar().sessions)
-    kind = "rate" if m["rate"] else "bare" if m["bare"] else "count"
-    end = m.end("rate") if m["rate"] else m.end("noun" if m["noun"] else "bare")
+    noun = "noun" if m["noun"] else "cnoun" if m["cnoun"] else "bare"
+    kind = "rate" if m["rate"] else "count" if noun == "noun" else "bare"
+    end = m.end("rate") if m["rate"] else m.end(noun)
     sessions = bool(m["noun"]) and " ".join(m["noun"].split()) in _grammar().sessions
     return Quantity(m.start(), end, value, "count", kind, value_max,
-                    body=m.start("noun" if m["noun"] else "bare"), sessions=sessions)
+                    body=m.start(noun), sessions=sessions)
 
 
 def _quantity(text: str, m: Any) -> Quantity | None:

@@ -137,8 +137,10 @@ def _targets_of_clause(doc: Document, marks: Marks, clause: Clause, segment: Seg
         state.comparator = chosen if cued and chosen != "range" else None
         # An item that continues an accepted list ("…, 50% B") is a commitment too.
         listed = state.accepted and item.opens_with_number
+        # sessions held in a period ("tổ chức 04 đợt … trong năm") are a frequency
+        periodic = hit.sessions and period(text, item, where.sentence) is not None
         state.accepted = not excluded(doc, marks, item, where) and (
-            listed or committed(doc, marks, item, where, cued))
+            listed or committed(doc, marks, item, where, cued, periodic))
         if state.accepted:
             span = whole if keep_whole else trimmed(text, item.start, item.end)
             out.append(_target(doc, item, chosen, where, state, span, clause_year, segment))

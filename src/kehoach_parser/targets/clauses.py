@@ -95,6 +95,20 @@ def _heads(text: str, start: int, hit: Quantity) -> bool:
     return not (r.predicate.search(prefix) or r.verbs.search(prefix))
 
 
+def _reaches(text: str, start: int, item: Item, hit: Quantity, between: str) -> bool:
+    """Is ``hit`` the level a rate reaches, its item's first number only part of what the rate
+    counts ("Tỷ lệ phụ nữ … khám thai ít nhất 4 lần trong 3 thai kỳ đạt 90%")?"""
+    r = rules()
+    if (hit.unit != "percent" or item.hit.unit == "percent" or item.extra
+            or not r.rate.match(text[start:item.hit.start])):
+        return False
+    words = between.rstrip()
+    cue = r.bound.search(words)
+    if cue is not None:
+        words = words[:cue.start()].rstrip()
+    return bool(r.tail.search(words))
+
+
 def split_items(text: str, hits: Sequence[Quantity], start: int, end: int) -> list[Item]:
     """A clause's list items. A number starts an item when it follows a separator with only
     a cue between ("…, ít nhất 50% B"); it describes the item before it when it stands in that
@@ -113,7 +127,9 @@ def split_items(text: str, hits: Sequence[Quantity], start: int, end: int) -> li
         between = text[after:hit.start]
         separators = list(_SEPARATOR_RE.finditer(between))
         last = separators[-1] if separators else None
-        if last is not None and _cue_only(between[last.end():]):
+        tail = between[last.end():] if last is not None else ""
+        restarted = last is not None and bool(r.restart.match(tail))
+        if last is not None and (restarted or _cue_only(tail) or r.part.match(tail)):
             cut = last
         elif _RESTATED_RE.match(between):
             previous.extra.append(hit)
@@ -128,11 +144,16 @@ def split_items(text: str, hits: Sequence[Quantity], start: int, end: int) -> li
         elif separators:
             cut = separators[0]
         else:
-            previous.extra.append(hit)
+            if _reaches(text, start, previous, hit, between):
+                previous.extra.append(previous.hit)  # it only said what the rate counts
+                previous.hit = hit
+            else:
+                previous.extra.append(hit)
             continue
         boundary = after + cut.end() if cut else hit.start
         previous.end = after + cut.start() if cut else hit.start
-        items.append(Item(hit, boundary, end, not text[boundary:hit.start].strip(),
+        # a restarted item ("…, lũy kế 74 xã") continues the list as one opening with its number
+        items.append(Item(hit, boundary, end, restarted or not text[boundary:hit.start].strip(),
                           heads=_heads(text, boundary, hit)))
     return items
 

@@ -126,11 +126,13 @@ def _is_frequency(text: str, hit: Quantity) -> bool:
 
 
 def _wordy_excluded(doc: Document, marks: Marks, item: Item, where: Where) -> bool:
-    """A number word counts only after a lower bound ("ít nhất một địa bàn", not "một số"),
-    "tất cả" only in a targets section or after a strong commitment word."""
+    """A number word counts only after a lower bound ("ít nhất một địa bàn", not "một số")
+    or in a sentence that "phấn đấu" opens ("Phấn đấu có thêm hai xã đạt chuẩn"), "tất cả"
+    only in a targets section or after a strong commitment word."""
     hit = item.hit
     if hit.kind == "word":
-        return bound(doc.text[item.start:hit.start]) not in ("gte", "gt")
+        return (bound(doc.text[item.start:hit.start]) not in ("gte", "gt")
+                and not marks.any("opener", where.sentence, hit.start))
     if hit.kind == "all":
         return not ("targets" in doc.kinds(hit.start)
                     or marks.any("strong", where.lead, where.clause_start)
@@ -141,7 +143,8 @@ def _wordy_excluded(doc: Document, marks: Marks, item: Item, where: Where) -> bo
 def excluded(doc: Document, marks: Marks, item: Item, where: Where) -> bool:
     """Is the number no target: a name, a past result, a fee, a score or an award, a
     reporting schedule, a forecast, a condition, money of the funding part, a statistic of a results
-    section, or a stray number word?"""
+    section (unless "phấn đấu" stands before it: "các chỉ tiêu … được cải thiện, tỷ lệ … đạt
+    95,3%" reports), or a stray number word?"""
     text, hit = doc.text, item.hit
     kinds = doc.kinds(hit.start)
     in_clause = (where.sentence, where.clause_end)
@@ -156,12 +159,13 @@ def excluded(doc: Document, marks: Marks, item: Item, where: Where) -> bool:
         or marks.any("condition_after", hit.end, where.clause_end)
         or rules().dimension.search(text[max(item.start, hit.start - CUE_WINDOW):hit.start])
         or ("funding" in kinds and "targets" not in kinds)
-        or (doc.in_results(hit.start) and not marks.any("strong", where.sentence, hit.start))
+        or (doc.in_results(hit.start) and not marks.any("opener", where.sentence, hit.start))
         or _wordy_excluded(doc, marks, item, where)
     )
 
 
-def committed(doc: Document, marks: Marks, item: Item, where: Where, cued: bool) -> bool:
+def committed(doc: Document, marks: Marks, item: Item, where: Where, cued: bool,
+              periodic: bool = False) -> bool:
     """Is the number stated as a commitment? Inside a targets section always; elsewhere a
     plan commits with a cue or a commitment word, any document with a strong commitment word
     (phấn đấu, chỉ tiêu) or a share that opens its sentence, other documents also with a
@@ -181,10 +185,11 @@ def committed(doc: Document, marks: Marks, item: Item, where: Where, cued: bool)
         return True
     weak = any(marks.any("weak", *span) for span in spans)
     if tier == "plan":
-        # a frequency a plan sets ("giao ban 6 tháng một lần") is a commitment by its shape,
-        # and so is the share a task reaches ("tổ chức cho 100% cấp xã ký cam kết")
+        # a frequency a plan sets ("giao ban 6 tháng một lần", "04 đợt cao điểm trong năm":
+        # ``periodic``) is a commitment by its shape, and so is the share a task reaches ("tổ
+        # chức cho 100% cấp xã ký cam kết")
         task = share and bool(doc.kinds(hit.start) & {"tasks", "solutions"})
-        return cued or hit.kind == "frequency" or weak or task
+        return cued or hit.kind == "frequency" or periodic or weak or task
     return share and any(marks.any("pledge", *span) for span in spans)
 
 

@@ -98,7 +98,10 @@ def subject(text: str, item: Item, previous: str | None) -> tuple[str, str | Non
     if only_level:
         return previous or phrase, scope
     noun = text[hit.body:hit.end].lower() if hit.kind == "count" else ""
-    if not phrase or (noun in r.generic and phrase.lower() == noun):
+    # "tăng trưởng kinh tế trên 10% năm 2026": a year after the number is when, not what;
+    # "đạt 85% (tăng 3 trường …)": an aside in parentheses is no subject either
+    if (not phrase or (noun in r.generic and phrase.lower() == noun)
+            or r.when.fullmatch(phrase) or phrase.startswith("(")):
         phrase = _subject_before(text, item) or previous or phrase
     return phrase, scope
 
@@ -129,6 +132,16 @@ def _subject_before(text: str, item: Item) -> str:
     start, end = item.start, item.hit.start
     while start < end and not text[start].isalpha():
         start += 1
+    # "Phấn đấu đến năm 2030, tỷ lệ … giảm xuống dưới 30%": the opener and its time are no
+    # part of what is counted
+    if r.opener.match(text, start) and (comma := text.find(",", start, end)) != -1:
+        start = comma + 1
+        while start < end and not text[start].isalpha():
+            start += 1
+    # "…, đảm bảo tỷ lệ chất thải được thu gom đạt 95%": what follows the last "đảm bảo"
+    last = max((m.end() for m in r.ensure.finditer(text, start, end)), default=start)
+    if last < end:
+        start = last
     stop = r.stop.search(text, start + 1, end)
     phrase = text[start:stop.start() if stop else end]
     cue = r.bound.search(phrase)

@@ -38,9 +38,12 @@ class Rules:
     stop: Pattern  # the end of a counted noun phrase
     lead: Pattern
     tail: Pattern
+    ensure: Pattern
+    rate: Pattern
     generic: frozenset[str]
     scope: Pattern
     year: Pattern
+    when: Pattern  # a phrase that only says when ("năm 2026")
     no_targets: frozenset[str]
     results_docs: frozenset[str]
     plan_docs: frozenset[str]
@@ -64,6 +67,8 @@ class Rules:
     dimension: Pattern
     reporting: Pattern
     results_section: Pattern
+    restart: Pattern  # opens a new item after a separator, whatever came before
+    part: Pattern  # a part of the total with its own level ("trong đó … đạt")
     table_subject: Pattern
     table_unit: Pattern
     table_plan: Pattern
@@ -94,9 +99,12 @@ def rules() -> Rules:
         stop=_compile(f"{subject['predicate']}|{subject['adjunct']}"),
         lead=_compile(subject["lead"]),
         tail=_compile(subject["tail"]),
+        ensure=_compile(subject["ensure"]),
+        rate=_compile(subject["rate"]),
         generic=frozenset(subject["generic"]),
         scope=_compile(data["scope"]["pattern"]),
         year=_compile(data["year"]["pattern"]),
+        when=_compile(data["year"]["when"]),
         no_targets=frozenset(data["documents"]["no_targets"]),
         results_docs=frozenset(data["documents"]["results"]),
         plan_docs=frozenset(data["documents"]["plans"]),
@@ -120,6 +128,8 @@ def rules() -> Rules:
         dimension=_compile(data["conditions"]["dimension"]),
         reporting=_compile(data["reporting"]["pattern"]),
         results_section=_compile(data["results_section"]["pattern"]),
+        restart=_compile(data["restart"]["pattern"]),
+        part=_compile(data["part"]["pattern"]),
         table_subject=_compile(tables["subject"]),
         table_unit=_compile(tables["unit"]),
         table_plan=_compile(tables["plan"]),
