@@ -121,6 +121,7 @@ class _Cues:
     lower_head: Any  # a head and lower-case words closed by a Party committee
     head_levels: dict[str, Level | None]
     stop: Any
+    class_stop: frozenset[str]  # verbs that close even a class's name
     holder: Any
     shared: Any  # "các Sở:", "Giám đốc các Sở Y tế, …": a head shared by a list
     member_end: Any
@@ -182,6 +183,7 @@ def cues() -> _Cues:
         # A verb after a plural word is a noun: "các tổ chức phi chính phủ".
         stop=regex.compile(rf"[:;(\n]|\.(?!\w)|(?<!\s)\s++(?<!(?:các|những)\s+)(?:{verbs})(?!\w)"
                            rf"|{SEPARATOR_RE.pattern}"),
+        class_stop=frozenset(_head_key(w) for w in data["verbs"]["class_words"]),
         holder=regex.compile(rf"(?i:{_alternation(_holders(heads))})[ ]+(?=\w)"),
         shared=regex.compile(
             rf"(?:(?P<cac>(?i:các)[ ]+)(?P<head>(?i:{head_words}))(?:[ ]*:[ ]*|[ ]+)"
@@ -335,7 +337,8 @@ def _extent(text: str, pos: int, context: Context, strong: bool = False) -> int:
     for stop in cues().stop.finditer(text, pos):
         separator = SEPARATOR_RE.match(text, stop.start())
         if separator is None:
-            if strong and stop.group()[-1:].isalpha():
+            if (strong and stop.group()[-1:].isalpha()
+                    and _head_key(stop.group()) not in cues().class_stop):
                 continue
             return _trimmed(text, pos, stop.start())
         if _item_at(text, separator.end(), context):

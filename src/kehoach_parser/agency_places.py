@@ -19,7 +19,7 @@ table cells; cue patterns (``data/agencies.toml [places]``) are matched on the f
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from functools import cache, lru_cache
 from typing import Any
@@ -44,6 +44,8 @@ _CONTENT = ("body", "appendix", "attached")
 # "Lãnh 2 thực hiện."): the two are read as one.
 _WRAPPED = 60
 # A note in brackets after a list of bodies: a task, or the parent the bodies belong to.
+# Points whose headings name bodies that make a part one that divides the tasks among them.
+_DIVIDING = 2
 _NOTE_RE = regex.compile(r"\s*\(([^()]{3,200})\)")
 
 
@@ -107,12 +109,14 @@ def is_assignment_part(section: Section) -> bool:
     return _cues().parts.match(fold(section.title)) is not None
 
 
-def _outermost(sections: Sequence[Section]) -> Iterator[Section]:
+def _outermost(sections: Sequence[Section],
+               divides: Callable[[Section], bool] | None = None) -> Iterator[Section]:
+    """The outermost assignment parts: by title, or (``divides``) by their points."""
     for section in sections:
-        if is_assignment_part(section):
+        if is_assignment_part(section) or (divides is not None and divides(section)):
             yield section
         else:
-            yield from _outermost(section.children)
+            yield from _outermost(section.children, divides)
 
 
 @dataclass
@@ -137,9 +141,10 @@ class Reader:
     def read(self) -> list[Assignment]:
         sections = self.doc.sections
         parts = [s for s in sections if _ROMAN_RE.match(s.number)]
-        for section in _outermost(parts):
+        reporting = self.doc.metadata.doc_type in _cues().reporting
+        for section in _outermost(parts, None if reporting else self._divides):
             self.part(section)
-        if self.doc.metadata.doc_type in _cues().reporting:
+        if reporting:
             for section in _outermost([s for s in sections if s not in parts]):
                 self.part(section)
             return self.found  # a report's past work is not an assignment
@@ -182,6 +187,24 @@ class Reader:
         elif in_part or found.generic:
             self.part(section, found.requested)
         return len(self.found) > before
+
+    def _divides(self, section: Section) -> bool:
+        """A part that divides its tasks among bodies by its points, whatever its title
+        ("II. NỘI DUNG THỰC HIỆN" / "1. Sở Y tế" / "2. Sở Tài chính"): at least two points,
+        and most of them, whose heading is a list of bodies and nothing else."""
+        points = [c for c in section.children if c.children or c.title]
+        if len(points) < _DIVIDING:
+            return False
+        named = 0
+        for child in points:
+            line = self.doc.layout.line_at(child.heading_span[0])
+            if line is None:
+                continue
+            start, end = self._paragraph(line)
+            found = self._list(start, end, line.title_start or line.start, False)
+            if found.bodies and not self.text[found.end:end].strip(_TASK_TRIM + "*"):
+                named += 1
+        return named >= _DIVIDING and 2 * named >= len(points)
 
     def _prefixed(self, section: Section) -> bool:
         return _cues().anywhere.match(fold(section.title)) is not None
