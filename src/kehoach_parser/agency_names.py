@@ -186,7 +186,8 @@ def cues() -> _Cues:
         class_stop=frozenset(_head_key(w) for w in data["verbs"]["class_words"]),
         holder=regex.compile(rf"(?i:{_alternation(_holders(heads))})[ ]+(?=\w)"),
         shared=regex.compile(
-            rf"(?:(?P<cac>(?i:các)[ ]+)(?P<head>(?i:{head_words}))(?:[ ]*:[ ]*|[ ]+)"
+            rf"(?:(?P<cac>(?i:các)[ ]+)(?P<head>(?i:{head_words}))"
+            rf"(?:(?:[ ]*,[ ]*(?i:ban[ ]*,[ ]*)?(?i:ngành))?[ ]*:[ ]*|[ ]+)"
             rf"|(?P<head2>(?i:{head_words}))[ ]*:[ ]*)(?=\p{{Lu}})"),
         member_end=regex.compile(rf"[\n(]|\.(?!\w)|:|(?<![ ])[ ]++(?:{verbs})(?!\w)"),
         klass=regex.compile(
@@ -285,7 +286,7 @@ def _shared(text: str, pos: int, context: Context) -> list[_Item]:
     end = _shared_end(text, start, context)
     part = text[start:end]
     inner = ";" if ";" in part else ","
-    items: list[_Item] = []
+    pieces: list[tuple[int, str]] = []
     offset = start
     for piece in part.split(inner):
         lead = len(piece) - len(piece.lstrip(" "))
@@ -297,12 +298,46 @@ def _shared(text: str, pos: int, context: Context) -> list[_Item]:
             words = words[3:]
         if not words or not words[0].isupper():
             break
+        pieces.append((piece_start, words))
+    items: list[_Item] = []
+    index = 0
+    while index < len(pieces):
+        piece_start, words = pieces[index]
+        whole = match_body(text, piece_start, context.places)
+        if whole is not None and whole.end >= piece_start + len(words):
+            # A body named whole among the members ("các Sở, ngành: Tài chính, Công an
+            # tỉnh"): that body, not the head's.
+            items.append(_Item(piece_start, whole.end, "known", whole))
+            index += 1
+            continue
+        joined = _joined_member(text, pieces, index, head)
+        if joined:
+            last_start, last = pieces[index + joined - 1]
+            name = " ".join(text[piece_start:last_start + len(last)].split())
+            items.append(_Item(piece_start, last_start + len(last), "member",
+                               name=f"{head[:1].upper()}{head[1:].lower()} {name}"))
+            index += joined
+            continue
         for sub_start, sub in _members(words, piece_start, head):
             name = f"{head[:1].upper()}{head[1:].lower()} {sub}"
             items.append(_Item(sub_start, sub_start + len(sub), "member", name=name))
+        index += 1
     if not items or (match.group("cac") and len(items) < 2 and ":" not in match.group()):
         return []  # "các Sở Y tế" alone: one body, read as such
     return items
+
+
+def _joined_member(text: str, pieces: list[tuple[int, str]], index: int, head: str) -> int:
+    """How many pieces from ``index`` make one member whose name holds commas ("các Sở:
+    Văn hóa, Thể thao và Du lịch, Y tế" → "Văn hóa, Thể thao và Du lịch"); 0 if none."""
+    for count in (3, 2):
+        if index + count > len(pieces):
+            continue
+        first, (last_start, last) = pieces[index][0], pieces[index + count - 1]
+        name = f"{head} {' '.join(text[first:last_start + len(last)].split())}"
+        if name_key(name) in registry().by_key:  # exactly a known name: fuzzy would take more
+            return count
+    return 0
 
 
 def _members(words: str, start: int, head: str) -> list[tuple[int, str]]:

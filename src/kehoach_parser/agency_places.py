@@ -44,6 +44,9 @@ _CONTENT = ("body", "appendix", "attached")
 # "Lãnh 2 thực hiện."): the two are read as one.
 _WRAPPED = 60
 # A note in brackets after a list of bodies: a task, or the parent the bodies belong to.
+# How many lines above its verb the sentence that charges office-holders may start.
+_EXECUTES_REACH = 6
+_ARTICLE_RE = regex.compile(r"(?i:điều|dieu)\s+\d")
 # Points whose headings name bodies that make a part one that divides the tasks among them.
 _DIVIDING = 2
 _NOTE_RE = regex.compile(r"\s*\(([^()]{3,200})\)")
@@ -306,8 +309,22 @@ class Reader:
 
     def _executes(self, index: int, line: Line, pos: int) -> None:
         """The office-holders charged with carrying a decision out, one list between
-        semicolons each: one misread name does not end the list."""
-        self._read.add(index)
+        semicolons each: one misread name does not end the list. The sentence may start on
+        lines above, wrapped ("3. Chánh Văn phòng …; Giám đốc các Sở: …" / "… chịu trách
+        nhiệm thi hành")."""
+        layout = self.doc.layout
+        first = index
+        while first > 0 and index - first < _EXECUTES_REACH:
+            above, below = layout.lines[first - 1], layout.lines[first]
+            content = self.text[above.start:above.end].rstrip()
+            if (below.blank_before or above.zone != line.zone or above.kind == "row"
+                    or not content or content[-1] in ".:;!?"
+                    or _ARTICLE_RE.match(content.lstrip(" *#"))):
+                break
+            first -= 1
+        if first < index:
+            pos = self._content_start(layout.lines[first])
+        self._read.update(range(first, index + 1))
         start = pos
         for part in regex.finditer(r"[^;]+", self.text[pos:line.end]):
             start = pos + part.start()
