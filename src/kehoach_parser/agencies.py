@@ -94,11 +94,15 @@ def _merge(found: list[Assignment]) -> list[Assignment]:
             kept = merged[key]
             kept.tasks.extend(t for t in f.tasks if t not in kept.tasks)
             kept.coordinates.extend(c for c in f.coordinates if c not in kept.coordinates)
+            if not kept.path and f.path:
+                # Named first before any part (a lead-in sentence): its point is its place.
+                kept.body = f.body.moved(0, requested=kept.body.requested or None)
+                kept.path = f.path
             if f.body.requested and not kept.body.requested:
                 kept.body = kept.body.moved(0, requested=True)
         else:
             merged[key] = Assignment(f.body, list(f.tasks), f.path, list(f.coordinates))
-    return list(merged.values())
+    return sorted(merged.values(), key=lambda a: a.body.start)
 
 
 def _commands_committees(metadata: Metadata) -> bool:

@@ -163,6 +163,7 @@ class Reader:
             if section.heading_span[0] not in self._sections and self._prefixed(section):
                 self.point(section, False)
         self.lines_anywhere()
+        self.lead_ins()
         self.tables()
         self.recipients()
         return self.found
@@ -286,6 +287,39 @@ class Reader:
                 tail = self.text[pos:end]
                 if " - " in tail or " – " in tail:
                     self._attribution(line)
+
+    def lead_ins(self) -> None:
+        """The sentence that hands the numbered points below it to bodies ("Bộ Tài chính đề
+        nghị Ủy ban nhân dân các tỉnh … các nhiệm vụ sau:" / "1. …"): its bodies, requested
+        under "đề nghị". Only a sentence that ends with a colon right above a numbered
+        point."""
+        layout = self.doc.layout
+        points = {s.heading_span[0] for s in walk(self.doc.sections)}
+        for index, line in enumerate(layout.lines[:-1]):
+            content = self.text[line.start:line.end].rstrip()
+            if (line.zone not in _CONTENT or line.kind != "text" or not content.endswith(":")
+                    or not any(n.start in points for n in layout.lines[index + 1:index + 3])):
+                continue
+            first = index
+            while first > 0 and index - first < _EXECUTES_REACH:
+                above = layout.lines[first - 1]
+                text = self.text[above.start:above.end].rstrip()
+                if (layout.lines[first].blank_before or above.kind != "text"
+                        or not text or text[-1] in ".:;!?"):
+                    break
+                first -= 1
+            start = layout.lines[first].start
+            verbs = list(_cues().delegates.finditer(self._folded(start, line.end)))
+            if not verbs:
+                continue
+            verb = verbs[-1]
+            found = self._list(start, line.end, start + verb.end(),
+                               "nghi" in verb.group())
+            # A class runs on to the colon here ("… và các tổ chức đảng trực thuộc triển
+            # khai … như sau:"): only named bodies.
+            named = [b for b in found.bodies if b.entry is not None or not b.plural]
+            if named:
+                self._add(named, [], self.doc.locator.path_at(line.start))
 
     def _leads(self, line: Line, pos: int) -> bool:
         if not may_open(self.text, pos):
