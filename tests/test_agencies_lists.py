@@ -104,3 +104,20 @@ def test_abbreviations_are_written_out() -> None:
                              ("BQL các KCN tỉnh", "Ban Quản lý các khu công nghiệp tỉnh")]:
         entry = resolve(short_name)
         assert entry is not None and entry.canonical == full, short_name
+
+
+def test_verbs_after_compounds_stay_in_the_name() -> None:
+    """ "… dự án đầu tư xây dựng các công trình …": a verb after a compound word is part of
+    the name, which runs to its level word."""
+    for example in load("agencies")["verbs"]["compounds_examples"]:
+        (body,) = split_heading(f"{example} chủ trì thực hiện")
+        assert body.name == example, example
+
+
+def test_class_words_close_a_class() -> None:
+    for example in load("agencies")["verbs"]["class_examples"]:
+        (body,) = split_heading(example)
+        assert body.plural and body.entry is None, example
+        assert example.startswith(body.name), example
+        assert not any(w in body.name for w in load("agencies")["verbs"]["class_words"]), (
+            example, body.name)

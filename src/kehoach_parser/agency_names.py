@@ -122,6 +122,7 @@ class _Cues:
     head_levels: dict[str, Level | None]
     stop: Any
     class_stop: frozenset[str]  # verbs that close even a class's name
+    class_start: Any  # one of them right after a class noun: no kind, a generic group
     holder: Any
     shared: Any  # "các Sở:", "Giám đốc các Sở Y tế, …": a head shared by a list
     member_end: Any
@@ -165,6 +166,8 @@ def cues() -> _Cues:
     heads = [h["word"] for h in data["head"]]
     head_words = _alternation(heads)
     verbs = _alternation(data["verbs"]["words"])
+    compounds = _alternation(data["verbs"]["compounds"])
+    nouns = _alternation(data["verbs"]["nouns"])
     party = _alternation([h["word"] for h in data["head"] if h.get("party")]
                          + [w for e in load("issuers")["levels"] if e.get("party")
                             for w in (e["word"], *e.get("forms", []))])
@@ -181,9 +184,11 @@ def cues() -> _Cues:
             rf"(?i:(?P<head>{head_words}))[ ](?=(?:\p{{Ll}}+[ ]){{1,5}}(?:{party})(?!\w))"),
         head_levels={h["word"].casefold(): h.get("level") for h in data["head"]},
         # A verb after a plural word is a noun: "các tổ chức phi chính phủ".
-        stop=regex.compile(rf"[:;(\n]|\.(?!\w)|(?<!\s)\s++(?<!(?:các|những)\s+)(?:{verbs})(?!\w)"
+        stop=regex.compile(rf"[:;(\n]|\.(?!\w)|(?<!\s)\s++(?<!(?:các|những)\s+)"
+                           rf"(?<!(?i:{compounds})\s+)(?!(?i:{nouns})(?!\w))(?:{verbs})(?!\w)"
                            rf"|{SEPARATOR_RE.pattern}"),
         class_stop=frozenset(_head_key(w) for w in data["verbs"]["class_words"]),
+        class_start=regex.compile(rf"(?i:{_alternation(data['verbs']['class_words'])})(?!\w)"),
         holder=regex.compile(rf"(?i:{_alternation(_holders(heads))})[ ]+(?=\w)"),
         shared=regex.compile(
             rf"(?:(?P<cac>(?i:các)[ ]+)(?P<head>(?i:{head_words}))"
@@ -244,6 +249,8 @@ def _item_at(text: str, pos: int, context: Context, first: bool = False) -> list
     if body is not None:
         return [_Item(pos, body.end, "known", body)]
     klass = k.klass.match(text, pos) if first_word in k.starts["class"] else None
+    if klass is not None and k.class_start.match(text, klass.end()):
+        klass = None  # "Các đơn vị chủ trì …": the noun alone says no kind, a generic group
     if klass is not None and (klass.group("cac") or (
             first and text[pos].isupper() and _head_key(klass.group("noun")) in k.bare)):
         return [_Item(pos, _extent(text, klass.end(), context, strong=True), "class")]
