@@ -72,6 +72,8 @@ class _Cues:
     executes: Any
     delegates: Any
     anywhere: Any
+    clauses: Any
+    decides: Any
     receipt: Any
     closing: Any
     opening_first: frozenset[str]  # folded first words of the line-opening cues
@@ -94,6 +96,8 @@ def _cues() -> _Cues:
         executes=regex.compile(p["executes"]),
         delegates=regex.compile(p["delegates"]),
         anywhere=regex.compile(p["anywhere"]),
+        clauses=regex.compile(p["clauses"]),
+        decides=regex.compile(p["decides"]),
         receipt=regex.compile(p["receipt"]),
         opening_first=frozenset([*p["label_first"], *p["anywhere_first"]]),
         reporting=frozenset(p["reporting_types"]),
@@ -163,6 +167,7 @@ class Reader:
             if section.heading_span[0] not in self._sections and self._prefixed(section):
                 self.point(section, False)
         self.lines_anywhere()
+        self.clauses()
         self.lead_ins()
         self.tables()
         self.recipients()
@@ -288,6 +293,28 @@ class Reader:
                 if " - " in tail or " – " in tail:
                     self._attribution(line)
 
+    def clauses(self) -> None:
+        """Clauses that assign work inside a line ("…; giao Ủy ban nhân dân các xã …") and
+        lines that open with "Đề nghị X …" (X requested), unless X is only asked to decide.
+        Only bodies not given work elsewhere: a closing "Đề nghị các sở … và Ủy ban nhân dân
+        các huyện …" is a courtesy to bodies the plan has already commanded."""
+        known = {f.body.key for f in self.found}
+        for line in self.doc.layout.lines:
+            if line.zone not in _CONTENT or line.kind == "row":
+                continue
+            pos = self._content_start(line)
+            folded = self._folded(pos, line.end)
+            if "giao" not in folded and "nghi" not in folded:
+                continue  # the cheap check first
+            _, end = self._paragraph(line, wrapped=True)
+            for clause in _cues().clauses.finditer(folded):
+                at = pos + clause.end()
+                found = self._list(line.start, end, at, "nghi" in clause.group())
+                named = [b for b in _named(found) if b.key not in known]
+                if named and not _cues().decides.match(
+                        self._folded(found.end, min(end, found.end + _OPENING))):
+                    self._add(named, [], self.doc.locator.path_at(line.start))
+
     def lead_ins(self) -> None:
         """The sentence that hands the numbered points below it to bodies ("Bộ Tài chính đề
         nghị Ủy ban nhân dân các tỉnh … các nhiệm vụ sau:" / "1. …"): its bodies, requested
@@ -315,9 +342,7 @@ class Reader:
             verb = verbs[-1]
             found = self._list(start, line.end, start + verb.end(),
                                "nghi" in verb.group())
-            # A class runs on to the colon here ("… và các tổ chức đảng trực thuộc triển
-            # khai … như sau:"): only named bodies.
-            named = [b for b in found.bodies if b.entry is not None or not b.plural]
+            named = _named(found)
             if named:
                 self._add(named, [], self.doc.locator.path_at(line.start))
 
@@ -545,6 +570,12 @@ def _columns(cells: list[str]) -> tuple[int, int | None, int | None] | None:
     task = next((i for i, c in enumerate(cells) if k.table_task.match(c)), None)
     partners = next((i for i, c in enumerate(cells) if k.table_coordinates.match(c)), None)
     return lead, task, partners
+
+
+def _named(found: BodyList) -> list[Body]:
+    """The named bodies of a list read inside a sentence, where a class runs on to the
+    sentence's end ("… và các tổ chức đảng trực thuộc triển khai … như sau:")."""
+    return [b for b in found.bodies if b.entry is not None or not b.plural]
 
 
 def _skip_blank(text: str, start: int, end: int) -> int:
