@@ -44,6 +44,7 @@ class _Rules:
     own_year: Any
     issues_plan: Any
     proper_names: str
+    adopted_by: Any
 
 
 @cache
@@ -61,6 +62,7 @@ def _rules() -> _Rules:
         own_year=regex.compile(d["plan_year"]["pattern"], regex.IGNORECASE),
         issues_plan=regex.compile(d["plan_year"]["issues_plan"], regex.IGNORECASE),
         proper_names="(?:" + "|".join(map(regex.escape, d["proper_names"]["heads"])) + r")\s+",
+        adopted_by=regex.compile(d["adopted_by"]["pattern"]),
     )
 
 
@@ -255,7 +257,9 @@ def _title(layout: Layout, header: Sequence[Line]) -> str | None:
             parts.append(text)
     if not parts:
         parts = [layout.line_text(line) for line in header if line.role == "subject"]
-    return _strip_subject(" ".join(parts)) or None
+    title = " ".join(parts)
+    adopted = _rules().adopted_by.match(title)  # "CỦA BAN THƯỜNG VỤ TỈNH ỦY" goes with the type
+    return _strip_subject(title[adopted.end():] if adopted else title) or None
 
 
 def _doc_type(layout: Layout, symbol: str | None, subject: bool) -> str | None:

@@ -1,0 +1,165 @@
+"""The document frame in forms met on real documents: a number line with wide blanks, a
+subject that wraps onto a line opening with "ngày …", a DOCX extraction's " | " table cells,
+a motto wrapped before its last word, an OCR line "Nơi nhận: TM. …", the adopting body under
+a Party resolution's type line. Written variants: other names, numbers and places."""
+
+from __future__ import annotations
+
+from kehoach_parser import parse_text
+
+_WIDE_NUMBER = """\
+  ỦY BAN NHÂN DÂN                       CỘNG HOÀ XÃ HỘI CHỦ NGHĨA VIỆT NAM
+    TỈNH NGHỆ AN                              Độc lập - Tự do - Hạnh phúc
+ Số:   2715     /UBND-KT                  Nghệ An, ngày 14 tháng 3 năm 2026
+V/v triển khai thực hiện
+Thông tư số 21/2025/TT-BTC
+ngày 09/02/2025 của Bộ Tài chính
+về quản lý tài sản công
+                   Kính gửi:
+                                   - Các sở, ban, ngành cấp tỉnh;
+                                   - Ủy ban nhân dân các xã, phường.
+       Thực hiện Thông tư số 21/2025/TT-BTC, Chủ tịch Ủy ban nhân dân tỉnh giao:
+       1. Sở Tài chính chủ trì hướng dẫn thực hiện.
+       2. Ủy ban nhân dân các xã, phường triển khai thực hiện./.
+Nơi nhận:                                               KT. CHỦ TỊCH
+- Như trên;                                             PHÓ CHỦ TỊCH
+- Lưu: VT, KT.
+                                                         Trần Văn Hùng
+"""
+
+
+def test_number_spread_by_wide_blanks_is_one_number_line() -> None:
+    m = parse_text(_WIDE_NUMBER).metadata
+    assert (m.number, m.symbol, m.identifier) == ("2715", "UBND-KT", "2715/UBND-KT")
+    assert m.issuer == "Ủy ban nhân dân tỉnh Nghệ An"
+    assert (m.date.year, m.date.month, m.date.day) == (2026, 3, 14)
+
+
+def test_subject_wrapped_onto_a_line_opening_with_a_date_stays_whole() -> None:
+    m = parse_text(_WIDE_NUMBER).metadata
+    assert m.title == ("triển khai thực hiện Thông tư số 21/2025/TT-BTC ngày 09/02/2025 của Bộ "
+                       "Tài chính về quản lý tài sản công")
+
+
+def test_a_body_sentence_opening_with_a_date_still_ends_the_header() -> None:
+    text = _WIDE_NUMBER.replace(
+        "       Thực hiện Thông tư số 21/2025/TT-BTC, Chủ tịch",
+        "Ngày 05/3/2026, Bộ Tài chính có văn bản hướng dẫn; Chủ tịch")
+    doc = parse_text(text)
+    assert doc.metadata.title is not None and "Ngày 05/3/2026" not in doc.metadata.title
+    assert "Ngày 05/3/2026, Bộ Tài chính" in doc.text
+
+
+_DOCX_CELLS = """\
+[Bản trích chữ tự động (docx) từ CV-402-BXD-QLN.docx — 310 đoạn, chuẩn hóa Unicode NFC.]
+
+BỘ XÂY
+DỰNG
+------- | CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM
+Độc lập - Tự do - Hạnh phúc
+---------------
+Số: 402/BXD-QLN
+V/v hướng dẫn phát triển nhà ở xã hội | Hà Nội, ngày 21 tháng 01 năm 2026
+
+Kính gửi: | - Ủy ban nhân dân các tỉnh, thành phố trực thuộc Trung ương.
+
+Bộ Xây dựng đề nghị Ủy ban nhân dân các tỉnh, thành phố thực hiện các nhiệm vụ sau:
+\t1. Rà soát quỹ đất phát triển nhà ở xã hội.
+\t2. Báo cáo kết quả về Bộ Xây dựng./.
+
+Nơi nhận:
+- Như trên;
+- Văn phòng Chính phủ;
+- Lưu: VT, QLN. | KT. BỘ TRƯỞNG
+THỨ TRƯỞNG
+
+Lê Minh Quân
+"""
+
+
+def test_docx_cells_on_one_line_are_read_as_columns() -> None:
+    m = parse_text(_DOCX_CELLS).metadata
+    assert m.issuer == "Bộ Xây dựng"
+    assert (m.number, m.symbol) == ("402", "BXD-QLN")
+    assert m.title == "hướng dẫn phát triển nhà ở xã hội"
+    assert m.place == "Hà Nội"
+    assert (m.date.year, m.date.month, m.date.day) == (2026, 1, 21)
+    assert m.locality.level == "central"
+
+
+def test_docx_signer_name_on_its_own_line_under_the_position() -> None:
+    s = parse_text(_DOCX_CELLS).metadata.signer
+    assert (s.name, s.position, s.capacity) == ("Lê Minh Quân", "Thứ trưởng", "KT. Bộ trưởng")
+
+
+_WRAPPED_MOTTO = """\
+UBND TỈNH THÁI NGUYÊN                   CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT
+BAN QUẢN LÝ CÁC KHU CÔNG NGHIỆP                          NAM
+                                                 Độc lập - Tự do - Hạnh phúc
+      Số: 42    /QĐ-BQLKCN
+                                            Thái Nguyên, ngày 08 tháng 4 năm 2026
+
+                               QUYẾT ĐỊNH
+    Về việc thành lập Tổ công tác hỗ trợ nhà đầu tư
+
+   TRƯỞNG BAN QUẢN LÝ CÁC KHU CÔNG NGHIỆP TỈNH THÁI NGUYÊN
+
+        Căn cứ Luật Đầu tư ngày 17/6/2020;
+                                  QUYẾT ĐỊNH:
+        Điều 1. Thành lập Tổ công tác hỗ trợ nhà đầu tư.
+        Điều 2. Quyết định này có hiệu lực kể từ ngày ký./.
+ Nơi nhận:                                           TRƯỞNG BAN
+ - Như Điều 2;
+ - Lưu VT.
+                                                       Phạm Quốc Toản
+"""
+
+
+def test_motto_wrapped_before_its_last_word_still_opens_the_header() -> None:
+    m = parse_text(_WRAPPED_MOTTO).metadata
+    assert m.issuer == "Ban Quản lý các khu công nghiệp tỉnh Thái Nguyên"
+    assert (m.doc_type, m.number, m.symbol) == ("QĐ", "42", "QĐ-BQLKCN")
+    assert (m.signer.name, m.signer.position) == ("Phạm Quốc Toản", "Trưởng ban")
+
+
+_OCR_PARTY = """\
+TỈNH ỦY HÀ TĨNH ĐẢNG CỘNG SẢN VIỆT NAM
+*
+Số 17 -NQ/TU Hà Tĩnh, ngày 12 tháng 11 năm 2025
+
+NGHỊ QUYẾT
+CỦA BAN THƯỜNG VỤ TỈNH ỦY
+về phát triển kinh tế biển
+
+I. QUAN ĐIỂM, MỤC TIÊU
+1. Phát triển kinh tế biển bền vững.
+II. TỔ CHỨC THỰC HIỆN
+1. Các cấp ủy quán triệt Nghị quyết này.
+
+Nơi nhận: T/M BAN THƯỜNG VỤ
+- Các đ/c Ủy viên BTV Tỉnh ủy, PHÓ BÍ THƯ THƯỜNG TRỰC
+- Các Đảng ủy trực thuộc Tỉnh ủy,
+- Lưu Văn phòng Tỉnh ủy.
+
+Võ Minh Khang
+"""
+
+
+def test_party_resolution_title_leaves_the_adopting_body_with_the_type() -> None:
+    m = parse_text(_OCR_PARTY).metadata
+    assert m.title == "về phát triển kinh tế biển"
+    assert (m.doc_type, m.identifier, m.issuer) == ("NQ", "17-NQ/TU", "Tỉnh ủy Hà Tĩnh")
+
+
+def test_ocr_line_with_the_recipients_label_and_the_capacity() -> None:
+    m = parse_text(_OCR_PARTY).metadata
+    assert (m.signer.name, m.signer.on_behalf_of) == ("Võ Minh Khang", "TM. Ban thường vụ")
+    assert "Các Đảng ủy trực thuộc Tỉnh ủy" in m.recipients
+    assert not any("BAN THƯỜNG VỤ" in r or "Võ Minh Khang" in r for r in m.recipients)
+
+
+def test_a_title_that_opens_with_cua_in_lower_case_is_kept() -> None:
+    text = _OCR_PARTY.replace("CỦA BAN THƯỜNG VỤ TỈNH ỦY\nvề phát triển kinh tế biển",
+                              "Của Ban Thường vụ Tỉnh ủy về phát triển kinh tế biển")
+    assert parse_text(text).metadata.title == (
+        "Của Ban Thường vụ Tỉnh ủy về phát triển kinh tế biển")
