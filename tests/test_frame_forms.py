@@ -163,3 +163,74 @@ def test_a_title_that_opens_with_cua_in_lower_case_is_kept() -> None:
                               "Của Ban Thường vụ Tỉnh ủy về phát triển kinh tế biển")
     assert parse_text(text).metadata.title == (
         "Của Ban Thường vụ Tỉnh ủy về phát triển kinh tế biển")
+
+
+_OCR_MINISTRY = """\
+Ký bởi: BỘ XÂY DỰNG
+Thời gian ký: 11/03/2026 09:12:40 +07:00
+
+BỘ XÂY DỰNG CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM
+Độc lập - Tự do - Hạnh phúc
+Số: Z41Ø/BXD-QLN Hà Nội, ngày / tháng 3 năm 2026
+
+V/v triển khai Nghị định số 95/2026/NĐ-CP
+về phát triển nhà ở xã hội
+
+Kính gửi: Ủy ban nhân dân các tỉnh, thành phố trực thuộc trung ương.
+
+Bộ Xây dựng đề nghị Ủy ban nhân dân các tỉnh, thành phố thực hiện các nhiệm vụ sau:
+
+I. Tổ chức phổ biến nội dung của Nghị định số 95/2026/NĐ-CP tới các cơ
+quan, đơn vị có liên quan.
+
+2. Rà soát quỹ đất dành cho nhà ở xã hội trên địa bàn.
+
+3. Báo cáo kết quả thực hiện về Bộ Xây dựng trước ngày 30/6/2026.
+
+Nơi nhận:
+- Như trên;
+- Lưu: VT, QLN.
+
+KT. BỘ TRƯỞNG
+THỨ TRƯỞNG
+
+Hoàng Minh Sơn
+"""
+
+
+def test_ocr_number_line_is_still_the_number_line_and_warned() -> None:
+    doc = parse_text(_OCR_MINISTRY)
+    m = doc.metadata
+    assert m.issuer == "Bộ Xây dựng"
+    assert (m.number, m.identifier) == (None, None)
+    assert any("number line could not be read" in w for w in doc.warnings)
+
+
+def test_slash_for_an_unreadable_day_leaves_the_day_blank() -> None:
+    m = parse_text(_OCR_MINISTRY).metadata
+    assert m.place == "Hà Nội"
+    assert (m.date.year, m.date.month, m.date.day) == (2026, 3, None)
+
+
+def test_ocr_roman_one_before_item_two_is_item_one() -> None:
+    sections = parse_text(_OCR_MINISTRY).sections
+    assert [s.number for s in sections] == ["1", "2", "3"]
+    assert sections[0].title.startswith("Tổ chức phổ biến nội dung")
+    assert sections[0].span[1] <= sections[1].span[0]
+
+
+def test_roman_one_stays_a_part_when_a_part_two_follows_or_it_is_in_capitals() -> None:
+    with_two = _OCR_MINISTRY.replace("3. Báo cáo kết quả", "II. Báo cáo kết quả")
+    assert [s.number for s in parse_text(with_two).sections] == ["I", "II"]
+    caps = _OCR_MINISTRY.replace("I. Tổ chức phổ biến nội dung của Nghị định số 95/2026/NĐ-CP tới"
+                                 " các cơ\nquan, đơn vị có liên quan.", "I. MỤC ĐÍCH, YÊU CẦU")
+    first = parse_text(caps).sections[0]
+    assert (first.number, first.title) == ("I", "MỤC ĐÍCH, YÊU CẦU")
+
+
+def test_legacy_font_look_alike_of_u_horn_is_read_as_u_horn() -> None:
+    text = _WIDE_NUMBER.replace("Bộ Tài chính", "Bộ Công Thƣơng").replace("triển khai", "hƣớng dẫn")
+    doc = parse_text(text)
+    assert "ƣ" not in doc.text
+    assert doc.metadata.title is not None and doc.metadata.title.startswith("hướng dẫn")
+    assert len(doc.text) > 0 and "Bộ Công Thương" in doc.text

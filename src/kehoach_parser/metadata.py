@@ -342,6 +342,8 @@ def read_metadata(layout: Layout, sections: Sequence[Section]) -> tuple[Metadata
         or head_texts)
     if numbered and number is None:
         warnings.append("the document number is blank (a draft?)")
+    elif not numbered and any(line.role == "number" for line in head):
+        warnings.append("the number line could not be read (OCR?): number and symbol left blank")
     place, date = _place_date([layout.line_text(line) for line in head
                                if line.role in ("place_date", "motto", "")] or head_texts)
     if place is None:  # a permit or a decision may print its date above the signature
