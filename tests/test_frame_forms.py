@@ -234,3 +234,90 @@ def test_legacy_font_look_alike_of_u_horn_is_read_as_u_horn() -> None:
     assert "ƣ" not in doc.text
     assert doc.metadata.title is not None and doc.metadata.title.startswith("hướng dẫn")
     assert len(doc.text) > 0 and "Bộ Công Thương" in doc.text
+
+
+_TWO_BODIES = """\
+[Trích xuất text từ bản PDF ký số BC 118/BC-SXD.]
+
+===== TRANG 1 =====
+ỦY BAN NHÂN DÂN TỈNH QUẢNG TRỊ
+SỞ XÂY DỰNG
+–––––––––––
+CỘNG HOÀ XÃ HỘI CHỦ NGHĨA VIỆT NAM
+Độc lập - Tự do - Hạnh phúc
+Số: 118/BC-SXD
+Quảng Trị, ngày 02 tháng 7 năm 2026
+BÁO CÁO
+Kết quả thực hiện kế hoạch phát triển nhà ở năm 2026
+Thực hiện Kế hoạch số 45/KH-UBND ngày 10/02/2026 của Ủy ban nhân dân tỉnh về
+phát triển nhà ở trên địa bàn tỉnh năm 2026, trên cơ sở báo cáo của các sở, ban,
+ngành và Ủy ban nhân dân các xã, phường, Sở Xây dựng tổng hợp báo cáo kết quả
+thực hiện một số nội dung như sau:
+I. KẾT QUẢ THỰC HIỆN
+1. Đánh giá công tác chỉ đạo, điều hành việc phát triển nhà ở trên địa bàn tỉnh
+trong sáu tháng đầu năm 2026 và những khó khăn, vướng mắc trong quá trình
+triển khai thực hiện các dự án nhà ở xã hội, nhà ở thương mại.
+"""
+
+
+def test_superior_and_issuer_joined_on_one_header_line_are_two_bodies() -> None:
+    m = parse_text(_TWO_BODIES).metadata
+    assert m.issuer == "Sở Xây dựng tỉnh Quảng Trị"
+    assert (m.locality.name, m.locality.level) == ("Quảng Trị", "province")
+
+
+def test_a_party_committee_of_a_body_stays_one_name() -> None:
+    text = _TWO_BODIES.replace("ỦY BAN NHÂN DÂN TỈNH QUẢNG TRỊ\nSỞ XÂY DỰNG",
+                               "ĐẢNG BỘ TỈNH QUẢNG TRỊ\nĐẢNG ỦY ỦY BAN NHÂN DÂN TỈNH")
+    assert parse_text(text).metadata.issuer == "Đảng ủy Ủy ban nhân dân tỉnh Quảng Trị"
+
+
+_BOLD_PARAGRAPHS = """\
+ỦY BAN NHÂN DÂN
+
+**TỈNH KHÁNH HÒA**
+
+Số: 77/KH-UBND
+
+**CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM**
+
+**Độc lập - Tự do - Hạnh phúc**
+
+Khánh Hòa, ngày 04 tháng 5 năm 2026
+
+**KẾ HOẠCH**
+
+**Triển khai công tác phòng, chống thiên tai năm 2026,**
+
+**Quyết định số 12/QĐ-BNNMT ngày 03/01/2026 của Bộ Nông nghiệp và**
+
+**Môi trường trên địa bàn tỉnh Khánh Hòa**
+
+Thực hiện Quyết định số 12/QĐ-BNNMT ngày 03/01/2026 của Bộ Nông nghiệp và Môi trường.
+
+**I. MỤC ĐÍCH, YÊU CẦU**
+
+1. Chủ động phòng, chống thiên tai.
+"""
+
+
+def test_bold_title_written_one_paragraph_a_line_is_one_title() -> None:
+    m = parse_text(_BOLD_PARAGRAPHS).metadata
+    assert m.title == ("Triển khai công tác phòng, chống thiên tai năm 2026, Quyết định số "
+                       "12/QĐ-BNNMT ngày 03/01/2026 của Bộ Nông nghiệp và Môi trường trên địa "
+                       "bàn tỉnh Khánh Hòa")
+
+
+def test_bold_title_paragraph_ending_a_sentence_is_not_run_on() -> None:
+    text = _BOLD_PARAGRAPHS.replace("năm 2026,**", "năm 2026.**")
+    assert parse_text(text).metadata.title == (
+        "Triển khai công tác phòng, chống thiên tai năm 2026.")
+
+
+def test_a_city_whose_name_ends_in_a_body_word_is_not_cut() -> None:
+    text = _TWO_BODIES.replace("ỦY BAN NHÂN DÂN TỈNH QUẢNG TRỊ\nSỞ XÂY DỰNG",
+                               "ỦY BAN NHÂN DÂN THÀNH PHỐ HẢI PHÒNG\nSỞ XÂY DỰNG").replace(
+                                   "Quảng Trị, ngày", "Hải Phòng, ngày")
+    m = parse_text(text).metadata
+    assert m.issuer == "Sở Xây dựng thành phố Hải Phòng"
+    assert (m.locality.name, m.locality.level) == ("Hải Phòng", "province")

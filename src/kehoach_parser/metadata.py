@@ -138,12 +138,31 @@ def _place_date(lines: Sequence[str]) -> tuple[str | None, DateParts]:
 # -- Issuer ----------------------------------------------------------------------------
 
 
+def _bodies_in(line: str) -> list[str]:
+    """A header line in capitals that holds two bodies, joined from two printed lines: the
+    superior with its place, then the issuer ("ỦY BAN NHÂN DÂN TỈNH LÀO CAI SỞ NÔNG NGHIỆP
+    VÀ MÔI TRƯỜNG")."""
+    if len(line) > 160 or line.upper() != line:
+        return [line]
+    head = cues().issuer_head
+    for m in regex.finditer(r"(?<=\s)\S", line):
+        p = m.start()
+        rest = line[p:].split()
+        superior = split_level(line[:p].strip())
+        # The issuer has a name of its own ("PHÒNG" alone ends "HẢI PHÒNG"), and the place
+        # does not go on into it ("THÀNH PHỐ HẢI" + "PHÒNG …" is Hải Phòng).
+        if (len(rest) > 1 and superior is not None and head.match(fold(line[p:]))
+                and province(f"{superior[2]} {rest[0]}") is None):
+            return [line[:p].strip(), line[p:]]
+    return [line]
+
+
 def _groups(lines: Sequence[str]) -> list[str]:
     """The issuer lines as bodies: a line that opens with a body word starts one ("UBND
     TỈNH LÀO CAI" / "SỞ CÔNG THƯƠNG": the superior, then the issuer); other lines go on
     with the one before ("ỦY BAN NHÂN DÂN" / "TỈNH LAI CHÂU")."""
     groups: list[list[str]] = []
-    for text in lines:
+    for text in (part for line in lines for part in _bodies_in(line)):
         if text.startswith("(") and text.rstrip().endswith(")"):
             continue  # a template's placeholder, "(TÊN CƠ QUAN CHỦ QUẢN)"
         if cues().issuer_head.match(fold(text)) or not groups:

@@ -181,8 +181,12 @@ def _title_end(r: _Reader, first: int) -> int:
     caps, bold = r.caps[first], r.lines[first].bold
     while i < n and i - first < _TITLE_REACH:
         line, f = r.lines[i], r.folded[i]
-        if (line.blank_before or r.k.body_start.match(f) or r.heading(i) or r.type_line(i)
-                or line.kind == "row" or r.recipients(i)):
+        # A DOCX writes each printed line of a bold title as a paragraph of its own: a bold
+        # line after a bold line that does not end a sentence goes on with the title.
+        wrapped = (line.bold and r.lines[i - 1].bold and r.cue(i) is None
+                   and not r.texts[i - 1].rstrip().endswith((".", ":", ";", "!", "?", ")")))
+        if ((line.blank_before and not wrapped) or r.k.body_start.match(f) or r.heading(i)
+                or r.type_line(i) or line.kind == "row" or r.recipients(i)):
             break
         if r.caps[i] != caps or line.bold != bold or (caps and _authority_line(r, i)):
             break
