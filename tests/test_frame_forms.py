@@ -321,3 +321,27 @@ def test_a_city_whose_name_ends_in_a_body_word_is_not_cut() -> None:
     m = parse_text(text).metadata
     assert m.issuer == "Sở Xây dựng thành phố Hải Phòng"
     assert (m.locality.name, m.locality.level) == ("Hải Phòng", "province")
+
+
+def test_party_programme_type_line_is_the_whole_type() -> None:
+    text = """\
+THÀNH ỦY HẢI PHÒNG
+*
+Số         -CTr/TU
+
+ĐẢNG CỘNG SẢN VIỆT NAM
+
+Hải Phòng, ngày        tháng 9 năm 2026
+
+CHƯƠNG TRÌNH HÀNH ĐỘNG
+thực hiện Nghị quyết số 57-NQ/TW ngày 22/12/2024 của Bộ Chính trị
+về đột phá phát triển khoa học, công nghệ
+
+I. MỤC ĐÍCH, YÊU CẦU
+1. Mục đích.
+"""
+    m = parse_text(text).metadata
+    assert (m.doc_type, m.number, m.symbol) == ("CTr", None, "CTr/TU")
+    assert m.title == ("thực hiện Nghị quyết số 57-NQ/TW ngày 22/12/2024 của Bộ Chính trị về "
+                       "đột phá phát triển khoa học, công nghệ")
+    assert (m.date.year, m.date.month, m.date.day) == (2026, 9, None)
