@@ -85,6 +85,8 @@ def test_docx_cells_on_one_line_are_read_as_columns() -> None:
     assert m.place == "Hà Nội"
     assert (m.date.year, m.date.month, m.date.day) == (2026, 1, 21)
     assert m.locality.level == "central"
+    assert m.recipients[0] == "Ủy ban nhân dân các tỉnh, thành phố trực thuộc Trung ương"
+    assert "|" not in m.recipients
 
 
 def test_docx_signer_name_on_its_own_line_under_the_position() -> None:
