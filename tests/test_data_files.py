@@ -59,7 +59,7 @@ def test_section_kinds_recognise_their_examples() -> None:
 
 def test_metadata_patterns_recognise_their_examples() -> None:
     data = load("metadata")
-    for key in ("number_line", "central_issuer", "issuer_in_body", "plan_year"):
+    for key in ("number_line", "central_issuer", "issuer_in_body", "plan_year", "adopted_by"):
         entry = data[key]
         pattern = regex.compile(entry["pattern"], regex.IGNORECASE)
         assert entry["examples"], key

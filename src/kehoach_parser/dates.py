@@ -27,10 +27,11 @@ _NUMERIC = (
     r"(?<![\d/.-])(?P<d>\d{1,2})\s?(?P<sep>[/.-])\s?(?P<m>\d{1,2})\s?(?P=sep)\s?"
     r"(?P<y>(?:19|20)\d{2})(?!\d)"
 )
-# "ngày 28 tháng 9 năm 2021"; every part may be blank (spaces or dots in drafts).
+# "ngày 28 tháng 9 năm 2021"; every part may be blank (spaces or dots in drafts, a slash
+# where OCR read the handwritten day of a signed scan: "ngày / tháng 6 năm 2026").
 # Text that lost its diacritics writes "ngay 28 thang 9 nam 2021"; OCR of it "ngdy", "thdng".
 _WORDS = (
-    r"ng[àad]y[\s.…_]{0,20}(?P<wd>\d{1,2})?[\s.…_]{0,20}th[áad]ng[\s.…_]{0,20}(?P<wm>\d{1,2})?"
+    r"ng[àad]y[\s.…_/]{0,20}(?P<wd>\d{1,2})?[\s.…_/]{0,20}th[áad]ng[\s.…_/]{0,20}(?P<wm>\d{1,2})?"
     r"[\s.…_]{0,20}n[ăa]m[\s.…_]{0,5}(?P<wy>(?:19|20)\d{2})?(?!\d)"
 )
 DATE_RE = regex.compile(rf"{_NUMERIC}|{_WORDS}", regex.IGNORECASE)

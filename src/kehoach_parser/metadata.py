@@ -44,6 +44,7 @@ class _Rules:
     own_year: Any
     issues_plan: Any
     proper_names: str
+    adopted_by: Any
 
 
 @cache
@@ -61,6 +62,7 @@ def _rules() -> _Rules:
         own_year=regex.compile(d["plan_year"]["pattern"], regex.IGNORECASE),
         issues_plan=regex.compile(d["plan_year"]["issues_plan"], regex.IGNORECASE),
         proper_names="(?:" + "|".join(map(regex.escape, d["proper_names"]["heads"])) + r")\s+",
+        adopted_by=regex.compile(d["adopted_by"]["pattern"]),
     )
 
 
@@ -136,12 +138,31 @@ def _place_date(lines: Sequence[str]) -> tuple[str | None, DateParts]:
 # -- Issuer ----------------------------------------------------------------------------
 
 
+def _bodies_in(line: str) -> list[str]:
+    """A header line in capitals that holds two bodies, joined from two printed lines: the
+    superior with its place, then the issuer ("ỦY BAN NHÂN DÂN TỈNH LÀO CAI SỞ NÔNG NGHIỆP
+    VÀ MÔI TRƯỜNG")."""
+    if len(line) > 160 or line.upper() != line:
+        return [line]
+    head = cues().issuer_head
+    for m in regex.finditer(r"(?<=\s)\S", line):
+        p = m.start()
+        rest = line[p:].split()
+        superior = split_level(line[:p].strip())
+        # The issuer has a name of its own ("PHÒNG" alone ends "HẢI PHÒNG"), and the place
+        # does not go on into it ("THÀNH PHỐ HẢI" + "PHÒNG …" is Hải Phòng).
+        if (len(rest) > 1 and superior is not None and head.match(fold(line[p:]))
+                and province(f"{superior[2]} {rest[0]}") is None):
+            return [line[:p].strip(), line[p:]]
+    return [line]
+
+
 def _groups(lines: Sequence[str]) -> list[str]:
     """The issuer lines as bodies: a line that opens with a body word starts one ("UBND
     TỈNH LÀO CAI" / "SỞ CÔNG THƯƠNG": the superior, then the issuer); other lines go on
     with the one before ("ỦY BAN NHÂN DÂN" / "TỈNH LAI CHÂU")."""
     groups: list[list[str]] = []
-    for text in lines:
+    for text in (part for line in lines for part in _bodies_in(line)):
         if text.startswith("(") and text.rstrip().endswith(")"):
             continue  # a template's placeholder, "(TÊN CƠ QUAN CHỦ QUẢN)"
         if cues().issuer_head.match(fold(text)) or not groups:
@@ -255,7 +276,9 @@ def _title(layout: Layout, header: Sequence[Line]) -> str | None:
             parts.append(text)
     if not parts:
         parts = [layout.line_text(line) for line in header if line.role == "subject"]
-    return _strip_subject(" ".join(parts)) or None
+    title = " ".join(parts)
+    adopted = _rules().adopted_by.match(title)  # "CỦA BAN THƯỜNG VỤ TỈNH ỦY" goes with the type
+    return _strip_subject(title[adopted.end():] if adopted else title) or None
 
 
 def _doc_type(layout: Layout, symbol: str | None, subject: bool) -> str | None:
@@ -338,6 +361,8 @@ def read_metadata(layout: Layout, sections: Sequence[Section]) -> tuple[Metadata
         or head_texts)
     if numbered and number is None:
         warnings.append("the document number is blank (a draft?)")
+    elif not numbered and any(line.role == "number" for line in head):
+        warnings.append("the number line could not be read (OCR?): number and symbol left blank")
     place, date = _place_date([layout.line_text(line) for line in head
                                if line.role in ("place_date", "motto", "")] or head_texts)
     if place is None:  # a permit or a decision may print its date above the signature

@@ -31,7 +31,10 @@ _DASHES = dict.fromkeys(
 # Form feeds stay: they mark page breaks (pdftotext), read by the layout stage.
 _SPACES = dict.fromkeys(map(ord, "\u00a0\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008"
                                  "\u2009\u200a\u202f\u205f\u3000\t\v"), " ")
-_CHAR_TABLE = {**_DASHES, **_SPACES}
+# PDFs typeset with legacy Vietnamese fonts map ư/Ư to the look-alike ƣ/Ƣ (U+01A3/U+01A2,
+# Latin "oi", never Vietnamese): pdftotext gives "Bộ Công Thƣơng", "hƣớng dẫn".
+_LOOKALIKES = {0x01A3: "ư", 0x01A2: "Ư"}
+_CHAR_TABLE = {**_DASHES, **_SPACES, **_LOOKALIKES}
 _REPLACED_RE = regex.compile("[" + "".join(map(chr, _CHAR_TABLE)) + "]")
 # A letter with its combining marks (or marks alone): what NFC may compose.
 _MARKED_RE = regex.compile(r"\P{M}?\p{M}+")

@@ -148,6 +148,7 @@ class _Node:
     start: int
     heading_end: int
     end: int = -1
+    strong: bool = False  # set apart by its layout (bold, heading mark, capitals)
     children: list[_Node] = field(default_factory=list)
 
     def freeze(self, level: int) -> Section:
@@ -241,6 +242,9 @@ def split_sections(layout: Layout) -> list[Section]:
     roots: list[_Node] = []
     stack: list[_Node] = []
     body_end = 0
+    # Is there a Roman part II? Without one, a plain "I." before "2." is OCR of "1.".
+    second = any(line.shape == "roman" and line.number != "I" and line.zone in _BODY
+                 for line in layout.lines)
     for line in layout.lines:
         if line.zone not in _BODY:
             if roots and line.zone in ("closing", "appendix", "attached", "footnotes", "chrome"):
@@ -266,6 +270,11 @@ def split_sections(layout: Layout) -> list[Section]:
                   or line.shape == "chapter"
                   or (shape == "roman" and _is_caps(content[title_at:])))
         number = _readings(line, shape, siblings, parent, strong)
+        if number is None and parent is not None and _ocr_one(parent, line, roots, second):
+            parent.shape, parent.number, parent.rank, parent.path = (
+                "numbered", "1", rank, "1")  # the "I." was OCR of "1."
+            depth, parent, siblings = 0, None, roots
+            number = _readings(line, shape, siblings, parent, strong)
         if number is None:
             continue
         for node in stack[depth:]:
@@ -281,12 +290,22 @@ def split_sections(layout: Layout) -> list[Section]:
             title=title,
             start=line.start,
             heading_end=line.start + len(content[:title_end].rstrip()),
+            strong=strong,
         )
         siblings.append(node)
         stack.append(node)
     for node in stack:
         _close(node, body_end, text)
     return [node.freeze(1) for node in roots]
+
+
+
+def _ocr_one(parent: _Node, line: Line, roots: Sequence[_Node], second: bool) -> bool:
+    """OCR reads a khoản "1." as "I.": a lone Roman "I", printed like plain text (no
+    capitals, no bold), with no items yet, and a khoản "2." that does not fit under it."""
+    return (line.shape == "numbered" and line.number == "2" and not second
+            and parent.shape == "roman" and parent.number == "I" and not parent.strong
+            and not parent.children and len(roots) == 1 and roots[0] is parent)
 
 
 def walk(sections: Sequence[Section]) -> Iterator[Section]:

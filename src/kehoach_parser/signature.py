@@ -97,7 +97,7 @@ def read_recipients(lines: Sequence[str]) -> list[str]:
         if heading:
             text = text[heading.start("inline"):]
         for item in _ITEM_MARK_RE.split(text):
-            item = item.strip(" -+•;.,")
+            item = item.strip(" -+•;.,|")  # "|": a DOCX table cell's edge
             if item:
                 out.append(item)
     return out

@@ -20,7 +20,11 @@ import regex
 from .cues import WORD_START_RE, block_cue, cues, fold, is_caps, is_furniture
 
 # Runs of spaces inside a line that separate two columns of a block.
-_GAP_RE = regex.compile(r" {3,}")
+# A column gap: three spaces or more (pdftotext -layout), or the " | " between the cells of a
+# table row that a DOCX extraction wrote on one line ("V/v … | Hà Nội, ngày …").
+_GAP_RE = regex.compile(r" {3,}| ?\t?\| (?=\S)")
+# What a number line's wide gaps separate: the number itself, or the "/symbol" after it.
+_NUMBER_PART_RE = regex.compile(r"^(?:\d{1,6}[a-z]?\s*(?:/\S*)?|[/-]\s*\S+)$")
 _SPACE_RUN_RE = regex.compile(r" {2,}")
 # A right-column segment may start this many characters left of the block's right edge
 # (centered lines of the right column start at different places).
@@ -186,8 +190,9 @@ def _segments(phys: Physical, line: Phys) -> list[tuple[int, int]]:
         parts.append((last, m.start()))
         last = m.end()
     parts.append((last, line.end))
-    out: list[tuple[int, int]] = []
     k = cues()
+    parts = _number_joined(folded_text, parts)
+    out: list[tuple[int, int]] = []
     for s, e in parts:
         cut = None
         if e - s < 200:
@@ -206,13 +211,45 @@ def _segments(phys: Physical, line: Phys) -> list[tuple[int, int]]:
     return out
 
 
-def _block_breaker(folded: str, caps: bool) -> bool:
-    """A line that ends a header or closing block: a type line, the body's first words, a
-    heading, an appendix."""
+def _label_split(phys: Physical, line: Phys) -> list[tuple[int, int]]:
+    """A line outside the two-column blocks, or its two parts when OCR printed the Nơi nhận
+    label and the signature's capacity on one line with one space between ("Nơi nhận: TM.
+    BAN THƯỜNG VỤ"): the capacity opens the signature, not the recipients list."""
+    k = cues()
+    label = k.recipients.match(phys.folded[line.start:line.end])
+    if label and label.group("inline") and k.authority.match(label.group("inline")):
+        cut = line.start + label.start("inline")
+        return [(line.start, cut), (cut, line.end)]
+    return [(line.start, line.end)]
+
+
+def _number_joined(folded_text: str, parts: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """Parts of a number line spread with wide gaps ("Số:   4390     /UBND-NLN") joined back
+    into one: the gaps are a clerk's blanks for the number, not a column break (a lone
+    "4390" would otherwise be taken for a page number)."""
+    k = cues()
+    out: list[tuple[int, int]] = []
+    joining = False
+    for s, e in parts:
+        piece = folded_text[s:e]
+        if joining and block_cue(piece) is None and _NUMBER_PART_RE.match(piece):
+            out[-1] = (out[-1][0], e)
+            continue
+        joining = bool(k.number.match(piece)) and "/" not in piece and "-" not in piece
+        out.append((s, e))
+    return out
+
+
+def _block_breaker(folded: str, caps: bool, lower_start: bool = False) -> bool:
+    """A line that ends a header or closing block: a type line, the body's first words (not
+    on a line that opens in lower case: that one wraps the line above, as a subject's
+    "ngày 21/5/2026 của …" does), a heading, an appendix."""
     k = cues()
     if caps and k.type_re.match(folded):
         return True
-    if k.body_start.match(folded) or k.appendix.match(folded) or k.attached.match(folded):
+    if k.body_start.match(folded) and not lower_start:
+        return True
+    if k.appendix.match(folded) or k.attached.match(folded):
         return True
     return any(shape.name in ("roman", "article", "chapter") and shape.pattern.match(folded.upper())
                for shape in k.headings)
@@ -271,7 +308,7 @@ def _extend(phys: Physical, first: int, edge: int, kind: str) -> int:
             continue
         content = text[line.start:line.end]
         folded = folded_text[line.start:line.end]
-        if _block_breaker(folded, is_caps(content)):
+        if _block_breaker(folded, is_caps(content), content[:1].islower()):
             break
         segs = [(s, e) for s, e in _segments(phys, line) if not is_furniture(folded_text[s:e])]
         if not segs:
@@ -306,8 +343,9 @@ def column_lines(phys: Physical) -> list[Src]:
         if i not in band_at:
             line = phys.lines[i]
             if not (line.furniture or line.pipe):
-                out.append(Src(squeezed(text, line.start, line.end), line.indent, line.width,
-                               line.blank_before, line.page))
+                for s, e in _label_split(phys, line):
+                    out.append(Src(squeezed(text, s, e), line.indent, line.width,
+                                   line.blank_before, line.page))
             i += 1
             continue
         b = band_at[i]
@@ -322,6 +360,8 @@ def column_lines(phys: Physical) -> list[Src]:
                 if is_furniture(folded_text[s:e]):
                     continue
                 column = 1 if s - line.line_start >= band.edge - _COLUMN_SLACK else 0
+                if band.kind == "closing" and right and _NAME_RE.match(text[s:e].strip()):
+                    column = 1  # the signer's name on a line of its own under the position
                 src = Src(squeezed(text, s, e), s - line.line_start, e - line.line_start,
                           line.blank_before, line.page, column=column, band=b)
                 (right if column else left).append(src)

@@ -81,8 +81,9 @@ def _start(r: _Reader) -> int:
             if block >= 0:
                 while j > 0 and r.lines[j - 1].block == block:
                     j -= 1
-                return j
-            # Issuer lines in capitals right above.
+                i = j
+            # Issuer lines in capitals right above (above a two-column block too: a DOCX
+            # extraction writes the issuer's cell on lines of its own, before the motto's row).
             while (j > 0 and i - j < 4 and r.caps[j - 1] and not r.type_line(j - 1)
                    and r.cue(j - 1) is None and len(r.texts[j - 1]) < 80):
                 j -= 1
@@ -180,8 +181,12 @@ def _title_end(r: _Reader, first: int) -> int:
     caps, bold = r.caps[first], r.lines[first].bold
     while i < n and i - first < _TITLE_REACH:
         line, f = r.lines[i], r.folded[i]
-        if (line.blank_before or r.k.body_start.match(f) or r.heading(i) or r.type_line(i)
-                or line.kind == "row" or r.recipients(i)):
+        # A DOCX writes each printed line of a bold title as a paragraph of its own: a bold
+        # line after a bold line that does not end a sentence goes on with the title.
+        wrapped = (line.bold and r.lines[i - 1].bold and r.cue(i) is None
+                   and not r.texts[i - 1].rstrip().endswith((".", ":", ";", "!", "?", ")")))
+        if ((line.blank_before and not wrapped) or r.k.body_start.match(f) or r.heading(i)
+                or r.type_line(i) or line.kind == "row" or r.recipients(i)):
             break
         if r.caps[i] != caps or line.bold != bold or (caps and _authority_line(r, i)):
             break
@@ -199,16 +204,20 @@ def _closing_end(r: _Reader, start: int) -> int:
     i = start
     signed = False
     recipients = False
+    label = False  # the line before is a bare "Nơi nhận:"
     while i < n:
         line, f, text = r.lines[i], r.folded[i], r.texts[i]
         if block >= 0 and line.block == block:
             i += 1
             signed = signed or (line.column == 1 and is_name(text))
             continue
+        bare = False
         if r.recipients(i):
             recipients = True
+            bare = not r.k.recipients.match(f).group("inline").strip()
         elif r.signature(i) or r.k.signed.match(f):
-            recipients = False
+            # OCR of one line "Nơi nhận: TM. …" (split by the layout): the list comes next.
+            recipients = label
         elif recipients and (r.k.bullet.match(text) or text[:1].islower() or text[:1] == "("
                              or not r.texts[i - 1].rstrip().endswith((";", "."))):
             pass  # a recipient, or the rest of one: "(đăng tải trên cổng thông tin);"
@@ -217,6 +226,7 @@ def _closing_end(r: _Reader, start: int) -> int:
             recipients = False
         else:
             return i
+        label = bare
         i += 1
     return n
 
