@@ -184,8 +184,10 @@ def _title_bounds(line: str, title_start: int, cue: Line) -> int:
 
 
 def _fits(shape: str, number: str, siblings: Sequence[_Node], parent: _Node | None,
-          strong: bool) -> bool:
-    """Does ``number`` continue the numbering of its siblings?"""
+          strong: bool, continued: bool = False) -> bool:
+    """Does ``number`` continue the numbering of its siblings? One number skipped ("1."
+    then "3.") is a slip of the source when the layout says heading (``strong``) or the
+    next number follows later in the same part (``continued``: a "4." after the "3.")."""
     ordinal = _ordinal(shape, number)
     if shape == "numbered" and "." in number:
         prefix = number.rsplit(".", 1)[0]
@@ -197,7 +199,7 @@ def _fits(shape: str, number: str, siblings: Sequence[_Node], parent: _Node | No
     last = _ordinal(shape, previous[-1].number)
     # A part printed with the number of the one before ("IV." twice) is a numbering slip
     # of the source, kept as printed, when its layout says it is a part.
-    return ordinal == last + 1 or (strong and last < ordinal <= last + 2) or (
+    return ordinal == last + 1 or ((strong or continued) and last < ordinal <= last + 2) or (
         strong and shape == "roman" and ordinal == last)
 
 
@@ -221,7 +223,7 @@ def _close(node: _Node, end: int, text: str) -> None:
 
 
 def _readings(line: Line, shape: str, siblings: Sequence[_Node], parent: _Node | None,
-              strong: bool) -> str | None:
+              strong: bool, continued: bool) -> str | None:
     """The number of a heading line that continues its siblings' numbering: the number as
     read, or another reading of an OCR-damaged numeral ("IH" after "I" is II)."""
     assert line.number is not None
@@ -231,9 +233,30 @@ def _readings(line: Line, shape: str, siblings: Sequence[_Node], parent: _Node |
             if _fits(shape, number, siblings, parent, False):
                 return number
     for number in readings:
-        if _fits(shape, number, siblings, parent, strong):
+        if _fits(shape, number, siblings, parent, strong, continued):
             return number
     return None
+
+
+def _continued(lines: Sequence[Line]) -> set[int]:
+    """Starts of the body's heading lines whose next number follows later among their
+    siblings: a heading of the same shape and rank numbered one more, before a heading of
+    a higher rank closes the run (one pass, from the end)."""
+    ahead: dict[tuple[str, int], set[int]] = {}  # (shape, rank) -> ordinals seen after
+    found = set()
+    for line in reversed(lines):
+        if (line.zone not in _BODY or line.kind != "heading" or line.shape is None
+                or line.number is None):
+            continue
+        shape = "roman" if line.shape == "chapter" else line.shape
+        rank, ordinal = _rank(shape, line.number), _ordinal(shape, line.number)
+        for key in [key for key in ahead if key[1] > rank]:
+            del ahead[key]  # runs of its own items, not of the headings before it
+        seen = ahead.setdefault((shape, rank), set())
+        if ordinal + 1 in seen:
+            found.add(line.start)
+        seen.add(ordinal)
+    return found
 
 
 def split_sections(layout: Layout) -> list[Section]:
@@ -245,6 +268,7 @@ def split_sections(layout: Layout) -> list[Section]:
     # Is there a Roman part II? Without one, a plain "I." before "2." is OCR of "1.".
     second = any(line.shape == "roman" and line.number != "I" and line.zone in _BODY
                  for line in layout.lines)
+    continued = _continued(layout.lines)
     for line in layout.lines:
         if line.zone not in _BODY:
             if roots and line.zone in ("closing", "appendix", "attached", "footnotes", "chrome"):
@@ -269,12 +293,12 @@ def split_sections(layout: Layout) -> list[Section]:
         strong = (line.bold or line.heading > 0 or line.bold_end is not None
                   or line.shape == "chapter"
                   or (shape == "roman" and _is_caps(content[title_at:])))
-        number = _readings(line, shape, siblings, parent, strong)
+        number = _readings(line, shape, siblings, parent, strong, line.start in continued)
         if number is None and parent is not None and _ocr_one(parent, line, roots, second):
             parent.shape, parent.number, parent.rank, parent.path = (
                 "numbered", "1", rank, "1")  # the "I." was OCR of "1."
             depth, parent, siblings = 0, None, roots
-            number = _readings(line, shape, siblings, parent, strong)
+            number = _readings(line, shape, siblings, parent, strong, line.start in continued)
         if number is None:
             continue
         for node in stack[depth:]:
