@@ -206,3 +206,24 @@ def test_a_bold_line_reads_as_markdown_it_reads_it(lines: list[tuple[str, str]])
         (ln.start, ln.end, ln.bold, ln.heading) for ln in slow.lines]
     assert [fast.offsets.to_raw(i) for i in range(len(fast.text))] == [
         slow.offsets.to_raw(i) for i in range(len(slow.text))]
+
+
+def test_a_range_cut_at_its_dash_by_the_wrap_goes_on() -> None:
+    """A hard-wrapped page cut "tăng bình quân 08" / "- 10%/năm": the dash opens no bullet.
+    Short items of a list that end in a number stay items."""
+    filler = ("Phát triển vùng nguyên liệu tập trung gắn với chế biến sâu, nâng cao giá trị "
+              "gia tăng của sản phẩm chủ lực trên địa bàn tỉnh Yên Bái trong giai đoạn mới ")
+    words = (filler * 6).split()
+    lines, line = [], ""
+    for word in words:
+        if len(line) + len(word) + 1 > 78:
+            lines.append(line.rstrip())
+            line = ""
+        line += word + " "
+    cut = "Tổng giá trị sản phẩm chè xuất khẩu đạt 42,5 triệu USD, tăng bình quân 08"
+    raw = "\n".join([*lines, cut, "- 10%/năm. Thị trường chính: Nga, Pakistan.", "",
+                     "- Số xã đạt chuẩn năm 2026: 12", "- 15 xã đạt chuẩn nâng cao."])
+    texts = [read_layout(raw).line_text(line) for line in read_layout(raw).lines]
+    assert any(t.endswith("tăng bình quân 08 - 10%/năm. Thị trường chính: Nga, Pakistan.")
+               for t in texts), texts
+    assert texts[-2:] == ["- Số xã đạt chuẩn năm 2026: 12", "- 15 xã đạt chuẩn nâng cao."]

@@ -31,6 +31,9 @@ from .source import Src
 # A number that opens a list item even with its words on the next line ("**1.**").
 _LIST_NUMBER_RE = regex.compile(r"(?:\d{1,2}(?:\.\d{1,2})*|[IVX]{1,5}|[a-zđ])[.)](?:\s|$)")
 _CUT_IDENTIFIER_RE = regex.compile(r"[\p{L}\d]-$")
+# A range cut at its dash by the wrap: a line ends in a number, the next opens "- 06%".
+_ENDS_NUMBER_RE = regex.compile(r"(?<![\d.,/])\d{1,3}$")
+_DASH_NUMBER_RE = regex.compile(r"[-–] ?\d{1,3}(?:[,.]\d+)?(?:%|\s|$)")
 _SENTENCE_END_RE = regex.compile(r"[.;:!?](?:[\s)\"”'’*]|\./)*$|\./\.?$")
 # A numbered line shorter than this is a heading, which never runs on into the next line
 # unless that line goes on in lower case.
@@ -135,6 +138,9 @@ def joins(prev: Src, cur: Src, m: Measure) -> bool:
         if cues().subject.match(head):
             return False
         return not ended and (text[:1].islower() or text[:1].isdigit())
+    if (m.wrapped and prev.width >= 0.8 * m.width and _ENDS_NUMBER_RE.search(before)
+            and _DASH_NUMBER_RE.match(text)):
+        return True  # "tăng bình quân 05" / "- 06%/năm": no bullet, the range goes on
     soft = (prev.para == cur.para and cur.para >= 0) or (
         cur.para < 0 and m.wrapped and not cur.blank_before)
     if soft:
