@@ -121,4 +121,4 @@ def test_repeated_shapes_cost_the_same_per_character(unit: str) -> None:
     does (work that looks back over the line, or over what came before, would make it cost
     about four times as much)."""
     assert growth(parse_text, _PLAN_HEAD + unit * 500, _PLAN_HEAD + unit * 2000,
-                  repeat=2) < 2.0
+                  repeat=3) < 2.0  # the least of three: a busy spell slows one, not all

@@ -248,6 +248,9 @@ def _continued(lines: Sequence[Line]) -> set[int]:
         if (line.zone not in _BODY or line.kind != "heading" or line.shape is None
                 or line.number is None):
             continue
+        if line.shape == "division":
+            ahead.clear()  # the numbering before it is another run
+            continue
         shape = "roman" if line.shape == "chapter" else line.shape
         rank, ordinal = _rank(shape, line.number), _ordinal(shape, line.number)
         for key in [key for key in ahead if key[1] > rank]:
@@ -269,6 +272,7 @@ def split_sections(layout: Layout) -> list[Section]:
     second = any(line.shape == "roman" and line.number != "I" and line.zone in _BODY
                  for line in layout.lines)
     continued = _continued(layout.lines)
+    run = 0  # where the roots of the current division start
     for line in layout.lines:
         if line.zone not in _BODY:
             if roots and line.zone in ("closing", "appendix", "attached", "footnotes", "chrome"):
@@ -278,6 +282,12 @@ def split_sections(layout: Layout) -> list[Section]:
             continue
         body_end = line.end
         if line.kind != "heading" or line.shape is None or line.number is None:
+            continue
+        if line.shape == "division":  # "PHẦN THỨ HAI": the Roman parts start over
+            for node in stack:
+                _close(node, line.start, text)
+            stack.clear()
+            run = len(roots)
             continue
         content = text[line.start : line.end]
         title_at = line.title_start - line.start
@@ -289,16 +299,18 @@ def split_sections(layout: Layout) -> list[Section]:
             depth -= 1
         parent = stack[depth - 1] if depth else None
         siblings = parent.children if parent else roots
+        numbered = siblings if parent or not run else roots[run:]  # the run it goes on
         # Layout cues, or the capitals a Roman part's title is printed in (NĐ 30/2020).
         strong = (line.bold or line.heading > 0 or line.bold_end is not None
                   or line.shape == "chapter"
                   or (shape == "roman" and _is_caps(content[title_at:])))
-        number = _readings(line, shape, siblings, parent, strong, line.start in continued)
+        number = _readings(line, shape, numbered, parent, strong, line.start in continued)
         if number is None and parent is not None and _ocr_one(parent, line, roots, second):
             parent.shape, parent.number, parent.rank, parent.path = (
                 "numbered", "1", rank, "1")  # the "I." was OCR of "1."
             depth, parent, siblings = 0, None, roots
-            number = _readings(line, shape, siblings, parent, strong, line.start in continued)
+            numbered = roots[run:]
+            number = _readings(line, shape, numbered, parent, strong, line.start in continued)
         if number is None:
             continue
         for node in stack[depth:]:

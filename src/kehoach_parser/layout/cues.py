@@ -166,7 +166,8 @@ def cues() -> Cues:
         footnote=_compile(c["footnote"]),
         bullet=_compile(data["shapes"]["bullet"]),
         headings=tuple(Shape(name, _compile(h[name]))
-                       for name in ("roman", "chapter", "article", "numbered", "lettered")),
+                       for name in ("division", "roman", "chapter", "article", "numbered",
+                                    "lettered")),
         types=types,
         issuing=frozenset(data["zones"]["issuing"]["types"]),
         type_re=regex.compile(rf"^(?P<name>{alternation})(?=$|\s|:)"),

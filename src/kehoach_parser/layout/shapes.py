@@ -51,7 +51,7 @@ def roman_readings(raw: str) -> tuple[str, ...]:
 
 
 # What a heading can open with: most lines of text are rejected by this one test.
-_OPENING_RE = regex.compile(r"^(?:[IVXL]|\d|[a-zđ]\)|Điều|ĐIỀU|Dieu|DIEU|Ch|CH|PH|Ph)")
+_OPENING_RE = regex.compile(r"^(?:[IVXL]|\d|[a-zđ]\)|[A-E][.:]|Điều|ĐIỀU|Dieu|DIEU|Ch|CH|PH|Ph)")
 
 
 def read_shape(text: str) -> tuple[str, str, tuple[str, ...], int] | None:

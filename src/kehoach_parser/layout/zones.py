@@ -60,7 +60,7 @@ class _Reader:
         return None
 
     def heading(self, i: int) -> bool:
-        return self.lines[i].shape in ("roman", "article", "chapter")
+        return self.lines[i].shape in ("division", "roman", "article", "chapter")
 
     def recipients(self, i: int) -> bool:
         return bool(self.k.recipients.match(self.folded[i])) and self.folded[i].startswith("n")
