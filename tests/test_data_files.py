@@ -76,6 +76,22 @@ def test_metadata_patterns_recognise_their_examples() -> None:
         assert t["examples"] and all(cues().types[fold(e)] == t["code"] for e in t["examples"])
 
 
+def test_plan_year_both_ways_and_without_diacritics() -> None:
+    from kehoach_parser.metadata import _plan_year
+
+    entry = load("metadata")["plan_year"]
+    for example in entry["not_examples"]:
+        assert _plan_year("KH", example, None) is None, example
+    for example in entry["unmarked_examples"]:
+        assert _plan_year("KH", example, None) is not None, example
+        assert regex.search(entry["unmarked"], fold(example)), example
+    for example in entry["unmarked_not_examples"]:
+        assert _plan_year("KH", example, None) is None, example
+    # a place named Nam in a marked title is no year
+    assert _plan_year("KH", "Phát triển du lịch tỉnh Hà Nam 2026 - 2030", None) == 2026
+    assert _plan_year("KH", "Hỗ trợ doanh nghiệp Quảng Nam 2025", None) is None
+
+
 def test_central_issuers_have_no_locality() -> None:
     for example in load("metadata")["central_issuer"]["examples"]:
         assert locality_of(example, "Hà Nội").level == "central", example

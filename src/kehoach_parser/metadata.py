@@ -42,6 +42,7 @@ class _Rules:
     plan_types: frozenset[str]
     type_codes: dict[str, str]  # folded code → code ("qd" → "QĐ")
     own_year: Any
+    own_year_unmarked: Any  # for a title without diacritics, on its folded words
     issues_plan: Any
     proper_names: str
     adopted_by: Any
@@ -60,6 +61,7 @@ def _rules() -> _Rules:
         plan_types=frozenset(d["plan_types"]["codes"]),
         type_codes=codes,
         own_year=regex.compile(d["plan_year"]["pattern"], regex.IGNORECASE),
+        own_year_unmarked=regex.compile(d["plan_year"]["unmarked"]),
         issues_plan=regex.compile(d["plan_year"]["issues_plan"], regex.IGNORECASE),
         proper_names="(?:" + "|".join(map(regex.escape, d["proper_names"]["heads"])) + r")\s+",
         adopted_by=regex.compile(d["adopted_by"]["pattern"]),
@@ -302,6 +304,8 @@ def _plan_year(doc_type: str | None, title: str | None, year: int | None) -> int
     one, the year of its date, unless the title names only a cited document's dates."""
     rules = _rules()
     own = rules.own_year.search(title or "")
+    if own is None and title and fold(title) == title.lower():
+        own = rules.own_year_unmarked.search(fold(title))
     if doc_type in rules.plan_types:
         if own:
             return int(own.group("year"))
