@@ -47,6 +47,7 @@ from .normalize import fold_tones
 # long blank run costs linear time (tests/test_redos.py).
 SEPARATOR_RE = regex.compile(r"(?<!\s)\s*+[,;]\s*+(?:và\s++)?|(?<!\s)\s++và\s++")
 ASIDE_RE = regex.compile(r"\s*\([^()\n]{0,160}\)")
+MEMBERS_RE = regex.compile(r"[ ]*:[ ]*")
 
 
 @dataclass(frozen=True, slots=True)
@@ -256,6 +257,12 @@ def _item_at(text: str, pos: int, context: Context, first: bool = False) -> list
         return [_Item(pos, _extent(text, klass.end(), context, strong=True), "class")]
     generic = k.generic.match(text, pos) if first_word in k.starts["generic"] else None
     if generic is not None:
+        # "Thủ trưởng các cơ quan: Văn phòng UBND tỉnh, Sở Y tế": the group only introduces
+        # the bodies named after its colon.
+        colon = MEMBERS_RE.match(text, generic.end())
+        named = _item_at(text, colon.end(), context, first) if colon else []
+        if named:
+            return named
         return [_Item(pos, _extent(text, generic.end(), context), "generic")]
     if first_word not in k.starts["head"]:
         return []

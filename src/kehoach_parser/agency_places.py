@@ -283,10 +283,11 @@ class Reader:
             labelled = False
             if index in self._read:
                 continue
-            low = self.text[pos:line.end].lower()
+            end = self._run_on(line)
+            low = self.text[pos:end].lower()
             if (cue and _cues().anywhere.match(opening)) or (
-                    ("chủ trì" in low or "chu tri" in low) and self._leads(line, pos)):
-                self._line(index, line, pos)
+                    ("chủ trì" in low or "chu tri" in low) and self._leads(line, pos, end)):
+                self._line(index, line, pos, end=end)
             else:
                 _, end = self._paragraph(line, wrapped=True)
                 tail = self.text[pos:end]
@@ -346,24 +347,42 @@ class Reader:
             if named:
                 self._add(named, [], self.doc.locator.path_at(line.start))
 
-    def _leads(self, line: Line, pos: int) -> bool:
+    def _leads(self, line: Line, pos: int, end: int) -> bool:
         if not may_open(self.text, pos):
             return False
-        found = self._list(line.start, line.end, pos, False)
-        return bool(found.bodies) and self._led(found.end, line.end)
+        found = self._list(line.start, end, pos, False)
+        return bool(found.bodies) and self._led(found.end, end)
+
+    def _run_on(self, line: Line) -> int:
+        """Where an article heading's sentence ends when its title breaks off mid-name, in
+        a hard-wrapped page ("Điều 2. Sở" / "Tài chính có trách nhiệm chủ trì, …"): the
+        next line's end; else the line's."""
+        layout = self.doc.layout
+        index = layout.line_index(line.start)
+        title = self.text[line.start:line.end].rstrip(" *")
+        if (line.kind != "heading" or index + 1 >= len(layout.lines) or not title
+                or not title[-1].isalpha()
+                or not _ARTICLE_RE.match(self.text[line.start:line.end].lstrip(" *#"))):
+            return line.end
+        nxt = layout.lines[index + 1]
+        if nxt.kind != "text" or nxt.blank_before or nxt.zone != line.zone:
+            return line.end
+        return nxt.end
 
     def _led(self, pos: int, end: int) -> bool:
         """Whether the words at ``pos`` say that the bodies before them lead ("chủ trì")."""
         return _cues().lead.match(self._folded(pos, min(end, pos + _OPENING))) is not None
 
-    def _line(self, index: int, line: Line, pos: int, *, led: bool = False) -> None:
-        found = self._list(line.start, line.end, pos, False)
+    def _line(self, index: int, line: Line, pos: int, *, led: bool = False,
+              end: int | None = None) -> None:
+        end = line.end if end is None else end
+        found = self._list(line.start, end, pos, False)
         if not found.bodies:
             return
-        if not (led or found.prefixed or self._led(found.end, line.end)):
+        if not (led or found.prefixed or self._led(found.end, end)):
             return
         self._read.add(index)
-        rest = self.text[found.end:line.end].strip(_TASK_TRIM)
+        rest = self.text[found.end:end].strip(_TASK_TRIM)
         self._add(found.bodies, [rest] if rest else [], self.doc.locator.path_at(line.start))
 
     def _executes(self, index: int, line: Line, pos: int) -> None:
