@@ -259,11 +259,12 @@ def _item_at(text: str, pos: int, context: Context, first: bool = False) -> list
     if generic is not None:
         # "Thủ trưởng các cơ quan: Văn phòng UBND tỉnh, Sở Y tế": the group only introduces
         # the bodies named after its colon.
-        colon = MEMBERS_RE.match(text, generic.end())
+        end = _extent(text, generic.end(), context)
+        colon = MEMBERS_RE.match(text, end)
         named = _item_at(text, colon.end(), context, first) if colon else []
         if named:
             return named
-        return [_Item(pos, _extent(text, generic.end(), context), "generic")]
+        return [_Item(pos, end, "generic")]
     if first_word not in k.starts["head"]:
         return []
     head = k.head.match(text, pos) or k.lower_head.match(text, pos)
