@@ -47,6 +47,8 @@ _WRAPPED = 60
 # How many lines above its verb the sentence that charges office-holders may start.
 _EXECUTES_REACH = 6
 _ARTICLE_RE = regex.compile(r"(?i:điều|dieu)\s+\d")
+# A line that breaks off after a connector, its name going on in the next line.
+_DANGLING_RE = regex.compile(r"(?:\s(?i:và|va)|[,&–-])[\s*]*$")
 # Points whose headings name bodies that make a part one that divides the tasks among them.
 _DIVIDING = 2
 _NOTE_RE = regex.compile(r"\s*\(([^()]{3,200})\)")
@@ -509,16 +511,20 @@ class Reader:
 
     def _paragraph(self, line: Line, wrapped: bool = False) -> tuple[int, int]:
         """A line and the lines it runs on into: a bold heading's bold continuation ("…, Hội
-        Liên hiệp" / "Phụ nữ Thành phố …"), or a long line wrapped into a plain one."""
+        Liên hiệp" / "Phụ nữ Thành phố …"), a heading broken after a connector, or a long
+        line wrapped into a plain one."""
         layout = self.doc.layout
         index = layout.line_index(line.start)
         end = line.end
         if index + 1 < len(layout.lines):
             nxt = layout.lines[index + 1]
             bold = line.bold and nxt.bold and nxt.kind == "text"
-            wrapped = wrapped and (line.end - line.start >= _WRAPPED and nxt.kind == "text"
-                                   and not nxt.blank_before and line.zone == nxt.zone)
-            if bold or wrapped:
+            follows = nxt.kind == "text" and not nxt.blank_before and line.zone == nxt.zone
+            wrapped = wrapped and line.end - line.start >= _WRAPPED and follows
+            # A heading broken after a connector ("2. Sở Văn hóa, Thể thao và" / "Du lịch").
+            dangling = (follows and line.kind == "heading"
+                        and _DANGLING_RE.search(self.text, line.start, line.end) is not None)
+            if bold or wrapped or dangling:
                 end = nxt.end
         return line.start, end
 
