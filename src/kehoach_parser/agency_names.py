@@ -252,6 +252,9 @@ def _item_at(text: str, pos: int, context: Context, first: bool = False) -> list
     klass = k.klass.match(text, pos) if first_word in k.starts["class"] else None
     if klass is not None and k.class_start.match(text, klass.end()):
         klass = None  # "Các đơn vị chủ trì …": the noun alone says no kind, a generic group
+    if (klass is not None and "," in text[klass.end("noun"):klass.end()]
+            and _item_at(text, klass.end(), context)):
+        klass = None  # "các cơ quan, UBND các xã": a group, then the list's next body
     if klass is not None and (klass.group("cac") or (
             first and text[pos].isupper() and _head_key(klass.group("noun")) in k.bare)):
         return [_Item(pos, _extent(text, klass.end(), context, strong=True), "class")]
