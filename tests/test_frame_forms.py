@@ -347,3 +347,77 @@ I. MỤC ĐÍCH, YÊU CẦU
     assert m.title == ("thực hiện Nghị quyết số 57-NQ/TW ngày 22/12/2024 của Bộ Chính trị về "
                        "đột phá phát triển khoa học, công nghệ")
     assert (m.date.year, m.date.month, m.date.day) == (2026, 9, None)
+
+
+_MD_NUMBER_CELL = """\
+|
+**ỦY BAN NHÂN DÂN**
+TỈNH QUẢNG BÌNH
+--------
+|
+**CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM**
+Độc lập - Tự do - Hạnh phúc
+---------------
+|
+|
+Số:
+1457/QĐ-UBND
+|
+*Quảng Bình, ngày 03 tháng 4 năm 2026*
+|
+
+**QUYẾT ĐỊNH**
+
+VỀ VIỆC BAN HÀNH KẾ HOẠCH PHÁT TRIỂN DU LỊCH NĂM 2026
+
+**ỦY BAN NHÂN DÂN TỈNH QUẢNG BÌNH**
+
+*Căn cứ Luật Tổ chức chính quyền địa phương số 72/2025/QH15;*
+
+**QUYẾT ĐỊNH:**
+
+**Điều 1.** Ban hành kèm theo Quyết định này Kế hoạch phát triển du lịch năm 2026.
+
+**Điều 2.** Quyết định này có hiệu lực kể từ ngày ký./.
+"""
+
+
+def test_number_label_alone_in_a_markdown_cell_takes_the_next_line() -> None:
+    doc = parse_text(_MD_NUMBER_CELL, format="markdown")
+    m = doc.metadata
+    assert (m.doc_type, m.number, m.identifier) == ("QĐ", "1457", "1457/QĐ-UBND")
+    assert m.issuer == "Ủy ban nhân dân tỉnh Quảng Bình"  # no number run into the issuer
+    assert m.locality.name == "Quảng Bình" and m.locality.level == "province"
+    assert not doc.warnings
+
+
+def test_number_label_alone_before_a_line_of_words_stays_alone() -> None:
+    text = _MD_NUMBER_CELL.replace("1457/QĐ-UBND", "Quảng Bình")
+    m = parse_text(text, format="markdown").metadata
+    assert m.number is None and m.identifier is None
+
+
+_CV_TYPE_LOOKALIKE = """\
+BỘ TÀI CHÍNH                              CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM
+CỤC HẢI QUAN                                   Độc lập - Tự do - Hạnh phúc
+Số: 2214/CT-GSQL                          Hà Nội, ngày 07 tháng 5 năm 2026
+V/v hướng dẫn thủ tục tạm nhập tái xuất
+                 Kính gửi: Chi cục Hải quan khu vực II.
+     Cục Hải quan nhận được công văn số 118/HQKV2-NV ngày 02/4/2026. Về vấn đề này,
+Cục Hải quan có ý kiến như sau: đề nghị Chi cục thực hiện theo quy định./.
+Nơi nhận:                                          KT. CỤC TRƯỞNG
+- Như trên;                                        PHÓ CỤC TRƯỞNG
+- Lưu: VT.
+                                                    Lê Minh Khoa
+"""
+
+
+def test_a_subject_line_makes_a_cong_van_even_when_the_symbol_reads_as_a_type() -> None:
+    m = parse_text(_CV_TYPE_LOOKALIKE).metadata
+    assert (m.doc_type, m.identifier) == ("CV", "2214/CT-GSQL")
+    assert m.title == "hướng dẫn thủ tục tạm nhập tái xuất"
+
+
+def test_without_a_subject_line_the_symbol_still_gives_the_type() -> None:
+    text = _CV_TYPE_LOOKALIKE.replace("V/v hướng dẫn thủ tục tạm nhập tái xuất\n", "")
+    assert parse_text(text).metadata.doc_type == "CT"

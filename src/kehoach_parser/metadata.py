@@ -289,14 +289,16 @@ def _doc_type(layout: Layout, symbol: str | None, subject: bool) -> str | None:
             m = cues().type_re.match(fold(layout.line_text(line)))
             if m:
                 return str(cues().types[" ".join(m.group("name").split())])
+    if subject:  # a "V/v" line under the number is the công văn's own mark (NĐ 30/2020)
+        return "CV"  # even when its issuer's initials read as a type ("5348/CT-CS", Cục Thuế)
     if symbol:
         head = regex.split(r"[-/]", symbol)[0]
         code = _rules().type_codes.get(fold(head))
         if code:
             return code
-        if subject or "-" in symbol:
+        if "-" in symbol:
             return "CV"
-    return "CV" if subject else None
+    return None
 
 
 def _plan_year(doc_type: str | None, title: str | None, year: int | None) -> int | None:

@@ -34,6 +34,8 @@ _CUT_IDENTIFIER_RE = regex.compile(r"[\p{L}\d]-$")
 # A range cut at its dash by the wrap: a line ends in a number, the next opens "- 06%".
 _ENDS_NUMBER_RE = regex.compile(r"(?<![\d.,/])\d{1,3}$")
 _DASH_NUMBER_RE = regex.compile(r"[-–] ?\d{1,3}(?:[,.]\d+)?(?:%|\s|$)")
+# What a number line's number and symbol open with ("2820/QĐ-UBND", "/KH-UBND", "26-NQ/TU").
+_IDENTIFIER_START_RE = regex.compile(r"(?:\d{1,6}(?:\.\d{1,3})?\s*)?[/-]\s*\p{L}")
 _SENTENCE_END_RE = regex.compile(r"[.;:!?](?:[\s)\"”'’*]|\./)*$|\./\.?$")
 # A numbered line shorter than this is a heading, which never runs on into the next line
 # unless that line goes on in lower case.
@@ -137,6 +139,9 @@ def joins(prev: Src, cur: Src, m: Measure) -> bool:
     if prev.band >= 0:  # inside a header or closing column: only clear wraps
         if cues().subject.match(head):
             return False
+        if (cues().number.match(fold(before)) and not any(c.isdigit() for c in before)
+                and _IDENTIFIER_START_RE.match(text)):
+            return True  # "Số:" alone, its number and symbol on the cell's next line
         return not ended and (text[:1].islower() or text[:1].isdigit())
     if (m.wrapped and prev.width >= 0.8 * m.width and _ENDS_NUMBER_RE.search(before)
             and _DASH_NUMBER_RE.match(text)):
