@@ -143,3 +143,21 @@ def test_every_type_word_and_code_is_distinct() -> None:
     assert len(words) == len(set(words)) and len(codes) == len(set(codes))
     issuer_codes = [c for e in ISSUERS["issuers"] for c in (e["code"], *e.get("aliases", []))]
     assert len(issuer_codes) == len(set(issuer_codes))
+
+
+def test_an_amending_law_over_a_list_of_laws_takes_the_date_after_the_list() -> None:
+    found = _cite("Căn cứ Luật Thương mại ngày 14 tháng 6 năm 2005 được sửa đổi, bổ sung tại Luật "
+                  "sửa đổi, bổ sung một số điều của Luật Chứng khoán, Luật Kế toán, Luật Thống kê "
+                  "và Luật Kiểm toán độc lập ngày 29 tháng 11 năm 2024;")
+    assert [(c.doc_type, c.identifier, c.date) for c in found] == [
+        ("L", None, "2005-06-14"), ("L", None, "2024-11-29")]
+    assert found[1].title is not None
+    assert found[1].title.endswith("Luật Thống kê và Luật Kiểm toán độc lập")
+
+
+def test_a_law_listed_after_an_amending_law_of_one_law_stays_its_own() -> None:
+    found = _cite("Luật sửa đổi, bổ sung một số điều của Luật Kế toán; Luật Thống kê ngày "
+                  "23 tháng 11 năm 2015;")
+    assert [(c.title, c.date) for c in found] == [
+        ("Luật sửa đổi, bổ sung một số điều của Luật Kế toán", None),
+        ("Luật Thống kê", "2015-11-23")]

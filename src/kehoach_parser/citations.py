@@ -605,9 +605,7 @@ def _law_name(text: str, pos: int) -> int | None:
     pats = _patterns()
     amending = pats.amending.match(text, pos)
     if amending:  # "Luật sửa đổi, bổ sung một số điều của Bộ luật Hình sự"
-        inner = regex.match(r"(?:Bộ\s+[Ll]uật|Luật)\s+", text[amending.end():])
-        if inner:
-            return _law_name(text, amending.end() + inner.end())
+        return _amended_laws_end(text, amending.end())
     if pats.not_name.match(text, pos):
         return None
     limit = min(len(text), pos + 150)
@@ -625,6 +623,29 @@ def _law_name(text: str, pos: int) -> int | None:
         break
     end = pos + len(text[pos:end].rstrip(" ,-"))
     return end if end > pos else None
+
+
+_INNER_LAW_RE = regex.compile(r"(?:Bộ\s+[Ll]uật|Luật)\s+")
+# The next law of the list, after a name's own lower-case tail ("Luật Thuế xuất khẩu, thuế nhập
+# khẩu, Luật Đầu tư").
+_NEXT_LAW_RE = regex.compile(r"(?:,\s*\p{Ll}[\p{Ll} ]{0,40}?)?\s*(?:,\s*(?:và\s+)?|\s+và\s+)"
+                             r"(?=(?:Bộ\s+[Ll]uật|Luật)\s)")
+
+
+def _amended_laws_end(text: str, pos: int) -> int | None:
+    """Where the list of laws an amending law amends ends: "… của Luật Quy hoạch, Luật Đầu tư
+    và Luật Đấu thầu" is one name, and a date after it is the amending law's."""
+    end: int | None = None
+    while True:
+        inner = _INNER_LAW_RE.match(text, pos)
+        name_end = _law_name(text, inner.end()) if inner else None
+        if name_end is None:
+            return end
+        end = name_end
+        more = _NEXT_LAW_RE.match(text, end)
+        if more is None:
+            return end
+        pos = more.end()
 
 
 # --- the document ---------------------------------------------------------------------------
