@@ -161,3 +161,7 @@ def test_a_law_listed_after_an_amending_law_of_one_law_stays_its_own() -> None:
     assert [(c.title, c.date) for c in found] == [
         ("Luật sửa đổi, bổ sung một số điều của Luật Kế toán", None),
         ("Luật Thống kê", "2015-11-23")]
+
+
+def test_a_lower_case_word_after_luat_goes_on_in_the_sentence() -> None:
+    assert _cite("các quy định của Luật các văn bản hướng dẫn thi hành") == []

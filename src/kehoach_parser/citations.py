@@ -313,7 +313,9 @@ def _patterns() -> _Patterns:
         name_stop=regex.compile(
             rf"[;.:()|\n\[\]\"“”]|,|\s\d|\s(?:{name_stops})(?!\p{{L}})"
             rf"|\s(?P<and>(?i:và))\s(?P<hard>(?=\p{{Lu}}|{and_stops}(?!\p{{L}})))?|\s-\s"),
-        not_name=regex.compile(rf"{_phrase(named['not_names'], ascii=False)}(?!\p{{L}})"),
+        not_name=regex.compile(
+            rf"(?:{_phrase(named['not_names'], ascii=False)}"
+            rf"|{'|'.join(map(regex.escape, named['lower_not_names']))})(?!\p{{L}})"),
         amending=regex.compile(named["amending"]),
         abbreviations=tuple((regex.compile(rf"(?<!\p{{L}}){regex.escape(k)}(?!\p{{L}})"), v)
                             for k, v in named["abbreviations"].items()),
