@@ -421,3 +421,51 @@ def test_a_subject_line_makes_a_cong_van_even_when_the_symbol_reads_as_a_type() 
 def test_without_a_subject_line_the_symbol_still_gives_the_type() -> None:
     text = _CV_TYPE_LOOKALIKE.replace("V/v hướng dẫn thủ tục tạm nhập tái xuất\n", "")
     assert parse_text(text).metadata.doc_type == "CT"
+
+
+_PLAN_SIGNED_BY_ISSUER = """\
+ỦY BAN NHÂN DÂN                          CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM
+TỈNH QUẢNG BÌNH                               Độc lập - Tự do - Hạnh phúc
+Số: 1457/QĐ-UBND                        Quảng Bình, ngày 03 tháng 4 năm 2026
+
+QUYẾT ĐỊNH
+Ban hành Kế hoạch phát triển du lịch năm 2026
+
+ỦY BAN NHÂN DÂN TỈNH QUẢNG BÌNH
+
+Điều 1. Ban hành kèm theo Quyết định này Kế hoạch phát triển du lịch năm 2026.
+Điều 2. Quyết định này có hiệu lực kể từ ngày ký./.
+
+Nơi nhận:                                         KT. CHỦ TỊCH
+- Như Điều 2;                                     PHÓ CHỦ TỊCH
+- Lưu: VT.
+                                                   Hồ Văn Lâm
+
+KẾ HOẠCH
+Phát triển du lịch năm 2026
+(Kèm theo Quyết định số 1457/QĐ-UBND ngày 03/4/2026 của UBND tỉnh)
+
+I. MỤC ĐÍCH, YÊU CẦU
+Phát triển du lịch bền vững.
+II. TỔ CHỨC THỰC HIỆN
+1. Sở Văn hóa, Thể thao và Du lịch
+Chủ trì tổ chức thực hiện Kế hoạch; tổng hợp, báo cáo kết quả./.
+ỦY BAN NHÂN DÂN TỈNH QUẢNG BÌNH
+PHỤ LỤC
+DANH MỤC CÁC SỰ KIỆN DU LỊCH NĂM 2026
+"""
+
+
+def test_a_plan_closing_with_its_issuers_name_alone_ends_there() -> None:
+    doc = parse_text(_PLAN_SIGNED_BY_ISSUER)
+    last = doc.sections[-1].children[-1]
+    assert last.path == "II.1"
+    assert "ỦY BAN NHÂN DÂN TỈNH QUẢNG BÌNH" not in doc.text[last.span[0]:last.span[1]]
+    assert [a.name for a in doc.agencies] == ["Sở Văn hóa, Thể thao và Du lịch"]
+
+
+def test_the_issuers_name_inside_the_body_is_not_a_closing() -> None:
+    text = _PLAN_SIGNED_BY_ISSUER.replace("báo cáo kết quả./.\n", "báo cáo kết quả cho\n")
+    doc = parse_text(text)
+    last = doc.sections[-1].children[-1]
+    assert "ỦY BAN NHÂN DÂN TỈNH QUẢNG BÌNH" in doc.text[last.span[0]:last.span[1]]

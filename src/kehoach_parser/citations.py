@@ -627,11 +627,12 @@ def _law_name(text: str, pos: int) -> int | None:
     return end if end > pos else None
 
 
-_INNER_LAW_RE = regex.compile(r"(?:Bộ\s+[Ll]uật|Luật)\s+")
+_INNER_LAW_RE = regex.compile(r"(?:Bộ\s{1,3}[Ll]uật|Luật)\s{1,3}")
 # The next law of the list, after a name's own lower-case tail ("Luật Thuế xuất khẩu, thuế nhập
 # khẩu, Luật Đầu tư").
-_NEXT_LAW_RE = regex.compile(r"(?:,\s*\p{Ll}[\p{Ll} ]{0,40}?)?\s*(?:,\s*(?:và\s+)?|\s+và\s+)"
-                             r"(?=(?:Bộ\s+[Ll]uật|Luật)\s)")
+_NEXT_LAW_RE = regex.compile(r"(?:,\s{0,3}\p{Ll}[\p{Ll} ]{0,40}?)?"
+                             r"(?:\s{0,3},\s{0,3}(?:và\s{1,3})?|\s{1,3}và\s{1,3})"
+                             r"(?=(?:Bộ\s{1,3}[Ll]uật|Luật)\s)")
 
 
 def _amended_laws_end(text: str, pos: int) -> int | None:

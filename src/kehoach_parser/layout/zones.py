@@ -42,6 +42,7 @@ class _Reader:
         self.folded = [fold(t[:_CUE_WINDOW]) for t in self.texts]
         self.caps = [line.caps for line in lines]
         self.k = cues()
+        self.issuer: list[str] | None = None  # read once the header's roles are set
 
     def type_line(self, i: int) -> bool:
         return self.caps[i] and self.k.type_re.match(self.folded[i]) is not None and len(
@@ -150,12 +151,19 @@ def _header_roles(r: _Reader, start: int, end: int) -> None:
         r.lines[i].zone = "header"
 
 
+def _issuer_words(r: _Reader) -> list[str]:
+    """The folded words of the header's issuer lines."""
+    if r.issuer is None:
+        r.issuer = " ".join(fold(t) for t, line in zip(r.texts, r.lines, strict=True)
+                            if line.role == "issuer").split()
+    return r.issuer
+
+
 def _authority_line(r: _Reader, i: int) -> bool:
     """The line naming who issues a decision, under its title: the issuer's name of the
     header ("ỦY BAN NHÂN DÂN TỈNH …"), after its holder's position or not ("CHỦ TỊCH ỦY
     BAN NHÂN DÂN TỈNH …", "BỘ TRƯỞNG BỘ CÔNG THƯƠNG")."""
-    issuer = " ".join(fold(t) for t, line in zip(r.texts, r.lines, strict=True)
-                      if line.role == "issuer").split()
+    issuer = _issuer_words(r)
     if not issuer:
         return False
     words = r.folded[i].split()
@@ -163,6 +171,13 @@ def _authority_line(r: _Reader, i: int) -> bool:
         if (n == 0 or r.k.position.match(" ".join(words[:n]))) and words[n:] == issuer:
             return True
     return False
+
+
+def _issuer_signs(r: _Reader, i: int) -> bool:
+    """A plan issued with a decision may close with its issuer's name alone, in capitals,
+    right after the body's end mark ("… số liệu lớn./." / "ỦY BAN NHÂN DÂN TỈNH …")."""
+    return (i > 0 and r.caps[i] and r.texts[i - 1].rstrip(" *").endswith("/.")
+            and r.folded[i].split() == _issuer_words(r) != [])
 
 
 def _title_end(r: _Reader, first: int) -> int:
@@ -309,8 +324,10 @@ def assign(lines: Sequence[Line], text: str) -> list[Zone]:
     closed = False
     current: ZoneKind = "body"
     while i < n:
-        if r.recipients(i) or (r.signature(i) and (lines[i].block >= 0 or current == "body")):
-            c_end = _closing_end(r, i)
+        signs = current == "body" and _issuer_signs(r, i)
+        if signs or r.recipients(i) or (r.signature(i) and (lines[i].block >= 0
+                                                            or current == "body")):
+            c_end = _closing_end(r, i + 1) if signs else _closing_end(r, i)
             _closing_roles(r, i, c_end)
             for j in range(i, c_end):
                 kinds[j] = "closing"
