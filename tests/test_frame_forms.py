@@ -413,14 +413,20 @@ Nơi nhận:                                          KT. CỤC TRƯỞNG
 
 
 def test_a_subject_line_makes_a_cong_van_even_when_the_symbol_reads_as_a_type() -> None:
-    m = parse_text(_CV_TYPE_LOOKALIKE).metadata
+    doc = parse_text(_CV_TYPE_LOOKALIKE)
+    m = doc.metadata
     assert (m.doc_type, m.identifier) == ("CV", "2214/CT-GSQL")
     assert m.title == "hướng dẫn thủ tục tạm nhập tái xuất"
+    assert any("CT-GSQL reads as a CT" in w for w in doc.warnings)  # the doubt is said
 
 
 def test_without_a_subject_line_the_symbol_still_gives_the_type() -> None:
     text = _CV_TYPE_LOOKALIKE.replace("V/v hướng dẫn thủ tục tạm nhập tái xuất\n", "")
-    assert parse_text(text).metadata.doc_type == "CT"
+    doc = parse_text(text)
+    assert doc.metadata.doc_type == "CT"
+    assert not any("reads as a" in w for w in doc.warnings)
+    plain = parse_text(_WIDE_NUMBER)  # "2715/UBND-KT" with a V/v line: no doubt to say
+    assert plain.metadata.doc_type == "CV" and not any("reads as a" in w for w in plain.warnings)
 
 
 _PLAN_SIGNED_BY_ISSUER = """\

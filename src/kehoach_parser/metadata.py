@@ -375,6 +375,10 @@ def read_metadata(layout: Layout, sections: Sequence[Section]) -> tuple[Metadata
         place, date = _place_date(_dated_lines(layout))
     subject = any(line.role == "subject" for line in header)
     doc_type = _doc_type(layout, symbol, subject)
+    coded = _rules().type_codes.get(fold(regex.split(r"[-/]", symbol)[0])) if symbol else None
+    if doc_type == "CV" and coded not in (None, "CV"):
+        warnings.append(f"the symbol {symbol} reads as a {coded} but the V/v line marks a "
+                        "công văn: doc_type CV")
     issuer, superior = _header_issuer([layout.line_text(line) for line in header
                                        if line.role == "issuer"])
     closing = _first_zone(layout, "closing")
