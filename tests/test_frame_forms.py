@@ -391,6 +391,13 @@ def test_number_label_alone_in_a_markdown_cell_takes_the_next_line() -> None:
     assert not doc.warnings
 
 
+def test_number_label_alone_before_a_legal_documents_number_with_its_year() -> None:
+    text = _MD_NUMBER_CELL.replace("1457/QĐ-UBND", "23/2026/QĐ-UBND")
+    m = parse_text(text, format="markdown").metadata
+    assert (m.number, m.identifier) == ("23", "23/2026/QĐ-UBND")
+    assert m.issuer == "Ủy ban nhân dân tỉnh Quảng Bình"
+
+
 def test_number_label_alone_before_a_line_of_words_stays_alone() -> None:
     text = _MD_NUMBER_CELL.replace("1457/QĐ-UBND", "Quảng Bình")
     m = parse_text(text, format="markdown").metadata

@@ -34,8 +34,10 @@ _CUT_IDENTIFIER_RE = regex.compile(r"[\p{L}\d]-$")
 # A range cut at its dash by the wrap: a line ends in a number, the next opens "- 06%".
 _ENDS_NUMBER_RE = regex.compile(r"(?<![\d.,/])\d{1,3}$")
 _DASH_NUMBER_RE = regex.compile(r"[-–] ?\d{1,3}(?:[,.]\d+)?(?:%|\s|$)")
-# What a number line's number and symbol open with ("2820/QĐ-UBND", "/KH-UBND", "26-NQ/TU").
-_IDENTIFIER_START_RE = regex.compile(r"(?:\d{1,6}(?:\.\d{1,3})?\s*)?[/-]\s*\p{L}")
+# What a number line's number and symbol open with ("2820/QĐ-UBND", "/KH-UBND", "26-NQ/TU",
+# "87/2025/QĐ-UBND" with the year of a legal document).
+_IDENTIFIER_START_RE = regex.compile(
+    r"(?:\d{1,6}(?:\.\d{1,3})?\s*)?(?:/\s*(?:19|20)\d\d\s*)?[/-]\s*\p{L}")
 _SENTENCE_END_RE = regex.compile(r"[.;:!?](?:[\s)\"”'’*]|\./)*$|\./\.?$")
 # A numbered line shorter than this is a heading, which never runs on into the next line
 # unless that line goes on in lower case.
