@@ -482,3 +482,68 @@ def test_the_issuers_name_inside_the_body_is_not_a_closing() -> None:
     doc = parse_text(text)
     last = doc.sections[-1].children[-1]
     assert "ỦY BAN NHÂN DÂN TỈNH QUẢNG BÌNH" in doc.text[last.span[0]:last.span[1]]
+
+
+_MD_CLOSING_THEN_APPENDIX = """\
+|
+**ỦY BAN NHÂN
+DÂN**
+**TỈNH THANH HÓA**
+--------
+|
+**CỘNG HÒA XÃ
+HỘI CHỦ NGHĨA VIỆT NAM**
+Độc lập - Tự do - Hạnh phúc
+---------------
+|
+|
+Số: 1093/QĐ-UBND
+|
+*Thanh Hóa, ngày 12 tháng 3 năm 2026*
+|
+
+**QUYẾT ĐỊNH**
+VỀ VIỆC PHÊ DUYỆT DANH MỤC CHỢ ĐẦU MỐI
+TRÊN ĐỊA BÀN TỈNH THANH HÓA NĂM 2026
+**ỦY BAN NHÂN DÂN TỈNH THANH HÓA**
+*Căn cứ Luật Tổ chức chính
+quyền địa phương ngày 16/6/2025; *
+**QUYẾT ĐỊNH:**
+**Điều 1. **Phê duyệt Danh mục chợ đầu mối (chi tiết tại Phụ lục).
+**Điều 2. **Giám đốc Sở Công Thương chịu trách nhiệm thi hành Quyết định này./.
+|
+*Nơi nhận:*
+- Như Điều 2;
+- Lưu: VT.
+|
+**TM. ỦY BAN
+NHÂN DÂN**
+**KT. CHỦ TỊCH**
+PHÓ CHỦ TỊCH
+**Lê Văn Tùng**
+|
+**PHỤ LỤC**
+DANH MỤC CHỢ ĐẦU MỐI
+|
+STT
+|
+Tên chợ
+|
+|
+1
+|
+Chợ đầu mối nông sản phía Bắc
+|
+"""
+
+
+def test_a_closing_of_cells_right_before_the_appendix_keeps_its_signer() -> None:
+    """A saved page's closing block, cells between lone pipes, with the appendix and its
+    table right after it: the signature is read; the authority line in bold capitals under
+    the title is no part of the title."""
+    m = parse_text(_MD_CLOSING_THEN_APPENDIX, format="markdown").metadata
+    assert m.signer is not None
+    assert (m.signer.name, m.signer.position, m.signer.capacity) == (
+        "Lê Văn Tùng", "Phó Chủ tịch", "KT. Chủ tịch")
+    assert m.title == "PHÊ DUYỆT DANH MỤC CHỢ ĐẦU MỐI TRÊN ĐỊA BÀN TỈNH THANH HÓA NĂM 2026"
+    assert m.recipients == ["Như Điều 2", "Lưu: VT"]

@@ -40,7 +40,7 @@ def _sources(phys: Physical, markdown: bool) -> list[Src]:
     if not markdown:
         return column_lines(phys)
     out: list[Src] = []
-    for kind, part in pipe_regions(phys.lines):
+    for kind, part in pipe_regions(phys):
         if kind == "cells":
             out.extend(cell_lines(phys, part))  # type: ignore[arg-type]
         else:

@@ -153,6 +153,8 @@ def joins(prev: Src, cur: Src, m: Measure) -> bool:
     if soft:
         if _opens_block(cur) or (prev.bold and not cur.bold and not cur.bold_into):
             return False
+        if cur.bold and not prev.bold and not cur.bold_into and is_caps(text):
+            return False  # a title, then the authority line in bold capitals under it
         if is_caps(before) and is_mixed(text) and _starts_new(text):
             return False  # a title or heading in capitals, then the text under it
         if m.indented and cur.para < 0:

@@ -23,7 +23,7 @@ from typing import Any
 import regex
 from markdown_it import MarkdownIt
 
-from .cues import block_cue, cue_starts, cues, fold
+from .cues import block_cue, cue_starts, cues, fold, is_caps
 from .source import Phys, Physical, Piece, Src, squeezed
 
 # A chunk between two lone "|" lines longer than this is not a cell but text.
@@ -421,8 +421,9 @@ class _Cell:
     column: int
 
 
-def pipe_regions(lines: Sequence[Phys]) -> Iterator[tuple[str, list[Phys] | list[_Cell]]]:
+def pipe_regions(physical: Physical) -> Iterator[tuple[str, list[Phys] | list[_Cell]]]:
     """The document cut into ``("flow", lines)`` and ``("cells", cells)`` parts."""
+    lines = physical.lines
     i = 0
     n = len(lines)
     flow: list[Phys] = []
@@ -431,7 +432,7 @@ def pipe_regions(lines: Sequence[Phys]) -> Iterator[tuple[str, list[Phys] | list
             flow.append(lines[i])
             i += 1
             continue
-        cells, j = _cells_from(lines, i)
+        cells, j = _cells_from(physical, i)
         if not cells:
             i += 1
             continue
@@ -444,9 +445,12 @@ def pipe_regions(lines: Sequence[Phys]) -> Iterator[tuple[str, list[Phys] | list
         yield "flow", flow
 
 
-def _cells_from(lines: Sequence[Phys], i: int) -> tuple[list[_Cell], int]:
+def _cells_from(physical: Physical, i: int) -> tuple[list[_Cell], int]:
     """Cells from the pipe line ``i``: chunks that start right after a pipe and end right
-    before one; runs of two or more pipes end a row."""
+    before one; runs of two or more pipes end a row. A chunk that opens an appendix in
+    capitals ("**PHỤ LỤC**" right after the signature's cell) ends them: the next table is
+    the appendix's own."""
+    lines = physical.lines
     cells: list[_Cell] = []
     row = column = 0
     n = len(lines)
@@ -470,12 +474,20 @@ def _cells_from(lines: Sequence[Phys], i: int) -> tuple[list[_Cell], int]:
                 line.furniture = False
         closed = k < n
         if (not chunk or not closed or chunk[0].blank_before or len(chunk) > _MAX_CELL_LINES
-                or chars > _MAX_CELL_CHARS or any(line.blank_before for line in chunk[1:])):
+                or chars > _MAX_CELL_CHARS or any(line.blank_before for line in chunk[1:])
+                or (cells and _opens_appendix(physical, chunk[0]))):
             return cells, j
         cells.append(_Cell(chunk, row, column))
         column += 1
         j = k
     return cells, j
+
+
+def _opens_appendix(physical: Physical, line: Phys) -> bool:
+    words = physical.text[line.start:line.end].strip("*_# ")
+    return (is_caps(words, share=1.0, least=3)
+            and cues().appendix.match(physical.folded[line.start:line.end].strip("*_# "))
+            is not None)
 
 
 def cell_lines(physical: Physical, cells: list[_Cell]) -> list[Src]:
