@@ -547,3 +547,64 @@ def test_a_closing_of_cells_right_before_the_appendix_keeps_its_signer() -> None
         "Lê Văn Tùng", "Phó Chủ tịch", "KT. Chủ tịch")
     assert m.title == "PHÊ DUYỆT DANH MỤC CHỢ ĐẦU MỐI TRÊN ĐỊA BÀN TỈNH THANH HÓA NĂM 2026"
     assert m.recipients == ["Như Điều 2", "Lưu: VT"]
+
+
+_PAGE_FOOTER_AFTER_APPENDIX = """ỦY BAN NHÂN DÂN
+TỈNH NGHỆ AN
+Số: 512/QĐ-UBND
+
+CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM
+Độc lập - Tự do - Hạnh phúc
+
+Nghệ An, ngày 05 tháng 3 năm 2026
+
+QUYẾT ĐỊNH
+Phê duyệt danh mục chợ đầu mối năm 2026
+
+Căn cứ Nghị định số 60/2024/NĐ-CP ngày 05/6/2024 của Chính phủ;
+
+QUYẾT ĐỊNH:
+
+Điều 1. Phê duyệt danh mục chợ đầu mối (Phụ lục kèm theo).
+
+Điều 2. Giám đốc Sở Công Thương chịu trách nhiệm thi hành Quyết định này./.
+
+Nơi nhận:
+- Như Điều 2;
+- Lưu: VT.
+
+TM. ỦY BAN NHÂN DÂN
+KT. CHỦ TỊCH
+PHÓ CHỦ TỊCH
+Trần Văn Nam
+
+PHỤ LỤC
+DANH MỤC CHỢ ĐẦU MỐI
+1. Chợ đầu mối nông sản Vinh.
+2. Chợ đầu mối thủy sản Cửa Lò.
+
+Quyết định 512/QĐ-UBND năm 2026 phê duyệt danh mục chợ đầu mối
+## Văn bản liên quan
+Nghị định 13/2023/NĐ-CP về Bảo vệ dữ liệu cá nhân yêu cầu xác nhận sự đồng ý của thành viên.
+"""
+
+
+def test_a_saved_pages_footer_after_the_appendix_is_no_part_of_the_document() -> None:
+    """After the appendix, the page restates the document's title ("Quyết định 512/QĐ-UBND
+    năm 2026 …", type and number without "số"): the site's footer starts there, and the
+    decree its notice names is no citation."""
+    doc = parse_text(_PAGE_FOOTER_AFTER_APPENDIX, format="markdown")
+    assert [c.identifier for c in doc.citations] == ["60/2024/NĐ-CP"]
+
+
+def test_the_footer_after_an_appendix_table_of_cells_is_no_part_of_it() -> None:
+    """The same with the appendix a table of cells between lone pipes: no cell holds the
+    page's "## Văn bản liên quan" heading, so the table ends before the footer."""
+    table = ("PHỤ LỤC\nDANH MỤC CHỢ ĐẦU MỐI\n|\nSTT\n|\nTên chợ\n|\n|\n1\n|\n"
+             "Chợ đầu mối nông sản Vinh\n|\n")
+    text = _PAGE_FOOTER_AFTER_APPENDIX.replace(
+        "PHỤ LỤC\nDANH MỤC CHỢ ĐẦU MỐI\n1. Chợ đầu mối nông sản Vinh.\n"
+        "2. Chợ đầu mối thủy sản Cửa Lò.\n\n", table)
+    assert text != _PAGE_FOOTER_AFTER_APPENDIX
+    doc = parse_text(text + "|\n35\n|\n", format="markdown")
+    assert [c.identifier for c in doc.citations] == ["60/2024/NĐ-CP"]

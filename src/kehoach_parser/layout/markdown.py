@@ -475,12 +475,16 @@ def _cells_from(physical: Physical, i: int) -> tuple[list[_Cell], int]:
         closed = k < n
         if (not chunk or not closed or chunk[0].blank_before or len(chunk) > _MAX_CELL_LINES
                 or chars > _MAX_CELL_CHARS or any(line.blank_before for line in chunk[1:])
-                or (cells and _opens_appendix(physical, chunk[0]))):
-            return cells, j
+                or (cells and _opens_appendix(physical, chunk[0]))
+                or any(_ATX_RE.match(physical.text, line.start) for line in chunk)):
+            return cells, j  # no cell holds a markdown heading: the page goes on after
         cells.append(_Cell(chunk, row, column))
         column += 1
         j = k
     return cells, j
+
+
+_ATX_RE = regex.compile(r"#{1,6} ")
 
 
 def _opens_appendix(physical: Physical, line: Phys) -> bool:

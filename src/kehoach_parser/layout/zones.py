@@ -290,6 +290,27 @@ def _after(r: _Reader, i: int) -> ZoneKind | None:
     return None
 
 
+_OWN_NUMBER_RE = regex.compile(r"(?:^|\s)so\s*:?\s*(\d{1,6})\s*/")
+
+
+def _own_number(r: _Reader, start: int, end: int) -> str | None:
+    """The document's number, from the number line of its header block."""
+    for i in range(start, end):
+        m = _OWN_NUMBER_RE.search(r.folded[i][:200])
+        if m:
+            return m.group(1)
+    return None
+
+
+def _restates(r: _Reader, i: int, own: str | None) -> bool:
+    """A saved page's own title after the document ("Quyết định 471/QĐ-UBND năm 2025 phê
+    duyệt …": its type and number, without "số"): where the site's footer begins."""
+    if own is None or r.lines[i].kind != "text":
+        return False
+    m = r.k.type_re.match(r.folded[i])
+    return m is not None and r.folded[i][m.end():].lstrip().startswith(own + "/")
+
+
 def _mark_title(r: _Reader, kinds: list[ZoneKind], i: int, zone: ZoneKind) -> int:
     """The type line ``i`` and the title under it, in ``zone``; the line after them."""
     kinds[i] = zone
@@ -323,6 +344,7 @@ def assign(lines: Sequence[Line], text: str) -> list[Zone]:
         i = _mark_title(r, kinds, i, "title")
     closed = False
     current: ZoneKind = "body"
+    own = _own_number(r, start, h_end)
     while i < n:
         signs = current == "body" and _issuer_signs(r, i)
         if signs or r.recipients(i) or (r.signature(i) and (lines[i].block >= 0
@@ -335,6 +357,8 @@ def assign(lines: Sequence[Line], text: str) -> list[Zone]:
             if i < n:
                 current = _after(r, i) or "chrome"
             continue
+        if closed and current == "appendix" and _restates(r, i, own):
+            current = "chrome"  # a saved page's footer after the appendix
         if closed:
             starts = _after(r, i)
             if starts == "attached" and r.type_line(i) and not _attaches(r, i, main_type):
