@@ -298,7 +298,7 @@ def _own_number(r: _Reader, start: int, end: int) -> str | None:
     for i in range(start, end):
         m = _OWN_NUMBER_RE.search(r.folded[i][:200])
         if m:
-            return m.group(1)
+            return str(m.group(1))
     return None
 
 
