@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 import time
+from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
@@ -79,3 +80,13 @@ def misbehaving_parse(path: Path) -> PlanDocument:
     if CRASH in text:
         os._exit(3)
     return parse_file(path)
+
+
+def write_outputs(folder: Path, plans: Iterable[PlanDocument]) -> Path:
+    """Each plan's JSON output in ``folder``, named by its source path as batch names it."""
+    from kehoach_parser.cli import write_atomic  # not at import: the workers import this module
+
+    for plan in plans:
+        assert plan.source.path
+        write_atomic(folder / f"{plan.source.path}.json", plan.model_dump_json())
+    return folder

@@ -10,10 +10,10 @@ from typing import Any
 import pandas as pd
 import pytest
 
-from batch_support import build_plan
+from batch_support import build_plan, write_outputs
 from conftest import CORPUS, load_cases
 from kehoach_parser.batch import run_batch
-from kehoach_parser.cli import main, write_atomic
+from kehoach_parser.cli import main
 from kehoach_parser.compare import COLUMNS, Commitment, compare_plans, weaker
 from kehoach_parser.models import PlanDocument
 from kehoach_parser.report import FORMATS
@@ -79,10 +79,7 @@ def test_filters_keep_parent_lookup_across_years() -> None:
 
 
 def test_every_source_gives_the_same_frame(tmp_path: Path) -> None:
-    folder = tmp_path / "json"
-    for plan in plans():
-        assert plan.source.path
-        write_atomic(folder / f"{plan.source.path}.json", plan.model_dump_json())
+    folder = write_outputs(tmp_path / "json", plans())
     with Store(tmp_path / "plans.duckdb") as store:
         store.replace({p.source.path: document_rows(p, p.source.path, "")
                        for p in plans() if p.source.path})
@@ -94,11 +91,7 @@ def test_every_source_gives_the_same_frame(tmp_path: Path) -> None:
 
 @pytest.fixture(scope="module")
 def plan_folder(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    folder = tmp_path_factory.mktemp("plans")
-    for plan in plans():
-        assert plan.source.path
-        write_atomic(folder / f"{plan.source.path}.json", plan.model_dump_json())
-    return folder
+    return write_outputs(tmp_path_factory.mktemp("plans"), plans())
 
 
 @pytest.mark.parametrize("format", FORMATS)

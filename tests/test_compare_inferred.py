@@ -13,6 +13,7 @@ from typing import Any
 import pandas as pd
 import pytest
 
+from batch_support import write_outputs
 from conftest import load_cases
 from kehoach_parser import parse_text
 from kehoach_parser.cli import main, write_atomic
@@ -29,11 +30,13 @@ TEXTS = load_cases("compare_groups.toml")["texts"]
 
 @pytest.fixture(scope="module")
 def folder(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    out = tmp_path_factory.mktemp("plans")
-    for plan in plans():
-        assert plan.source.path
-        write_atomic(out / f"{plan.source.path}.json", plan.model_dump_json())
-    return out
+    return write_outputs(tmp_path_factory.mktemp("plans"), plans())
+
+
+def _plan(name: str, text: str) -> Any:
+    """A written plan parsed, recorded under ``name``."""
+    plan = parse_text(text)
+    return plan.model_copy(update={"source": plan.source.model_copy(update={"path": name})})
 
 
 def _rows(frame: pd.DataFrame, label: str) -> pd.DataFrame:
@@ -200,9 +203,7 @@ def test_suggest_usage_and_nothing_to_suggest(folder: Path, tmp_path: Path,
 def test_whole_plans_line_up_and_near_misses_stay_apart() -> None:
     """Written plans of three provinces through parse_text: their drug-free communes are one
     row, and no row holds both a drug-free commune and an addict in treatment."""
-    documents = [parse_text(t["text"]).model_copy(
-        update={"source": parse_text(t["text"]).source.model_copy(update={"path": t["name"]})})
-        for t in TEXTS]
+    documents = [_plan(t["name"], t["text"]) for t in TEXTS]
     frame = compare_plans(documents)
     rows = frame.groupby("indicator")["text"].apply(list)
     drug_free = [texts for texts in rows if any("không có ma túy" in t for t in texts)]
@@ -236,11 +237,6 @@ def test_a_json_file_that_is_not_an_output_is_left_out_with_a_warning(
         assert len(read_targets(mixed)) == len(read_targets(folder))
     assert [Path(str(w.message).split(":")[0]).name for w in skipped] == ["broken.json",
                                                                           "notes.json"]
-
-
-def _plan(name: str, text: str) -> Any:
-    plan = parse_text(text)
-    return plan.model_copy(update={"source": plan.source.model_copy(update={"path": name})})
 
 
 def test_each_row_keeps_its_own_year() -> None:

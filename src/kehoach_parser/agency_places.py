@@ -46,7 +46,6 @@ _WRAPPED = 60
 # A note in brackets after a list of bodies: a task, or the parent the bodies belong to.
 # How many lines above its verb the sentence that charges office-holders may start.
 _EXECUTES_REACH = 6
-_ARTICLE_RE = regex.compile(r"(?i:điều|dieu)\s+\d")
 # A line that breaks off after a connector, its name going on in the next line.
 _DANGLING_RE = regex.compile(r"(?:\s(?i:và|va)|[,&–-])[\s*]*$")
 # Points whose headings name bodies that make a part one that divides the tasks among them.
@@ -362,9 +361,8 @@ class Reader:
         layout = self.doc.layout
         index = layout.line_index(line.start)
         title = self.text[line.start:line.end].rstrip(" *")
-        if (line.kind != "heading" or index + 1 >= len(layout.lines) or not title
-                or not title[-1].isalpha()
-                or not _ARTICLE_RE.match(self.text[line.start:line.end].lstrip(" *#"))):
+        if (line.shape != "article" or index + 1 >= len(layout.lines) or not title
+                or not title[-1].isalpha()):
             return line.end
         nxt = layout.lines[index + 1]
         if nxt.kind != "text" or nxt.blank_before or nxt.zone != line.zone:
@@ -398,8 +396,7 @@ class Reader:
             above, below = layout.lines[first - 1], layout.lines[first]
             content = self.text[above.start:above.end].rstrip()
             if (below.blank_before or above.zone != line.zone or above.kind == "row"
-                    or not content or content[-1] in ".:;!?"
-                    or _ARTICLE_RE.match(content.lstrip(" *#"))):
+                    or not content or content[-1] in ".:;!?" or above.shape == "article"):
                 break
             first -= 1
         if first < index:

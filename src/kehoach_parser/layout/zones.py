@@ -290,15 +290,16 @@ def _after(r: _Reader, i: int) -> ZoneKind | None:
     return None
 
 
-_OWN_NUMBER_RE = regex.compile(r"(?:^|\s)so\s*:?\s*(\d{1,6})\s*/")
+_DIGITS_RE = regex.compile(r"(\d{1,6})\s*[/-]")
 
 
 def _own_number(r: _Reader, start: int, end: int) -> str | None:
-    """The document's number, from the number line of its header block."""
+    """The document's number, from the number line of its header block (the line the
+    number cue of layout.toml finds)."""
     for i in range(start, end):
-        m = _OWN_NUMBER_RE.search(r.folded[i][:200])
-        if m:
-            return str(m.group(1))
+        if r.cue(i) == "number":
+            m = _DIGITS_RE.search(r.folded[i][:200])
+            return str(m.group(1)) if m else None
     return None
 
 
