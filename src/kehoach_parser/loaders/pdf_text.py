@@ -3,13 +3,14 @@
 pdfium's text page lists the page's characters in drawing order, each with the text object
 (a run of one font, usually on one line) that drew it. Asking for each object's text
 (``FPDFTextObj_GetText``) scans the whole list every time, so a page would cost objects ×
-characters. Instead the page's text is taken in one call, and the stretches of characters
-of one object are found by galloping along the list (an object's characters come one after
-another). Per run, a few calls more: the object's box, the first character's angle (turned
-text, stamps and margin notes, is left out) and the object's font (bold or not, looked up
-once per font). In a document with form XObjects, an object's box may be in the space of
-the form that draws it: the first character's box (in page space) tells, and the
-characters' boxes are used then.
+characters; asking every character for its object costs a call a character. Instead the
+page's text is taken in one call, and the stretches of characters of one object are found
+from a few characters each (an object's characters come one after another): where the text
+says a stretch likely ends is asked first. Per run, a few calls more: the object's box,
+the first character's angle (turned text, stamps and margin notes, is left out) and the
+object's font (bold or not, looked up once per font). In a document with form XObjects, an
+object's box may be in the space of the form that draws it: the first character's box (in
+page space) tells, and the characters' boxes are used then.
 
 pdfium's functions are re-declared with plain pointer types (``c_void_p``) so that a call
 costs no ctypes object: the reader makes a few calls per run, a few hundred a page.
@@ -19,6 +20,7 @@ from __future__ import annotations
 
 import ctypes
 import math
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import cache
@@ -32,6 +34,9 @@ _INT = ctypes.c_int
 _TILT = 1e-3  # radians: text turned further is a stamp or a margin note, not body text
 _PI, _TWO_PI = math.pi, 2 * math.pi
 _FORM_OBJECT = 5  # FPDF_PAGEOBJ_FORM
+# The standard library's ``re``: its \S is exactly what ``str.isspace`` (and so
+# ``str.strip``) does not call a space.
+_INK_RE = re.compile(r"\S")
 
 
 @dataclass(slots=True)
@@ -119,10 +124,8 @@ class PageReader:
         angle_at, bounds, box, box_at = self.c.char_angle, self.c.bounds, self.box, self.box_at
         font_of, fonts = self.c.font, self.fonts
         out: list[Run] = []
-        for obj, start, end in self._spans(textpage, count):
+        for obj, start, end in self._spans(textpage, text):
             piece = text[start:end]
-            if not obj or not piece.strip():
-                continue
             if "\r" in piece or "\n" in piece:
                 piece = piece.replace("\r", "").replace("\n", " ")
             angle = angle_at(textpage, start)  # radians in [0, 2π); -1: unknown
@@ -147,45 +150,104 @@ class PageReader:
         return any(c.object_type(c.page_object(page, k)) == _FORM_OBJECT
                    for k in range(c.count_objects(page)))
 
-    def _spans(self, textpage: int, count: int) -> Iterator[tuple[int, int, int]]:
-        """(text object, first, end) of each stretch of characters of one object (0 for
-        the spaces and line ends pdfium adds).
+    def _spans(self, textpage: int, text: str) -> Iterator[tuple[int, int, int]]:
+        """(text object, first, end) of each stretch of characters of one object that
+        holds more than spaces, in order; linear in the page's characters.
 
-        An object's characters come one after another, so where a stretch ends is found
-        by galloping then halving: about 2 log2(n) calls for n characters, not n, which
-        matters at a few hundred nanoseconds a call. (Characters of another object inside
-        a stretch would be read with it: pdfium never interleaves them.) The characters
-        pdfium adds belong to no object and sit between any two: taken one by one, they
-        never hide a one-letter object ("1" before a table row)."""
+        An object's characters come one after another (pdfium never interleaves them), so
+        a stretch is known from a few of its characters: where the text says it likely
+        ends (before or after the next space, before the line end pdfium adds) is asked
+        first, then the rest by galloping and halving. A page of one object a line costs
+        about five calls a line, one of one object a word about three a word; at a few
+        hundred nanoseconds a call, asking for every character's object would cost more
+        than the rest of the reading. Spaces are asked about only around a stretch, to
+        know whether its object drew them; characters of no object (the spaces and line
+        ends pdfium adds) make no stretch."""
         object_at = self.c.text_object
-        start, obj = 0, object_at(textpage, 0) or 0
-        while start < count:
+        ink = _INK_RE.search
+        find = text.find
+        count = len(text)
+        known, known_obj = -1, 0  # the last character asked about past a stretch
+        pos = 0  # the characters before ``pos`` are placed
+        line_end = -1  # the next line end pdfium adds (\r\n) from ``pos`` on
+        whole_lines = False  # the last stretch ended at a line end: ask there first
+        while pos < count:
+            if text[pos].isspace():
+                found = ink(text, pos)
+                if found is None:
+                    return
+                first = found.start()
+            else:
+                first = pos
+            obj = known_obj if first == known else object_at(textpage, first) or 0
             if not obj:
-                yield 0, start, start + 1
-                start += 1
-                obj = object_at(textpage, start) or 0 if start < count else 0
+                pos = first + 1  # a character of no object
                 continue
-            same, step = start, 1  # ``same`` is known to belong to ``obj``
-            other, found = start + 1, 0  # ``found``: the object at ``other``, when asked
-            while other < count:
-                found = object_at(textpage, other) or 0
-                if found != obj:
-                    break
-                same, step = other, step * 2
-                other = same + step
-            if other >= count:
-                other, found = count, -1  # the end, or not asked yet
-            while other - same > 1:
-                middle = (same + other) // 2
-                at_middle = object_at(textpage, middle) or 0
-                if at_middle == obj:
-                    same = middle
-                else:
-                    other, found = middle, at_middle
-            yield obj, start, other
-            start = other
-            if start < count:
-                obj = found if found != -1 else object_at(textpage, start) or 0
+            start = first
+            if first > pos:  # spaces before it: which of them its object drew
+                before = known_obj if pos == known else object_at(textpage, pos) or 0
+                start = pos if before == obj else self._first(textpage, pos, first, obj)
+            if line_end < first:
+                line_end = find("\r", first)
+                if line_end < 0:
+                    line_end = count
+            word_end = find(" ", first, line_end)
+            if word_end < 0:
+                word_end = line_end
+            # Probed in turn, each within what the earlier ones left open.
+            hints = ((line_end - 1, line_end, word_end, word_end + 1) if whole_lines
+                     else (word_end, word_end + 1, line_end - 1, line_end))
+            same, end, end_obj = first, count, -1  # ``same``: of obj; ``end``: not
+            for at in hints:
+                if same < at < end:
+                    found_obj = object_at(textpage, at) or 0
+                    if found_obj == obj:
+                        same = at
+                    else:
+                        end, end_obj = at, found_obj
+            if end - same > 1:
+                end, end_obj = self._end(textpage, count, obj, same, end, end_obj)
+            whole_lines = end == line_end
+            yield obj, start, end
+            pos, known, known_obj = end, end, end_obj
+
+    def _first(self, textpage: int, other: int, same: int, obj: int) -> int:
+        """The first character of ``obj`` after ``other`` (not of it), up to ``same`` (of
+        it), by halving."""
+        object_at = self.c.text_object
+        while same - other > 1:
+            middle = (other + same) // 2
+            if (object_at(textpage, middle) or 0) == obj:
+                same = middle
+            else:
+                other = middle
+        return same
+
+    def _end(self, textpage: int, count: int, obj: int, same: int, other: int,
+             other_obj: int) -> tuple[int, int]:
+        """The first character after ``same`` (of ``obj``) that is not of it, up to
+        ``other`` (not of it, or the page's end), with its object: by galloping while
+        no end is known, then halving (right before ``other`` first: an object usually
+        ends right before what was found)."""
+        object_at = self.c.text_object
+        step = 1
+        while other == count and other - same > 1:
+            at = min(same + step, count - 1)
+            found = object_at(textpage, at) or 0
+            if found == obj:
+                same, step = at, step * 2
+            else:
+                other, other_obj = at, found
+        guess = other - 1
+        while other - same > 1:
+            at = guess if guess > same else (same + other) // 2
+            guess = -1
+            found = object_at(textpage, at) or 0
+            if found == obj:
+                same = at
+            else:
+                other, other_obj = at, found
+        return other, other_obj
 
     def _text(self, textpage: int, count: int) -> str:
         """All the page's characters, one per index."""

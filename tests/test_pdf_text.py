@@ -1,0 +1,93 @@
+"""The PDF reader's stretches of one text object (loaders/pdf_text.py), found from a few
+characters each, against the slow reading that asks every character for its object: the
+same on pages written for the test (objects of a word, of several words, of part of a word,
+with drawn and added spaces) and on the rendered seeds."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+import pypdfium2 as pdfium
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+import pdf_support as ps
+from conftest import CORPUS
+from kehoach_parser.loaders.pdf_text import PageReader, handle
+
+Span = tuple[int, int, int]
+
+
+def _slow_spans(reader: PageReader, textpage: int, text: str) -> list[Span]:
+    """Every character asked for its object; stretches of one object holding more than
+    spaces."""
+    objects = [reader.c.text_object(textpage, k) or 0 for k in range(len(text))]
+    out: list[Span] = []
+    start = 0
+    for end in range(1, len(text) + 1):
+        if end == len(text) or objects[end] != objects[start]:
+            if objects[start] and text[start:end].strip():
+                out.append((objects[start], start, end))
+            start = end
+    return out
+
+
+def _pages(data: bytes) -> Iterator[tuple[PageReader, int, str]]:
+    document = pdfium.PdfDocument(data)
+    reader = PageReader(forms=False)
+    for index in range(len(document)):
+        textpage = document[index].get_textpage()
+        count = reader.chars(handle(textpage.raw))
+        yield reader, handle(textpage.raw), reader._text(handle(textpage.raw), count)
+
+
+def _assert_same(data: bytes) -> None:
+    for reader, textpage, text in _pages(data):
+        assert list(reader._spans(textpage, text)) == _slow_spans(reader, textpage, text)
+
+
+_WORD = st.text(alphabet="abcdeghiklmnopqrstuvxy.,:-", min_size=1, max_size=9)
+# One object: its words, spaces drawn before and after, and a kerned gap inside (TJ), so
+# that pdfium adds a space within the object.
+_OBJECT = st.tuples(st.lists(_WORD, min_size=1, max_size=6), st.booleans(), st.booleans(),
+                    st.booleans())
+# A line: its objects and the gap after each (none, a little, a space's width, far).
+_LINE = st.lists(st.tuples(_OBJECT, st.sampled_from([0.0, 1.0, 4.0, 40.0])), min_size=1,
+                 max_size=8)
+
+
+def _content(lines: list[list[tuple[tuple[list[str], bool, bool, bool], float]]]) -> bytes:
+    out = []
+    for row, line in enumerate(lines):
+        x = 40.0
+        for (words, lead, trail, kerned), gap in line:
+            text = (" " if lead else "") + " ".join(words) + (" " if trail else "")
+            escaped = ps._escape(text)
+            if kerned and len(text) > 1:
+                half = len(escaped) // 2
+                shown = b"[(" + escaped[:half] + b") -2500 (" + escaped[half:] + b")] TJ"
+            else:
+                shown = b"(" + escaped + b") Tj"
+            out.append(b"BT /F1 10 Tf %.2f %.2f Td " % (x, 800.0 - 14.0 * row) + shown
+                       + b" ET\n")
+            x += 5.0 * len(text) + (25.0 if kerned else 0.0) + gap
+    return b"".join(out)
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(_LINE, min_size=1, max_size=12))
+def test_stretches_equal_the_slow_reading(lines: Any) -> None:
+    _assert_same(ps.write_pdf([_content(lines)]))
+
+
+def test_stretches_of_the_seeds_equal_the_slow_reading() -> None:
+    for path in sorted((CORPUS / "pdf").glob("*.pdf")):
+        _assert_same(path.read_bytes())
+
+
+def test_a_page_of_one_long_object_is_one_stretch() -> None:
+    """An object with no space and no line end to hint at its end: found by galloping."""
+    data = ps.write_pdf([b"BT /F1 2 Tf 10 400 Td (" + b"x" * 3000 + b") Tj ET\n"])
+    for reader, textpage, text in _pages(data):
+        assert [(start, end) for _, start, end in reader._spans(textpage, text)] == [(0, 3000)]
