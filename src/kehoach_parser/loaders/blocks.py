@@ -80,11 +80,19 @@ def _lines(para: Para) -> Iterator[list[tuple[str, bool]]]:
     yield line
 
 
+def _collapsed(text: str) -> str:
+    """Each stretch of spaces, tabs and no-break spaces as one space; a text without any
+    but single spaces (most runs) is returned as it is, without a regex pass."""
+    if "  " in text or "\t" in text or "\u00a0" in text:
+        return str(_SPACES_RE.sub(" ", text))
+    return text
+
+
 def _markup(runs: list[tuple[str, bool]]) -> str:
     """One line with ``**`` around its bold runs; spaces stay outside the marks."""
     merged: list[tuple[str, bool]] = []
     for text, bold in runs:
-        text = _SPACES_RE.sub(" ", text)
+        text = _collapsed(text)
         # Spaces take the boldness of what they touch, so marks never wrap bare spaces.
         if not text.strip() and merged:
             bold = merged[-1][1]
@@ -110,7 +118,7 @@ def para_lines(para: Para, *, bold: bool = True) -> list[str]:
     """The paragraph as markup lines (empty lines dropped); ``bold=False`` drops marks."""
     lines: list[str] = []
     for runs in _lines(para):
-        text = _markup(runs) if bold else _SPACES_RE.sub(" ", "".join(t for t, _ in runs)).strip()
+        text = _markup(runs) if bold else _collapsed("".join(t for t, _ in runs)).strip()
         # A decorative rule under the issuer or the motto ("-------"): not text.
         if text and not cues().rule.match(fold(text.replace("*", ""))):
             lines.append(text)

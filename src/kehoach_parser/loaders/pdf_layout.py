@@ -39,7 +39,8 @@ _OPENING = 32  # characters of a line's start that tell a bullet or a number
 
 @dataclass
 class Line:
-    """Runs on one baseline, left to right; the measures are computed once."""
+    """Runs on one baseline, left to right; the measures are computed once. ``pieces``:
+    the runs' texts and boldness with a space between two runs that need one."""
 
     runs: list[Run]
     page: int
@@ -51,17 +52,53 @@ class Line:
     height: float
     text: str
     bold: bool
+    pieces: list[tuple[str, bool]]
 
 
 def make_line(runs: list[Run], page: int, *, ordered: bool = False) -> Line:
+    """The line of ``runs`` (put left to right unless ``ordered``), measured in one pass:
+    its box, median height, boldness (of the runs with text), text and segments (runs
+    split where a gap is wide enough to be between two columns). Two runs need a space
+    between them when neither brings one and the gap between them is wider than a sliver
+    of the smaller height."""
     if not ordered and len(runs) > 1:
         runs.sort(key=_x0)
-    return Line(
-        runs=runs, page=page, segments=_segments(runs), x0=runs[0].x0,
-        x1=max(r.x1 for r in runs), top=max(r.top for r in runs),
-        bottom=min(r.bottom for r in runs), height=_median([r.height for r in runs]),
-        text=_join_runs(runs), bold=all(r.bold for r in runs if r.text.strip()),
-    )
+    prev = runs[0]
+    prev_height = prev.top - prev.bottom
+    x1, top, bottom = prev.x1, prev.top, prev.bottom
+    heights = [prev_height]
+    pieces = [(prev.text, prev.bold)]
+    segment = [prev]
+    segments = [segment]
+    bold = prev.bold or not prev.text.strip()
+    for k in range(1, len(runs)):
+        run = runs[k]
+        height = run.top - run.bottom
+        gap = run.x0 - prev.x1
+        # The comparisons spelled as max() and min() would (ties and all), without a call.
+        if gap > _COLUMN_GAP * (height if height > prev_height else prev_height):
+            segment = [run]
+            segments.append(segment)
+        else:
+            segment.append(run)
+        if not (prev.text.endswith(" ") or run.text.startswith(" ")):
+            low = height if height < prev_height else prev_height
+            if gap > 0.15 * (1.0 if low < 1.0 else low):
+                pieces.append((" ", run.bold))
+        pieces.append((run.text, run.bold))
+        if run.x1 > x1:
+            x1 = run.x1
+        if run.top > top:
+            top = run.top
+        if run.bottom < bottom:
+            bottom = run.bottom
+        if bold and not run.bold and run.text.strip():
+            bold = False
+        heights.append(height)
+        prev, prev_height = run, height
+    text = pieces[0][0] if len(pieces) == 1 else "".join([piece for piece, _ in pieces])
+    return Line(runs, page, segments, runs[0].x0, x1, top, bottom, _median(heights), text,
+                bold, pieces)
 
 
 def _x0(run: Run) -> float:
@@ -91,23 +128,6 @@ class _Geometry:
 # Lines ----------------------------------------------------------------------------------
 
 
-def _join_runs(runs: list[Run]) -> str:
-    parts: list[str] = []
-    prev: Run | None = None
-    for run in runs:
-        if prev is not None and _needs_space(prev, run):
-            parts.append(" ")
-        parts.append(run.text)
-        prev = run
-    return "".join(parts)
-
-
-def _needs_space(prev: Run, run: Run) -> bool:
-    if prev.text.endswith(" ") or run.text.startswith(" "):
-        return False
-    return run.x0 - prev.x1 > 0.15 * max(min(prev.height, run.height), 1.0)
-
-
 def page_lines(runs: list[Run], page: int) -> list[Line]:
     """Group runs into lines by their vertical bands, top to bottom, left to right."""
     groups: list[list[Run]] = []
@@ -121,17 +141,6 @@ def page_lines(runs: list[Run], page: int) -> list[Line]:
             groups.append([run])
             band = (run.bottom, run.top)
     return [make_line(group, page) for group in groups]
-
-
-def _segments(runs: list[Run]) -> list[list[Run]]:
-    """Runs split where a gap is wide enough to be between two columns."""
-    segments: list[list[Run]] = [[runs[0]]]
-    for prev, run in itertools.pairwise(runs):
-        if run.x0 - prev.x1 > _COLUMN_GAP * max(prev.height, run.height):
-            segments.append([run])
-        else:
-            segments[-1].append(run)
-    return segments
 
 
 def _artifacts(pages: list[list[Line]]) -> set[int]:
@@ -256,7 +265,7 @@ def _reorder(lines: list[Line]) -> list[Line]:
             out.extend(_unwrap(halves[0]) + _unwrap(halves[1]))
         else:
             for line in rows:
-                cells = [_join_runs(s) for s in line.segments]
+                cells = [make_line(s, line.page, ordered=True).text for s in line.segments]
                 merged = Run(line.x0, line.bottom, line.x1, line.top, " | ".join(cells),
                              line.bold)
                 out.append(make_line([merged], line.page))
@@ -340,7 +349,7 @@ def _para_runs(para: list[Line], page_marks: set[int]) -> Para:
     """One paragraph's runs; words cut at a line-end hyphen are joined without a space."""
     runs: list[tuple[str, bool]] = []
     for k, line in enumerate(para):
-        text_runs = [(r.text, r.bold) for r in _spaced(line.runs)]
+        text_runs = line.pieces.copy()
         if k and runs:
             last = runs[-1][0].rstrip()
             cut = last.endswith("-") and len(last) > 1 and last[-2].isalnum()
@@ -358,15 +367,6 @@ def _para_runs(para: list[Line], page_marks: set[int]) -> Para:
             else:
                 runs.append((text, bold))
     return Para(runs)
-
-
-def _spaced(runs: list[Run]) -> list[Run]:
-    out: list[Run] = []
-    for run in runs:
-        if out and _needs_space(out[-1], run):
-            out.append(Run(run.x0, run.bottom, run.x0, run.top, " ", run.bold))
-        out.append(run)
-    return out
 
 
 def _write(paragraphs: Iterator[list[Line]], page_count: int) -> tuple[str, list[int]]:
