@@ -70,8 +70,11 @@ def _lines(para: Para) -> Iterator[list[tuple[str, bool]]]:
     """The paragraph's runs split at line breaks."""
     line: list[tuple[str, bool]] = []
     for text, bold in para.runs:
-        parts = text.split("\n")
-        for k, part in enumerate(parts):
+        if "\n" not in text:  # most runs: no split
+            if text:
+                line.append((text, bold))
+            continue
+        for k, part in enumerate(text.split("\n")):
             if k:
                 yield line
                 line = []
@@ -89,21 +92,23 @@ def _collapsed(text: str) -> str:
 
 
 def _markup(runs: list[tuple[str, bool]]) -> str:
-    """One line with ``**`` around its bold runs; spaces stay outside the marks."""
-    merged: list[tuple[str, bool]] = []
+    """One line with ``**`` around its bold runs; spaces stay outside the marks. Runs of
+    one boldness are gathered as parts and joined once (a long line costs its length)."""
+    groups: list[list[str]] = []
+    bolds: list[bool] = []
     for text, bold in runs:
         text = _collapsed(text)
         # Spaces take the boldness of what they touch, so marks never wrap bare spaces.
-        if not text.strip() and merged:
-            bold = merged[-1][1]
-        if merged and merged[-1][1] == bold:
-            merged[-1] = (merged[-1][0] + text, bold)
+        if groups and (bolds[-1] == bold or not text.strip()):
+            groups[-1].append(text)
         else:
-            merged.append((text, bold))
+            groups.append([text])
+            bolds.append(bold)
     out: list[str] = []
-    for text, bold in merged:
-        core = text.strip()
-        if bold and core:
+    for parts, bold in zip(groups, bolds, strict=True):
+        text = parts[0] if len(parts) == 1 else "".join(parts)
+        core = text.strip() if bold else ""
+        if core:
             lead = text[: len(text) - len(text.lstrip())]
             trail = text[len(text.rstrip()) :]
             out.append(f"{lead}**{core}**{trail}")
@@ -111,7 +116,9 @@ def _markup(runs: list[tuple[str, bool]]) -> str:
             out.append(text)
     line = "".join(out).strip()
     # A leading '#' would read as a markdown heading: keep it as text.
-    return str(_HEADING_MARK_RE.sub(lambda m: "＃" * len(m.group(1)), line))
+    if line.startswith("#"):
+        return str(_HEADING_MARK_RE.sub(lambda m: "＃" * len(m.group(1)), line))
+    return line
 
 
 def para_lines(para: Para, *, bold: bool = True) -> list[str]:

@@ -13,14 +13,15 @@ object's box may be in the space of the form that draws it: the first character'
 page space) tells, and the characters' boxes are used then.
 
 pdfium's functions are re-declared with plain pointer types (``c_void_p``) so that a call
-costs no ctypes object: the reader makes a few calls per run, a few hundred a page.
+costs no ctypes object, and as keeping the GIL (``PYFUNCTYPE``): each call takes well under
+a microsecond, so releasing and taking back the GIL around it would only add to its cost
+(about a sixth); the reader makes a few calls per run, a few hundred a page.
 """
 
 from __future__ import annotations
 
 import ctypes
 import math
-import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import cache
@@ -32,11 +33,9 @@ _BOLD_RE = regex.compile(r"bold|black|heavy|semibold|demi|,b$", regex.IGNORECASE
 _VOID = ctypes.c_void_p
 _INT = ctypes.c_int
 _TILT = 1e-3  # radians: text turned further is a stamp or a margin note, not body text
-_PI, _TWO_PI = math.pi, 2 * math.pi
+# The angles (radians in [0, 2π)) of turned text: between these two pairs.
+_TURNED = (_TILT, math.pi - _TILT, math.pi + _TILT, 2 * math.pi - _TILT)
 _FORM_OBJECT = 5  # FPDF_PAGEOBJ_FORM
-# The standard library's ``re``: its \S is exactly what ``str.isspace`` (and so
-# ``str.strip``) does not call a space.
-_INK_RE = re.compile(r"\S")
 
 
 @dataclass(slots=True)
@@ -63,7 +62,7 @@ class _Pdfium:
 
         def bind(name: str, result: Any, *args: Any) -> Any:
             address = ctypes.cast(getattr(raw, name), _VOID).value or 0
-            return ctypes.CFUNCTYPE(result, *args)(address)
+            return ctypes.PYFUNCTYPE(result, *args)(address)
 
         self.count_chars = bind("FPDFText_CountChars", _INT, _VOID)
         self.get_text = bind("FPDFText_GetText", _INT, _VOID, _INT, _INT, _VOID)
@@ -121,20 +120,23 @@ class PageReader:
         text = self._text(textpage, count).replace("\x02", "-").replace("\ufffe", "-")
         in_forms = self.forms and (not page or self._draws_forms(page))
         # The calls of the loop, bound once: it runs a few hundred times a page.
-        angle_at, bounds, box, box_at = self.c.char_angle, self.c.bounds, self.box, self.box_at
-        font_of, fonts = self.c.font, self.fonts
+        angle_at, bounds, box, font_of, fonts = (self.c.char_angle, self.c.bounds, self.box,
+                                                 self.c.font, self.fonts)
+        left, bottom, right, top = self.box_at
         out: list[Run] = []
         for obj, start, end in self._spans(textpage, text):
             piece = text[start:end]
             if "\r" in piece or "\n" in piece:
                 piece = piece.replace("\r", "").replace("\n", " ")
             angle = angle_at(textpage, start)  # radians in [0, 2π); -1: unknown
-            if _TILT < angle < _PI - _TILT or _PI + _TILT < angle < _TWO_PI - _TILT:
+            if _TURNED[0] < angle < _TURNED[1] or _TURNED[2] < angle < _TURNED[3]:
                 continue  # turned text: stamps and margin notes
-            if not bounds(obj, *box_at):
+            if not bounds(obj, left, bottom, right, top):
                 box[0] = box[1] = box[2] = box[3] = 0.0
             font = font_of(obj) or 0
-            bold = fonts[font] if font in fonts else self._bold(font)
+            bold = fonts.get(font)
+            if bold is None:
+                bold = self._bold(font)
             if in_forms:
                 run = self._in_page(textpage, start, end, (box[0], box[1], box[2], box[3]),
                                     piece, bold)
@@ -164,7 +166,6 @@ class PageReader:
         know whether its object drew them; characters of no object (the spaces and line
         ends pdfium adds) make no stretch."""
         object_at = self.c.text_object
-        ink = _INK_RE.search
         find = text.find
         count = len(text)
         known, known_obj = -1, 0  # the last character asked about past a stretch
@@ -172,13 +173,11 @@ class PageReader:
         line_end = -1  # the next line end pdfium adds (\r\n) from ``pos`` on
         whole_lines = False  # the last stretch ended at a line end: ask there first
         while pos < count:
-            if text[pos].isspace():
-                found = ink(text, pos)
-                if found is None:
+            first = pos
+            while text[first].isspace():
+                first += 1
+                if first == count:
                     return
-                first = found.start()
-            else:
-                first = pos
             obj = known_obj if first == known else object_at(textpage, first) or 0
             if not obj:
                 pos = first + 1  # a character of no object
@@ -186,7 +185,10 @@ class PageReader:
             start = first
             if first > pos:  # spaces before it: which of them its object drew
                 before = known_obj if pos == known else object_at(textpage, pos) or 0
-                start = pos if before == obj else self._first(textpage, pos, first, obj)
+                if before == obj:
+                    start = pos
+                elif first - pos > 1:
+                    start = self._first(textpage, pos, first, obj)
             if line_end < first:
                 line_end = find("\r", first)
                 if line_end < 0:
@@ -194,9 +196,11 @@ class PageReader:
             word_end = find(" ", first, line_end)
             if word_end < 0:
                 word_end = line_end
-            # Probed in turn, each within what the earlier ones left open.
-            hints = ((line_end - 1, line_end, word_end, word_end + 1) if whole_lines
-                     else (word_end, word_end + 1, line_end - 1, line_end))
+            # Probed in turn, each within what the earlier ones left open: the object ends
+            # before the space after the word, or after it, or at the line's end.
+            hints = ((line_end - 1, line_end, word_end, word_end - 1, word_end + 1)
+                     if whole_lines else
+                     (word_end, word_end - 1, word_end + 1, line_end - 1, line_end))
             same, end, end_obj = first, count, -1  # ``same``: of obj; ``end``: not
             for at in hints:
                 if same < at < end:
