@@ -70,29 +70,34 @@ def _text_objects(page: Any, path: Path, index: int, options: LoadOptions) -> No
 
 def _read_runs(document: Any, reader: PageReader, path: Path, options: LoadOptions,
                deadline: float) -> list[list[Run]]:
-    """Every page's runs, within the bounds."""
+    """Every page's runs, within the bounds. Pages and text pages are opened with pdfium's
+    own calls: pypdfium2's wrappers (finalizers, weak references) cost more than reading a
+    short page's runs."""
+    import pypdfium2.raw as pdfium_c
+
     pages: list[list[Run]] = []
     chars = 0
     for index in range(len(document)):
         _check_time(deadline, index, path, options)
+        page = pdfium_c.FPDF_LoadPage(document.raw, index)
+        if not page:  # a broken page tree
+            raise CorruptFileError(f"page {index + 1} cannot be read (Failed to load page.)",
+                                   path=path)
         try:
-            page = document[index]
-        except Exception as exc:  # pdfium raises its own error for a broken page tree
-            raise CorruptFileError(f"page {index + 1} cannot be read ({exc})", path=path) \
-                from exc
-        try:
-            _text_objects(page.raw, path, index, options)
-            textpage = page.get_textpage()
+            _text_objects(page, path, index, options)
+            textpage = pdfium_c.FPDFText_LoadPage(page)
+            if not textpage:
+                raise CorruptFileError(f"page {index + 1}: its text cannot be read", path=path)
             try:
-                textpage_handle = handle(textpage.raw)
+                textpage_handle = handle(textpage)
                 chars += reader.chars(textpage_handle)
                 if chars > options.max_chars:
                     raise LimitExceededError(_too_long(chars, options), path=path)
-                pages.append(reader.runs(textpage_handle, handle(page.raw)))
+                pages.append(reader.runs(textpage_handle, handle(page)))
             finally:
-                textpage.close()
+                pdfium_c.FPDFText_ClosePage(textpage)
         finally:
-            page.close()
+            pdfium_c.FPDF_ClosePage(page)
     return pages
 
 

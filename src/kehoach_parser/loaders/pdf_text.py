@@ -21,6 +21,7 @@ a microsecond, so releasing and taking back the GIL around it would only add to 
 from __future__ import annotations
 
 import ctypes
+import itertools
 import math
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -148,9 +149,12 @@ class PageReader:
         return out
 
     def _draws_forms(self, page: int) -> bool:
+        """Whether one of the page's objects is a form (the calls chained by ``map``: no
+        Python step per object)."""
         c = self.c
-        return any(c.object_type(c.page_object(page, k)) == _FORM_OBJECT
-                   for k in range(c.count_objects(page)))
+        count = c.count_objects(page)
+        objects = map(c.page_object, itertools.repeat(page, count), range(count))
+        return _FORM_OBJECT in map(c.object_type, objects)
 
     def _spans(self, textpage: int, text: str) -> Iterator[tuple[int, int, int]]:
         """(text object, first, end) of each stretch of characters of one object that
