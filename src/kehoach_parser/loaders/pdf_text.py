@@ -23,7 +23,6 @@ from __future__ import annotations
 import ctypes
 import itertools
 import math
-from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import cache
 from typing import Any
@@ -104,8 +103,6 @@ class PageReader:
         self.name = ctypes.create_string_buffer(256)
         self.rect = self.c.rect_type()
         self.rect_at = ctypes.addressof(self.rect)
-        self.box = (ctypes.c_float * 4)()  # left, bottom, right, top
-        self.box_at = [ctypes.addressof(self.box) + 4 * k for k in range(4)]
 
     def chars(self, textpage: int) -> int:
         return max(int(self.c.count_chars(textpage)), 0)
@@ -120,27 +117,35 @@ class PageReader:
         # words, so it is a real hyphen cut from what follows ("QĐ-" / "UBND").
         text = self._text(textpage, count).replace("\x02", "-").replace("\ufffe", "-")
         in_forms = self.forms and (not page or self._draws_forms(page))
-        # The calls of the loop, bound once: it runs a few hundred times a page.
-        angle_at, bounds, box, font_of, fonts = (self.c.char_angle, self.c.bounds, self.box,
-                                                 self.c.font, self.fonts)
-        left, bottom, right, top = self.box_at
+        objects, starts, ends = self._spans(textpage, text)
+        # Each run's angle, font and box asked through ``map`` (no Python step per call);
+        # the boxes land in one array, four floats a run.
+        c, n = self.c, len(objects)
+        angles = list(map(c.char_angle, itertools.repeat(textpage, n), starts))
+        fonts = list(map(c.font, objects))
+        boxes = (ctypes.c_float * (4 * n))()
+        at = ctypes.addressof(boxes)
+        boxed = list(map(c.bounds, objects, *(range(at + 4 * k, at + 16 * n, 16)
+                                               for k in range(4))))
+        values = boxes[:]
+        bold_of = self.fonts
         out: list[Run] = []
-        for obj, start, end in self._spans(textpage, text):
+        for k in range(n):
+            angle = angles[k]  # radians in [0, 2π); -1: unknown
+            if _TURNED[0] < angle < _TURNED[1] or _TURNED[2] < angle < _TURNED[3]:
+                continue  # turned text: stamps and margin notes
+            start, end = starts[k], ends[k]
             piece = text[start:end]
             if "\r" in piece or "\n" in piece:
                 piece = piece.replace("\r", "").replace("\n", " ")
-            angle = angle_at(textpage, start)  # radians in [0, 2π); -1: unknown
-            if _TURNED[0] < angle < _TURNED[1] or _TURNED[2] < angle < _TURNED[3]:
-                continue  # turned text: stamps and margin notes
-            if not bounds(obj, left, bottom, right, top):
-                box[0] = box[1] = box[2] = box[3] = 0.0
-            font = font_of(obj) or 0
-            bold = fonts.get(font)
+            font = fonts[k] or 0
+            bold = bold_of.get(font)
             if bold is None:
                 bold = self._bold(font)
+            box = (values[4 * k], values[4 * k + 1], values[4 * k + 2], values[4 * k + 3]) \
+                if boxed[k] else (0.0, 0.0, 0.0, 0.0)
             if in_forms:
-                run = self._in_page(textpage, start, end, (box[0], box[1], box[2], box[3]),
-                                    piece, bold)
+                run = self._in_page(textpage, start, end, box, piece, bold)
             else:
                 run = Run(box[0], box[1], box[2], box[3], piece, bold)
             if end < count and text[end] == " " and piece[-1] != " ":
@@ -156,9 +161,10 @@ class PageReader:
         objects = map(c.page_object, itertools.repeat(page, count), range(count))
         return _FORM_OBJECT in map(c.object_type, objects)
 
-    def _spans(self, textpage: int, text: str) -> Iterator[tuple[int, int, int]]:
-        """(text object, first, end) of each stretch of characters of one object that
-        holds more than spaces, in order; linear in the page's characters.
+    def _spans(self, textpage: int, text: str) -> tuple[list[int], list[int], list[int]]:
+        """The text object, first character and end of each stretch of characters of one
+        object that holds more than spaces, in order (three lists); linear in the page's
+        characters.
 
         An object's characters come one after another (pdfium never interleaves them), so
         a stretch is known from a few of its characters: where the text says it likely
@@ -172,6 +178,9 @@ class PageReader:
         object_at = self.c.text_object
         find = text.find
         count = len(text)
+        objects: list[int] = []
+        starts: list[int] = []
+        ends: list[int] = []
         known, known_obj = -1, 0  # the last character asked about past a stretch
         pos = 0  # the characters before ``pos`` are placed
         line_end = -1  # the next line end pdfium adds (\r\n) from ``pos`` on
@@ -181,7 +190,7 @@ class PageReader:
             while text[first].isspace():
                 first += 1
                 if first == count:
-                    return
+                    return objects, starts, ends
             obj = known_obj if first == known else object_at(textpage, first) or 0
             if not obj:
                 pos = first + 1  # a character of no object
@@ -216,8 +225,11 @@ class PageReader:
             if end - same > 1:
                 end, end_obj = self._end(textpage, count, obj, same, end, end_obj)
             whole_lines = end == line_end
-            yield obj, start, end
+            objects.append(obj)
+            starts.append(start)
+            ends.append(end)
             pos, known, known_obj = end, end, end_obj
+        return objects, starts, ends
 
     def _first(self, textpage: int, other: int, same: int, obj: int) -> int:
         """The first character of ``obj`` after ``other`` (not of it), up to ``same`` (of
