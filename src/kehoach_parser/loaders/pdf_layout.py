@@ -14,6 +14,7 @@ another is joined to it.
 from __future__ import annotations
 
 import itertools
+import operator
 from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -35,6 +36,7 @@ _COLUMN_GAP = 2.0  # a gap wider than this many line heights separates two colum
 # two-column table) is then read in linear time.
 _ALIGNMENT_WINDOW = 8
 _OPENING = 32  # characters of a line's start that tell a bullet or a number
+_X0 = operator.attrgetter("x0")  # a sort key without a Python call per run
 
 
 @dataclass
@@ -62,7 +64,7 @@ def make_line(runs: list[Run], page: int, *, ordered: bool = False) -> Line:
     between them when neither brings one and the gap between them is wider than a sliver
     of the smaller height."""
     if not ordered and len(runs) > 1:
-        runs.sort(key=_x0)
+        runs.sort(key=_X0)
     prev = runs[0]
     prev_height = prev.top - prev.bottom
     x1, top, bottom = prev.x1, prev.top, prev.bottom
@@ -101,10 +103,6 @@ def make_line(runs: list[Run], page: int, *, ordered: bool = False) -> Line:
                 bold, pieces)
 
 
-def _x0(run: Run) -> float:
-    return run.x0
-
-
 def _median(values: list[float]) -> float:
     """statistics.median, without its generality (it is called for every line)."""
     if len(values) == 1:
@@ -130,16 +128,25 @@ class _Geometry:
 
 def page_lines(runs: list[Run], page: int) -> list[Line]:
     """Group runs into lines by their vertical bands, top to bottom, left to right."""
+    keys = [-(run.top + run.bottom) for run in runs]
     groups: list[list[Run]] = []
-    band = (0.0, 0.0)
-    for run in sorted(runs, key=lambda r: -(r.top + r.bottom)):
+    group: list[Run] = []
+    low = high = 0.0  # the band of the current line
+    # Sorted by index with the keys' own lookup (no Python call per key); stable, so runs
+    # at one height keep their drawing order.
+    for k in sorted(range(len(runs)), key=keys.__getitem__):
+        run = runs[k]
         middle = (run.top + run.bottom) / 2
-        if groups and band[0] <= middle <= band[1]:
-            groups[-1].append(run)
-            band = (min(band[0], run.bottom), max(band[1], run.top))
+        if groups and low <= middle <= high:
+            group.append(run)
+            if run.bottom < low:
+                low = run.bottom
+            if run.top > high:
+                high = run.top
         else:
-            groups.append([run])
-            band = (run.bottom, run.top)
+            group = [run]
+            groups.append(group)
+            low, high = run.bottom, run.top
     return [make_line(group, page) for group in groups]
 
 
@@ -256,18 +263,20 @@ def _reorder(lines: list[Line]) -> list[Line]:
     for band in list(_bands(lines)):
         out.extend(lines[pos : band.start])
         rows = lines[band.start : band.end]
+        # Each row's segments as lines (a line of one segment is its own).
+        cells = [[line] if len(line.segments) == 1 else
+                 [make_line(segment, line.page) for segment in line.segments]
+                 for line in rows]
         halves: list[list[Line]] = [[], []]
-        for line in rows:
-            for segment in line.segments:
-                side = band.side(segment[0].x0, segment[-1].x1)
-                halves[side or 0].append(make_line(segment, line.page))
+        for row in cells:
+            for cell in row:
+                halves[band.side(cell.x0, cell.runs[-1].x1) or 0].append(cell)
         if any(is_layout_line(line.text) for half in halves for line in half):
             out.extend(_unwrap(halves[0]) + _unwrap(halves[1]))
         else:
-            for line in rows:
-                cells = [make_line(s, line.page, ordered=True).text for s in line.segments]
-                merged = Run(line.x0, line.bottom, line.x1, line.top, " | ".join(cells),
-                             line.bold)
+            for line, row in zip(rows, cells, strict=True):
+                merged = Run(line.x0, line.bottom, line.x1, line.top,
+                             " | ".join(cell.text for cell in row), line.bold)
                 out.append(make_line([merged], line.page))
         pos = band.end
     out.extend(lines[pos:])
