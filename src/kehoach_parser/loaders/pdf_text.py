@@ -122,28 +122,27 @@ class PageReader:
         # the boxes land in one array, four floats a run.
         c, n = self.c, len(objects)
         angles = list(map(c.char_angle, itertools.repeat(textpage, n), starts))
-        fonts = list(map(c.font, objects))
-        boxes = (ctypes.c_float * (4 * n))()
-        at = ctypes.addressof(boxes)
+        fonts = [font or 0 for font in map(c.font, objects)]
+        for font in set(fonts).difference(self.fonts):
+            self._bold(font)
+        bolds = list(map(self.fonts.__getitem__, fonts))
+        array = (ctypes.c_float * (4 * n))()
+        at = ctypes.addressof(array)
         boxed = list(map(c.bounds, objects, *(range(at + 4 * k, at + 16 * n, 16)
                                                for k in range(4))))
-        values = boxes[:]
-        bold_of = self.fonts
+        values = array[:]
+        boxes = zip(values[0::4], values[1::4], values[2::4], values[3::4], strict=True)
         out: list[Run] = []
-        for k in range(n):
-            angle = angles[k]  # radians in [0, 2π); -1: unknown
+        for angle, start, end, bold, found, box in zip(angles, starts, ends, bolds, boxed, boxes,
+                                                       strict=True):
+            # radians in [0, 2π); -1: unknown
             if _TURNED[0] < angle < _TURNED[1] or _TURNED[2] < angle < _TURNED[3]:
                 continue  # turned text: stamps and margin notes
-            start, end = starts[k], ends[k]
             piece = text[start:end]
             if "\r" in piece or "\n" in piece:
                 piece = piece.replace("\r", "").replace("\n", " ")
-            font = fonts[k] or 0
-            bold = bold_of.get(font)
-            if bold is None:
-                bold = self._bold(font)
-            box = (values[4 * k], values[4 * k + 1], values[4 * k + 2], values[4 * k + 3]) \
-                if boxed[k] else (0.0, 0.0, 0.0, 0.0)
+            if not found:
+                box = (0.0, 0.0, 0.0, 0.0)
             if in_forms:
                 run = self._in_page(textpage, start, end, box, piece, bold)
             else:
