@@ -180,7 +180,9 @@ class PageReader:
         objects: list[int] = []
         starts: list[int] = []
         ends: list[int] = []
-        known, known_obj = -1, 0  # the last character asked about past a stretch
+        # The last character asked about past a stretch, and its object (None: none).
+        known, known_obj = -1, None
+        end_obj: int | None
         pos = 0  # the characters before ``pos`` are placed
         line_end = -1  # the next line end pdfium adds (\r\n) from ``pos`` on
         whole_lines = False  # the last stretch ended at a line end: ask there first
@@ -190,13 +192,13 @@ class PageReader:
                 first += 1
                 if first == count:
                     return objects, starts, ends
-            obj = known_obj if first == known else object_at(textpage, first) or 0
+            obj = known_obj if first == known else object_at(textpage, first)
             if not obj:
                 pos = first + 1  # a character of no object
                 continue
             start = first
             if first > pos:  # spaces before it: which of them its object drew
-                before = known_obj if pos == known else object_at(textpage, pos) or 0
+                before = known_obj if pos == known else object_at(textpage, pos)
                 if before == obj:
                     start = pos
                 elif first - pos > 1:
@@ -216,7 +218,7 @@ class PageReader:
             same, end, end_obj = first, count, -1  # ``same``: of obj; ``end``: not
             for at in hints:
                 if same < at < end:
-                    found_obj = object_at(textpage, at) or 0
+                    found_obj = object_at(textpage, at)
                     if found_obj == obj:
                         same = at
                     else:
@@ -236,14 +238,14 @@ class PageReader:
         object_at = self.c.text_object
         while same - other > 1:
             middle = (other + same) // 2
-            if (object_at(textpage, middle) or 0) == obj:
+            if object_at(textpage, middle) == obj:
                 same = middle
             else:
                 other = middle
         return same
 
     def _end(self, textpage: int, count: int, obj: int, same: int, other: int,
-             other_obj: int) -> tuple[int, int]:
+             other_obj: int | None) -> tuple[int, int | None]:
         """The first character after ``same`` (of ``obj``) that is not of it, up to
         ``other`` (not of it, or the page's end), with its object: by galloping while
         no end is known, then halving (right before ``other`` first: an object usually
@@ -252,7 +254,7 @@ class PageReader:
         step = 1
         while other == count and other - same > 1:
             at = min(same + step, count - 1)
-            found = object_at(textpage, at) or 0
+            found = object_at(textpage, at)
             if found == obj:
                 same, step = at, step * 2
             else:
@@ -261,7 +263,7 @@ class PageReader:
         while other - same > 1:
             at = guess if guess > same else (same + other) // 2
             guess = -1
-            found = object_at(textpage, at) or 0
+            found = object_at(textpage, at)
             if found == obj:
                 same = at
             else:
