@@ -49,10 +49,6 @@ class Run:
     text: str
     bold: bool
 
-    @property
-    def height(self) -> float:
-        return self.top - self.bottom
-
 
 class _Pdfium:
     """The few pdfium functions the reader calls, typed for speed."""
