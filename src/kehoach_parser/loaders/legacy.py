@@ -107,9 +107,14 @@ def detect(text: str) -> str | None:
     (ñ, ö, ø …) also occurs in TCVN3 text; so any real share of TCVN3 marks means TCVN3.
     """
     sample = text[:_SAMPLE]
+    beyond = len(sample) - len(_BEYOND_LATIN1.sub("", sample))
+    # Real Unicode Vietnamese (ư, ơ, đ, ạ …): legacy bytes never give these. There are
+    # never more letters than characters, so enough of them settle it uncounted.
+    if beyond > _MIN_SIGNATURE_SHARE * max(len(sample), 1):
+        return None
     letters = _count_letters(sample) or 1
-    if len(sample) - len(_BEYOND_LATIN1.sub("", sample)) > _MIN_SIGNATURE_SHARE * letters:
-        return None  # real Unicode Vietnamese (ư, ơ, đ, ạ …): legacy bytes never give these
+    if beyond > _MIN_SIGNATURE_SHARE * letters:
+        return None
     tcvn3, vni = (len(_table(e).signature.findall(sample)) for e in ENCODINGS)
     hits = tcvn3 + vni
     if hits < _MIN_SIGNATURE or hits < _MIN_SIGNATURE_SHARE * letters:
@@ -132,10 +137,12 @@ def lacks_diacritics(text: str) -> bool:
     False
     """
     sample = text[:_SAMPLE]
+    marked = len(sample) - len(_VIETNAMESE_MARKED.sub("", sample))
+    if marked >= _NO_DIACRITICS_SHARE * len(sample):  # marks enough for any letter count
+        return False
     letters = _count_letters(sample)
     if letters < _NO_DIACRITICS_MIN_LETTERS:
         return False
-    marked = len(sample) - len(_VIETNAMESE_MARKED.sub("", sample))
     return marked < _NO_DIACRITICS_SHARE * letters
 
 
