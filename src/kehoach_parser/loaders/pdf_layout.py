@@ -326,16 +326,18 @@ def _centered(line: Line, geo: _Geometry) -> bool:
             and abs(line.x0 - geo.indent) > 2.0)
 
 
-def _starts_paragraph(prev: Line, line: Line, geo: _Geometry) -> bool:
+def _starts_paragraph(prev: Line, line: Line, geo: _Geometry, prev_centred: bool,
+                      centred: bool) -> bool:
+    """Whether ``line`` starts a paragraph after ``prev`` (``prev_centred``, ``centred``:
+    whether each is centred, judged once per line)."""
     if prev.page == line.page and prev.bottom - line.bottom > 1.6 * geo.pitch:
         return True  # vertical space
     if prev.bold != line.bold:
         return True
-    if _centered(prev, geo) or _centered(line, geo):
+    if prev_centred or centred:
         # A centred title wrapped over lines: the lines before the last fill the width.
         wrapped = prev.x1 - prev.x0 > _FULL * (geo.right - geo.left)
-        return not (wrapped and _centered(line, geo) and prev.text.rstrip()[-1:] not in
-                    _SENTENCE_END)
+        return not (wrapped and centred and prev.text.rstrip()[-1:] not in _SENTENCE_END)
     if line.x0 > geo.left + 0.6 * line.height or prev.x1 < geo.right - 2.5 * line.height:
         return True  # first-line indent, or the previous line ended short
     # A bullet or number at the margin after a finished sentence; "- " after an open one
@@ -344,9 +346,10 @@ def _starts_paragraph(prev: Line, line: Line, geo: _Geometry) -> bool:
 
 
 def _paragraphs(lines: list[Line], geo: _Geometry) -> Iterator[list[Line]]:
+    centred = [_centered(line, geo) for line in lines]
     para: list[Line] = []
-    for line in lines:
-        if para and _starts_paragraph(para[-1], line, geo):
+    for k, line in enumerate(lines):
+        if para and _starts_paragraph(para[-1], line, geo, centred[k - 1], centred[k]):
             yield para
             para = []
         para.append(line)
