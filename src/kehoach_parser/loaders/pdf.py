@@ -126,7 +126,7 @@ def _judged(pages: list[list[Run]], path: Path,
             options: LoadOptions) -> tuple[list[int], list[str]]:
     """The pages to read by OCR (when it is asked for) and the warnings about the text
     layer; :class:`NoTextLayer` when the whole layer is unusable and OCR is not asked."""
-    qualities = [judge(" ".join(run.text for run in runs)) for runs in pages]
+    qualities = [judge(" ".join([run.text for run in runs])) for runs in pages]
     reason = _unusable(sum(qualities, Quality()), len(pages))
     engine = f"Tesseract, {options.ocr_language}"
     if reason is not None:

@@ -39,7 +39,7 @@ _OPENING = 32  # characters of a line's start that tell a bullet or a number
 _X0 = operator.attrgetter("x0")  # a sort key without a Python call per run
 
 
-@dataclass
+@dataclass(slots=True)
 class Line:
     """Runs on one baseline, left to right; the measures are computed once. ``pieces``:
     the runs' texts and boldness with a space between two runs that need one."""
