@@ -114,8 +114,8 @@ class PageReader:
         text = self._text(textpage, count).replace("\x02", "-").replace("\ufffe", "-")
         in_forms = self.forms and (not page or self._draws_forms(page))
         objects, starts, ends = self._spans(textpage, text)
-        # Each run's angle, font and box asked through ``map`` (no Python step per call);
-        # the boxes land in one array, four floats a run.
+        # Each run's angle (radians in [0, 2π); -1: unknown), font and box asked through
+        # ``map`` (no Python step per call); the boxes land in one array, four floats a run.
         c, n = self.c, len(objects)
         angles = list(map(c.char_angle, itertools.repeat(textpage, n), starts))
         fonts = [font or 0 for font in map(c.font, objects)]
@@ -131,7 +131,6 @@ class PageReader:
         out: list[Run] = []
         for angle, start, end, bold, found, box in zip(angles, starts, ends, bolds, boxed, boxes,
                                                        strict=True):
-            # radians in [0, 2π); -1: unknown
             if _TURNED[0] < angle < _TURNED[1] or _TURNED[2] < angle < _TURNED[3]:
                 continue  # turned text: stamps and margin notes
             piece = text[start:end]
