@@ -6,6 +6,7 @@ with drawn and added spaces) and on the rendered seeds."""
 from __future__ import annotations
 
 from collections.abc import Iterator
+from types import SimpleNamespace
 from typing import Any
 
 import pypdfium2 as pdfium
@@ -93,3 +94,36 @@ def test_a_page_of_one_long_object_is_one_stretch() -> None:
     for reader, textpage, text in _pages(data):
         _, starts, ends = reader._spans(textpage, text)
         assert (starts, ends) == ([0], [3000])
+
+
+def _letters_pdf(letters: int) -> bytes:
+    """One line of one-letter objects, no space between them (each drawn where the last
+    ends: 'a' and the like are 556/1000 of the font size wide in Helvetica)."""
+    content = b"".join(b"BT /F1 10 Tf %.2f 400 Td (%s) Tj ET\n"
+                       % (5.56 * k, b"abdeghnopqu"[k % 11:][:1]) for k in range(letters))
+    return ps.write_pdf([content], size=(5.56 * letters + 100.0, 842.0))
+
+
+class _Counted:
+    """pdfium's object-of-a-character call, counted."""
+
+    def __init__(self, ask: Any) -> None:
+        self.ask, self.calls = ask, 0
+
+    def __call__(self, textpage: int, index: int) -> Any:
+        self.calls += 1
+        return self.ask(textpage, index)
+
+
+def test_one_letter_objects_cost_a_few_calls_each() -> None:
+    """No space or line end hints at where a letter's object ends: after the first, each
+    is asked about from its start (galloping), a call or two a letter, not a halving
+    from the line's far end."""
+    data = _letters_pdf(2000)
+    _assert_same(data)
+    for reader, textpage, text in _pages(data):
+        counted = _Counted(reader.c.text_object)
+        reader.c = SimpleNamespace(**{**vars(reader.c), "text_object": counted})
+        objects, _, _ = reader._spans(textpage, text)
+        assert len(objects) == 2000
+        assert counted.calls < 2.5 * 2000, counted.calls

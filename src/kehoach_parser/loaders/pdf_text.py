@@ -36,6 +36,8 @@ _TILT = 1e-3  # radians: text turned further is a stamp or a margin note, not bo
 # The angles (radians in [0, 2π)) of turned text: between these two pairs.
 _TURNED = (_TILT, math.pi - _TILT, math.pi + _TILT, 2 * math.pi - _TILT)
 _FORM_OBJECT = 5  # FPDF_PAGEOBJ_FORM
+# How a page's text objects end, as its last stretch did (what to ask first for the next).
+_LINES, _WORDS, _LETTERS = "lines", "words", "letters"
 
 
 @dataclass(slots=True)
@@ -161,14 +163,16 @@ class PageReader:
         characters.
 
         An object's characters come one after another (pdfium never interleaves them), so
-        a stretch is known from a few of its characters: where the text says it likely
-        ends (before or after the next space, before the line end pdfium adds) is asked
-        first, then the rest by galloping and halving. A page of one object a line costs
-        about five calls a line, one of one object a word about three a word; at a few
-        hundred nanoseconds a call, asking for every character's object would cost more
-        than the rest of the reading. Spaces are asked about only around a stretch, to
-        know whether its object drew them; characters of no object (the spaces and line
-        ends pdfium adds) make no stretch."""
+        a stretch is known from a few of its characters. Where the text says it likely
+        ends is asked first, as the page's last stretch ended: at the line end pdfium adds
+        (an object a line), or before or after the next space (an object a word); a page
+        of objects of a letter or two is read by galloping from each stretch's start. The
+        rest is found by galloping and halving. A page of one object a line costs about
+        three calls a line, one of one object a word or a letter two or three an object;
+        at a few hundred nanoseconds a call, asking for every character's object would
+        cost more than the rest of the reading. Spaces are asked about only around a
+        stretch, to know whether its object drew them; characters of no object (the
+        spaces and line ends pdfium adds) make no stretch."""
         object_at = self.c.text_object
         find = text.find
         count = len(text)
@@ -179,8 +183,10 @@ class PageReader:
         known, known_obj = -1, None
         end_obj: int | None
         pos = 0  # the characters before ``pos`` are placed
-        line_end = -1  # the next line end pdfium adds (\r\n) from ``pos`` on
-        whole_lines = False  # the last stretch ended at a line end: ask there first
+        # The next line end pdfium adds (\r\n) and the next space from ``pos`` on: each
+        # looked for again only once passed, so the page's text is scanned once.
+        line_end = word_end = -1
+        shape = _WORDS  # how the last stretch ended, what to ask first for the next one
         while pos < count:
             first = pos
             while text[first].isspace():
@@ -202,14 +208,15 @@ class PageReader:
                 line_end = find("\r", first)
                 if line_end < 0:
                     line_end = count
-            word_end = find(" ", first, line_end)
-            if word_end < 0:
-                word_end = line_end
-            # Probed in turn, each within what the earlier ones left open: the object ends
-            # before the space after the word, or after it, or at the line's end.
+            if word_end < first:
+                word_end = find(" ", first, line_end)
+                if word_end < 0:
+                    word_end = line_end
+            # Probed in turn, each within what the earlier ones left open.
             hints = ((line_end - 1, line_end, word_end, word_end - 1, word_end + 1)
-                     if whole_lines else
-                     (word_end, word_end - 1, word_end + 1, line_end - 1, line_end))
+                     if shape is _LINES else
+                     (word_end, word_end - 1, word_end + 1, line_end - 1, line_end)
+                     if shape is _WORDS else ())
             same, end, end_obj = first, count, -1  # ``same``: of obj; ``end``: not
             for at in hints:
                 if same < at < end:
@@ -219,8 +226,9 @@ class PageReader:
                     else:
                         end, end_obj = at, found_obj
             if end - same > 1:
-                end, end_obj = self._end(textpage, count, obj, same, end, end_obj)
-            whole_lines = end == line_end
+                end, end_obj = self._end(textpage, obj, same, end, end_obj, end < count)
+            shape = (_LINES if end == line_end else
+                     _WORDS if word_end <= end <= word_end + 1 else _LETTERS)
             objects.append(obj)
             starts.append(start)
             ends.append(end)
@@ -239,28 +247,27 @@ class PageReader:
                 other = middle
         return same
 
-    def _end(self, textpage: int, count: int, obj: int, same: int, other: int,
-             other_obj: int | None) -> tuple[int, int | None]:
+    def _end(self, textpage: int, obj: int, same: int, other: int, other_obj: int | None,
+             hinted: bool) -> tuple[int, int | None]:
         """The first character after ``same`` (of ``obj``) that is not of it, up to
-        ``other`` (not of it, or the page's end), with its object: by galloping while
-        no end is known, then halving (right before ``other`` first: an object usually
-        ends right before what was found)."""
+        ``other`` (not of it, or the page's end), with its object. When ``other`` was
+        found by a hint, right before it is asked first (an object usually ends there);
+        then galloping from ``same`` and halving once past the end: calls in the log of
+        the stretch's length, however far ``other`` is."""
         object_at = self.c.text_object
+        if hinted and other - 1 > same:
+            found = object_at(textpage, other - 1)
+            if found == obj:
+                return other, other_obj
+            other, other_obj = other - 1, found
         step = 1
-        while other == count and other - same > 1:
-            at = min(same + step, count - 1)
+        while other - same > 1:
+            at = same + step
+            if at >= other:
+                at = (same + other) // 2
             found = object_at(textpage, at)
             if found == obj:
                 same, step = at, step * 2
-            else:
-                other, other_obj = at, found
-        guess = other - 1
-        while other - same > 1:
-            at = guess if guess > same else (same + other) // 2
-            guess = -1
-            found = object_at(textpage, at)
-            if found == obj:
-                same = at
             else:
                 other, other_obj = at, found
         return other, other_obj
