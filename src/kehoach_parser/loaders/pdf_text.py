@@ -226,9 +226,13 @@ class PageReader:
                     else:
                         end, end_obj = at, found_obj
             if end - same > 1:
-                end, end_obj = self._end(textpage, obj, same, end, end_obj, end < count)
-            shape = (_LINES if end == line_end else
-                     _WORDS if word_end <= end <= word_end + 1 else _LETTERS)
+                end, end_obj = self._end(textpage, obj, same, end, end_obj)
+            # A whole word or line (from its start) tells the next; a letter or two of a
+            # word, letters; a longer part of a line, most likely the rest of it.
+            whole = first == 0 or text[first - 1].isspace()
+            shape = (_LINES if whole and end == line_end else
+                     _WORDS if whole and word_end <= end <= word_end + 1 else
+                     _LETTERS if end - first <= 2 else _WORDS)
             objects.append(obj)
             starts.append(start)
             ends.append(end)
@@ -247,19 +251,13 @@ class PageReader:
                 other = middle
         return same
 
-    def _end(self, textpage: int, obj: int, same: int, other: int, other_obj: int | None,
-             hinted: bool) -> tuple[int, int | None]:
+    def _end(self, textpage: int, obj: int, same: int, other: int,
+             other_obj: int | None) -> tuple[int, int | None]:
         """The first character after ``same`` (of ``obj``) that is not of it, up to
-        ``other`` (not of it, or the page's end), with its object. When ``other`` was
-        found by a hint, right before it is asked first (an object usually ends there);
-        then galloping from ``same`` and halving once past the end: calls in the log of
-        the stretch's length, however far ``other`` is."""
+        ``other`` (not of it, or the page's end), with its object: by galloping from
+        ``same`` and halving once past the end, calls in the log of the stretch's length
+        however far ``other`` is."""
         object_at = self.c.text_object
-        if hinted and other - 1 > same:
-            found = object_at(textpage, other - 1)
-            if found == obj:
-                return other, other_obj
-            other, other_obj = other - 1, found
         step = 1
         while other - same > 1:
             at = same + step
