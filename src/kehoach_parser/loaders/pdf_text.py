@@ -138,15 +138,14 @@ class PageReader:
             piece = text[start:end]
             if "\r" in piece or "\n" in piece:
                 piece = piece.replace("\r", "").replace("\n", " ")
+            if end < count and text[end] == " " and piece[-1] != " ":
+                piece += " "  # the space that ends the run, drawn or generated
             if not found:
                 box = (0.0, 0.0, 0.0, 0.0)
             if in_forms:
-                run = self._in_page(textpage, start, end, box, piece, bold)
+                out.append(self._in_page(textpage, start, end, box, piece, bold))
             else:
-                run = Run(box[0], box[1], box[2], box[3], piece, bold)
-            if end < count and text[end] == " " and piece[-1] != " ":
-                run.text += " "  # the space that ends the run, drawn or generated
-            out.append(run)
+                out.append(Run(box[0], box[1], box[2], box[3], piece, bold))
         return out
 
     def _draws_forms(self, page: int) -> bool:
