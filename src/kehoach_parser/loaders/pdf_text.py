@@ -164,14 +164,14 @@ class PageReader:
         An object's characters come one after another (pdfium never interleaves them), so
         a stretch is known from a few of its characters. Where the text says it likely
         ends is asked first, as the page's last stretch ended: at the line end pdfium adds
-        (an object a line), or before or after the next space (an object a word); a page
-        of objects of a letter or two is read by galloping from each stretch's start. The
-        rest is found by galloping and halving. A page of one object a line costs about
-        three calls a line, one of one object a word or a letter two or three an object;
-        at a few hundred nanoseconds a call, asking for every character's object would
-        cost more than the rest of the reading. Spaces are asked about only around a
-        stretch, to know whether its object drew them; characters of no object (the
-        spaces and line ends pdfium adds) make no stretch."""
+        (an object a line), or before or after the next space (an object a word); objects
+        of a letter or two are read by galloping from each stretch's start. The rest is
+        found by galloping and halving. An object a line costs about three calls a line,
+        an object a word two or three a word, an object a letter about one a letter; at a
+        few hundred nanoseconds a call, asking for every character's object would cost
+        more than the rest of the reading. Spaces are asked about only around a stretch,
+        to know whether its object drew them; characters of no object (the spaces and
+        line ends pdfium adds) make no stretch."""
         object_at = self.c.text_object
         find = text.find
         count = len(text)
