@@ -358,26 +358,38 @@ def _paragraphs(lines: list[Line], geo: _Geometry) -> Iterator[list[Line]]:
 
 
 def _para_runs(para: list[Line], page_marks: set[int]) -> Para:
-    """One paragraph's runs; words cut at a line-end hyphen are joined without a space."""
+    """One paragraph's runs; words cut at a line-end hyphen are joined without a space.
+    Pieces of one boldness are joined into one run (less to mark up): the open run is
+    kept as parts, with whether it holds more than spaces, and joined once when it
+    closes, so that a long paragraph costs its length."""
     runs: list[tuple[str, bool]] = []
+    parts: list[str] = []  # the open run's text
+    bold = inked = False  # the open run's boldness; whether it holds more than spaces
     for k, line in enumerate(para):
-        text_runs = line.pieces.copy()
-        if k and runs:
-            last = runs[-1][0].rstrip()
-            cut = last.endswith("-") and len(last) > 1 and last[-2].isalnum()
+        lead: list[tuple[str, bool]] = []
+        if k:
+            cut = False
+            if inked:  # so is each of its parts: only the last has spaces to drop
+                tail = parts[-1].rstrip()
+                before = tail[-2] if len(tail) > 1 else parts[-2][-1] if len(parts) > 1 else ""
+                cut = tail.endswith("-") and before.isalnum()
+                if cut:
+                    parts[-1] = tail
             if not cut or not line.text.lstrip()[:1].isalnum():
-                text_runs.insert(0, (" ", line.bold))
-            runs[-1] = (last if cut else runs[-1][0], runs[-1][1])
+                lead.append((" ", line.bold))
         if line.page in page_marks:
             page_marks.discard(line.page)
-            text_runs.insert(0, (_PAGE_MARK, line.bold))
-        for text, bold in text_runs:  # runs of one boldness joined: less to mark up
-            last = runs[-1][0] if runs else ""
-            if (runs and runs[-1][1] == bold and text.strip() and last.strip()
-                    and not (last[-1] in _SPACES and text[0] in _SPACES)):
-                runs[-1] = (last + text, bold)
+            lead.insert(0, (_PAGE_MARK, line.bold))
+        for text, text_bold in itertools.chain(lead, line.pieces):
+            if (parts and text_bold == bold and inked and text.strip()
+                    and not (parts[-1][-1] in _SPACES and text[0] in _SPACES)):
+                parts.append(text)
             else:
-                runs.append((text, bold))
+                if parts:
+                    runs.append(("".join(parts), bold))
+                parts, bold, inked = [text], text_bold, bool(text.strip())
+    if parts:
+        runs.append(("".join(parts), bold))
     return Para(runs)
 
 
