@@ -197,12 +197,16 @@ class PageReader:
                 pos = first + 1  # a character of no object
                 continue
             start = first
-            if first > pos:  # spaces before it: which of them its object drew
-                before = known_obj if pos == known else object_at(textpage, pos)
-                if before == obj:
-                    start = pos
-                elif first - pos > 1:
-                    start = self._first(textpage, pos, first, obj)
+            if first > pos:  # spaces before it: which of them its object drew (halving)
+                other = pos
+                if (known_obj if pos == known else object_at(textpage, pos)) == obj:
+                    start = other = pos
+                while start - other > 1:
+                    middle = (other + start) // 2
+                    if object_at(textpage, middle) == obj:
+                        start = middle
+                    else:
+                        other = middle
             if line_end < first:
                 line_end = find("\r", first)
                 if line_end < 0:
@@ -237,18 +241,6 @@ class PageReader:
             ends.append(end)
             pos, known, known_obj = end, end, end_obj
         return objects, starts, ends
-
-    def _first(self, textpage: int, other: int, same: int, obj: int) -> int:
-        """The first character of ``obj`` after ``other`` (not of it), up to ``same`` (of
-        it), by halving."""
-        object_at = self.c.text_object
-        while same - other > 1:
-            middle = (other + same) // 2
-            if object_at(textpage, middle) == obj:
-                same = middle
-            else:
-                other = middle
-        return same
 
     def _end(self, textpage: int, obj: int, same: int, other: int,
              other_obj: int | None) -> tuple[int, int | None]:
