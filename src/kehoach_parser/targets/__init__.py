@@ -32,7 +32,7 @@ import regex
 from ..context import Context, Found
 from ..indicators import Catalogue, load_catalogue
 from ..models import Comparator, Mention, Target
-from ..numbers import Quantity, find_quantities
+from ..numbers import Quantity
 from .clauses import Clause, Item, split_clauses, split_items, trimmed
 from .commitment import Marks, Where, baselines, committed, excluded
 from .document import Document, Segment, year_in
@@ -149,7 +149,7 @@ def _targets_of_clause(doc: Document, marks: Marks, clause: Clause, segment: Seg
 
 def _read_segment(doc: Document, segment: Segment) -> list[tuple[Target, str]]:
     text = doc.text
-    hits = find_quantities(text, segment.start, segment.end)
+    hits = doc.quantities.within(segment.start, segment.end)
     if not hits:
         return []
     marks = Marks(text, segment.start, segment.end, doc.reference_year)

@@ -15,6 +15,7 @@ from ..indicators import Catalogue
 from ..layout.cues import cues, fold
 from ..layout.model import Line
 from ..models import Section
+from ..numbers import Quantities
 from .rules import rules
 
 # How many lines back a lead-in ("Phấn đấu đến năm 2025:") is looked for.
@@ -66,6 +67,11 @@ class Document:
         plan, whatever the type of the decision that issues it."""
         i = bisect_right(self._attached, (offset, "")) - 1
         return _tier(self._attached[i][1]) if i >= 0 else self.tier
+
+    @cached_property
+    def quantities(self) -> Quantities:
+        """The quantities of any stretch of the text (read line by line)."""
+        return Quantities(self.text)
 
     @property
     def lines(self) -> list[Line]:
