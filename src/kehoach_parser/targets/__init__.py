@@ -38,7 +38,7 @@ from .commitment import Marks, Where, baselines, committed, excluded
 from .document import Document, Segment, year_in
 from .fields import ListState, comparator, period, quantity_unit, subject, year
 from .merge import merge
-from .rules import CUE_WINDOW, bound
+from .rules import CUE_WINDOW, bound, cue_at
 from .rules import rules as _rules
 from .tables import read_tables
 
@@ -83,8 +83,8 @@ def _statement(text: str, item: Item) -> str:
     words after it (what a restatement repeats), not the sentence around it."""
     hit = item.hit
     prefix = text[max(item.start, hit.start - CUE_WINDOW):hit.start]
-    cue = _rules().bound.search(prefix)
-    start = hit.start - (len(prefix) - cue.start()) if cue else hit.start
+    cue = cue_at(prefix)
+    start = hit.start - (len(prefix) - cue[0]) if cue else hit.start
     return text[start:min(item.end, hit.end + _STATEMENT_AFTER)]
 
 
