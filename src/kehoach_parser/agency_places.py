@@ -114,7 +114,7 @@ def is_assignment_part(section: Section) -> bool:
     hiện"), or a part that divides the tasks among bodies, by its title."""
     if "implementation" in section.kinds and "solutions" not in section.kinds:
         return True
-    return _cues().parts.match(fold(section.title)) is not None
+    return _cues().parts.match(_fold_cached(section.title)) is not None
 
 
 def _outermost(sections: Sequence[Section],
@@ -138,11 +138,16 @@ class Reader:
     _read: set[int] = field(default_factory=set)  # lines already read as assignments
     _sections: set[int] = field(default_factory=set)  # headings already read as points
     _lists: dict[tuple[int, int, int, bool, bool], BodyList] = field(default_factory=dict)
+    _fold: str = field(default="", init=False)
+
+    def __post_init__(self) -> None:
+        # folded once: fold keeps the length and folds each character alone, so a slice of
+        # it is the slice folded (each line is read by several cues)
+        self._fold = fold(self.text)
 
     def _folded(self, start: int, end: int) -> str:
-        """The text of ``start:end`` folded for the cue patterns (only where a cue may be:
-        folding the whole document would cost more than reading it)."""
-        return fold(self.text[start:end])
+        """The text of ``start:end`` folded for the cue patterns."""
+        return self._fold[start:end]
 
     # --- parts and points ------------------------------------------------------------------
 
@@ -217,7 +222,7 @@ class Reader:
         return named >= _DIVIDING and 2 * named >= len(points)
 
     def _prefixed(self, section: Section) -> bool:
-        return _cues().anywhere.match(fold(section.title)) is not None
+        return _cues().anywhere.match(_fold_cached(section.title)) is not None
 
     def lines(self, section: Section, skip: list[tuple[int, int]], requested: bool) -> None:
         """Bullets and plain lines of a part that open with bodies ("- Sở Công Thương: …",
@@ -270,7 +275,7 @@ class Reader:
                 self._executes(index, line, pos)
                 continue
             word = _WORD_RE.match(self.text, pos)
-            cue = word is not None and _fold_word(word.group()) in _cues().opening_first
+            cue = word is not None and _fold_cached(word.group()) in _cues().opening_first
             opening = self._folded(pos, min(line.end, pos + _OPENING)) if cue else ""
             label = _cues().label.match(opening) if cue else None
             if label is not None:
@@ -579,8 +584,9 @@ class Reader:
 
 
 @lru_cache(maxsize=4096)
-def _fold_word(word: str) -> str:
-    return fold(word)
+def _fold_cached(words: str) -> str:
+    """A word or a section's title folded: each is asked about again and again."""
+    return fold(words)
 
 
 def _columns(cells: list[str]) -> tuple[int, int | None, int | None] | None:
