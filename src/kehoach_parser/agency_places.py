@@ -51,6 +51,7 @@ _DANGLING_RE = regex.compile(r"(?:\s(?i:và|va)|[,&–-])[\s*]*$")
 # Points whose headings name bodies that make a part one that divides the tasks among them.
 _DIVIDING = 2
 _NOTE_RE = regex.compile(r"\s*\(([^()]{3,200})\)")
+_BETWEEN_SEMICOLONS_RE = regex.compile(r"[^;]+")
 
 
 @dataclass
@@ -408,7 +409,7 @@ class Reader:
             pos = self._content_start(layout.lines[first])
         self._read.update(range(first, index + 1))
         start = pos
-        for part in regex.finditer(r"[^;]+", self.text[pos:line.end]):
+        for part in _BETWEEN_SEMICOLONS_RE.finditer(self.text[pos:line.end]):
             start = pos + part.start()
             found = self._list(start, pos + part.end(), _skip_blank(self.text, start, line.end),
                                False)

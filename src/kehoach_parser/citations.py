@@ -483,6 +483,7 @@ def _date_at(text: str, pos: int) -> tuple[VnDate | None, int]:
 
 # A short aside after an issuer's name: its abbreviation.
 _ASIDE_RE = regex.compile(r"\s?\([^()\n]{1,20}\)")
+_TITLE_PUNCTUATION_RE = regex.compile(r"[,;\-–]")
 # "Ngày 28 tháng 10 năm 2025, Chủ tịch UBND Thành phố đã ban hành Công văn số …": the date
 # of issue opens the sentence, before the document.
 _ISSUED_RE = regex.compile(r",[^.;\n]{0,120}?\b(?:ban hành|ký)\b[^.;\n]{0,40}$")
@@ -926,7 +927,7 @@ def _name_key(title: str) -> str:
     thưởng")."""
     for pattern, full in _patterns().abbreviations:
         title = pattern.sub(full, title)
-    return " ".join(regex.sub(r"[,;\-–]", " ", _fold(title)).split())
+    return " ".join(_TITLE_PUNCTUATION_RE.sub(" ", _fold(title)).split())
 
 
 def _extend_cut_names(named: list[_Mention], text: str) -> None:

@@ -142,6 +142,7 @@ class _Grammar:
     word_opening: Any  # the same words, what may follow them unread
     words: Any  # a number word or "tất cả" opening a word (the fast check)
     openings: tuple[Any, ...]  # the first syllable of each word, lower case
+    percent: Any  # the percent sign, written or spelled
     frequencies: tuple[Any, ...]
     units: dict[str, str]  # as written (folded case) → unit
     conditional: dict[str, tuple[str, Any]]  # word → (unit, the words that must come before)
@@ -236,6 +237,7 @@ def _grammar() -> _Grammar:
         word_opening=word_opening,
         words=words,
         openings=openings,
+        percent=regex.compile(data["percent"]["pattern"]),
         frequencies=frequencies,
         units={w.lower(): u["unit"] for u in data["units"] for w in u["written"]},
         conditional={w: (u["unit"], regex.compile(u["after"], regex.I))
@@ -253,9 +255,9 @@ def unit_of(written: str) -> str | None:
     ('tỷ đồng', 'percent', 'ha', None)
     """
     folded = " ".join(written.split()).lower()
-    if regex.fullmatch(load("numbers")["percent"]["pattern"], folded):
-        return "percent"
     grammar = _grammar()
+    if grammar.percent.fullmatch(folded):
+        return "percent"
     return grammar.units.get(folded) or grammar.conditional.get(folded, (None,))[0]
 
 

@@ -46,6 +46,8 @@ _KIND_ORDER: list[SectionKind] = ["purpose", "requirements", "targets", "other",
                                   "solutions", "funding", "implementation"]
 # Zones whose headings are the document's sections (a quyết định's attached plan is body).
 _DIGITS_RE = regex.compile(r"\d+")
+_NOT_LETTER_RE = regex.compile(r"[^\p{L}\s]")
+_TITLE_CUT_RE = regex.compile(r"[.;](?=\s)")
 # A heading's title cut into its phrases, each with its own kind ("mục đích, yêu cầu").
 # (A break starts where a run of spaces starts: linear on a long run of spaces.)
 _PHRASE_BREAK_RE = regex.compile(r"(?<!\s)(?:\s*+[,;:]\s*+|\s++va\s++)")
@@ -131,7 +133,7 @@ _OCR_RATIO = 85
 
 def _nearly(phrase: str, words: Sequence[tuple[SectionKind, str]]) -> SectionKind | None:
     """The kind whose words open an OCR-damaged phrase, spelled nearly so."""
-    letters = " ".join(regex.sub(r"[^\p{L}\s]", "", phrase).split())
+    letters = " ".join(_NOT_LETTER_RE.sub("", phrase).split())
     for kind, word in words:
         if fuzz.ratio(letters[: len(word) + 2], word) >= _OCR_RATIO:
             return kind
@@ -174,7 +176,7 @@ def _title_bounds(line: str, title_start: int, cue: Line) -> int:
     if 0 < colon <= 150 and rest[colon + 1 :].strip():
         return title_start + colon
     if len(rest) > _MAX_TITLE:
-        cut = regex.search(r"[.;](?=\s)", rest[:_MAX_TITLE])
+        cut = _TITLE_CUT_RE.search(rest[:_MAX_TITLE])
         if cut:
             cut_at: int = cut.start()
             return title_start + cut_at
