@@ -56,7 +56,8 @@ _BODY = ("body",)
 
 @dataclass(frozen=True)
 class _Words:
-    kinds: tuple[tuple[SectionKind, Any], ...]
+    kind: Any  # every kind's pattern, in file order, each in its own group k0, k1, …
+    kind_names: tuple[SectionKind, ...]
     words: tuple[tuple[SectionKind, str], ...]  # for OCR-damaged headings
     lead: Any
     heads: Any
@@ -65,8 +66,12 @@ class _Words:
 @cache
 def _words() -> _Words:
     data = load("sections")
+    # One pattern for all kinds: the first that matches wins, as trying each in turn would
+    # (a match ends with its branch), at one match per phrase.
     return _Words(
-        kinds=tuple((entry["kind"], regex.compile(entry["pattern"])) for entry in data["kinds"]),
+        kind=regex.compile("|".join(f"(?P<k{i}>{entry['pattern']})"
+                                    for i, entry in enumerate(data["kinds"]))),
+        kind_names=tuple(entry["kind"] for entry in data["kinds"]),
         words=tuple((entry["kind"], word) for entry in data["kinds"] for word in entry["words"]),
         lead=regex.compile(data["lead"]["pattern"]),
         heads=regex.compile(data["heads"]["pattern"]),
@@ -116,7 +121,7 @@ def heading_kinds(title: str) -> list[SectionKind]:
     ocr = fold(title) == title.lower()
     for phrase in _PHRASE_BREAK_RE.split(fold(title).strip(" .")):
         phrase = w.lead.sub("", phrase.strip())
-        kind = next((k for k, pattern in w.kinds if pattern.match(phrase)), None)
+        kind = _kind(w, phrase)
         if kind is None and ocr:
             kind = _nearly(phrase, w.words)
         if kind is None and w.heads.match(phrase):
@@ -126,6 +131,13 @@ def heading_kinds(title: str) -> list[SectionKind]:
     if not found:
         return ["other"]
     return sorted(found, key=_KIND_ORDER.index)
+
+
+def _kind(w: _Words, phrase: str) -> SectionKind | None:
+    m = w.kind.match(phrase)
+    if m is None:
+        return None
+    return next(k for i, k in enumerate(w.kind_names) if m.group(f"k{i}") is not None)
 
 
 _OCR_RATIO = 85
