@@ -96,7 +96,8 @@ def restore(text: str) -> str:
         return text
     phrases, ambiguous = _vocabulary()
     words = list(_WORD_RE.finditer(text))
-    keys = [fold(w.group()).lower() for w in words]
+    folded = fold(text)  # once: a slice of it is the word folded
+    keys = [folded[w.start():w.end()].lower() for w in words]
     # A phrase does not cross a line, nor a mark other than those inside names.
     joins = [text[a.end():b.start()] in _INSIDE for a, b in pairwise(words)]
     out = list(text)
