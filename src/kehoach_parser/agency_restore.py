@@ -95,12 +95,13 @@ def restore(text: str) -> str:
     if not _unmarked(text):
         return text
     phrases, ambiguous = _vocabulary()
-    words = list(_WORD_RE.finditer(text))
+    words = [(m.start(), m.end(), m.group()) for m in _WORD_RE.finditer(text)]
     folded = fold(text)  # once: a slice of it is the word folded
-    keys = [folded[w.start():w.end()].lower() for w in words]
+    keys = [folded[start:end].lower() for start, end, _ in words]
     # A phrase does not cross a line, nor a mark other than those inside names.
-    joins = [text[a.end():b.start()] in _INSIDE for a, b in pairwise(words)]
-    out = list(text)
+    joins = [text[a[1]:b[0]] in _INSIDE for a, b in pairwise(words)]
+    pieces: list[str] = []  # the text with the restored words, a word as long as it was
+    done = 0
     i = 0
     while i < len(words):
         # The longest known phrase from word i: every part of a phrase is one too (all the
@@ -112,11 +113,13 @@ def restore(text: str) -> str:
         if written is None or (n == 1 and keys[i] in ambiguous):
             i += 1
             continue
-        for match, word in zip(words[i:i + n], written, strict=True):
-            if len(word) == len(match.group()):
-                out[match.start():match.end()] = _cased(word, match.group())
+        for (start, end, printed), word in zip(words[i:i + n], written, strict=True):
+            if len(word) == len(printed):
+                pieces += (text[done:start], _cased(word, printed))
+                done = end
         i += n
-    return _misread_heads("".join(out))
+    pieces.append(text[done:])
+    return _misread_heads("".join(pieces))
 
 
 def _near(a: str, b: str) -> bool:
