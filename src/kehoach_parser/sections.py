@@ -117,9 +117,10 @@ def heading_kinds(title: str) -> list[SectionKind]:
     w = _words()
     found: list[SectionKind] = []
     title = _NUMBER_RE.sub("", title)
+    folded = fold(title)
     # No diacritics at all: text that lost them (to OCR or a keyboard), read leniently.
-    ocr = fold(title) == title.lower()
-    for phrase in _PHRASE_BREAK_RE.split(fold(title).strip(" .")):
+    ocr = folded == title.lower()
+    for phrase in _PHRASE_BREAK_RE.split(folded.strip(" .")):
         phrase = w.lead.sub("", phrase.strip())
         kind = _kind(w, phrase)
         if kind is None and ocr:
@@ -147,7 +148,8 @@ def _nearly(phrase: str, words: Sequence[tuple[SectionKind, str]]) -> SectionKin
     """The kind whose words open an OCR-damaged phrase, spelled nearly so."""
     letters = " ".join(_NOT_LETTER_RE.sub("", phrase).split())
     for kind, word in words:
-        if fuzz.ratio(letters[: len(word) + 2], word) >= _OCR_RATIO:
+        # (the cutoff lets rapidfuzz give up on a pair whose lengths alone rule it out)
+        if fuzz.ratio(letters[: len(word) + 2], word, score_cutoff=_OCR_RATIO) >= _OCR_RATIO:
             return kind
     return None
 
