@@ -39,7 +39,7 @@ from __future__ import annotations
 
 import heapq
 import math
-from bisect import bisect_left
+from bisect import bisect_left, bisect_right
 from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cache
@@ -68,7 +68,7 @@ _FREQUENCY_REACH = 60
 _UNIT_CONDITION = 24
 _TIMES_RE = regex.compile(r"\blần\b", regex.IGNORECASE)
 _TIMES_OPENING_RE = regex.compile(r"\blần", regex.IGNORECASE)
-_DIGIT_RE = regex.compile(r"\d")
+_DIGITS_RE = regex.compile(r"\d+")
 
 
 def parse_number(text: str) -> int | float:
@@ -363,11 +363,6 @@ def _quantity(text: str, m: Any) -> Quantity | None:
     return _measure(text, m)
 
 
-def _any(at: list[int], start: int, end: int) -> bool:
-    i = bisect_left(at, start)
-    return i < len(at) and at[i] < end
-
-
 def _within(at: list[int], start: int, end: int) -> list[int]:
     return at[bisect_left(at, start):bisect_left(at, end)]
 
@@ -387,8 +382,11 @@ class Quantities:
         stop = len(text) if end is None else end
         grammar = _grammar()
         self._text = text
-        self._digits = [m.start() for m in _DIGIT_RE.finditer(text, start, stop)]
-        self._starts = [m.start() for m in grammar.digit_start.finditer(text, start, stop)]
+        runs = [m.span() for m in _DIGITS_RE.finditer(text, start, stop)]
+        self._run_starts = [s for s, _ in runs]
+        self._run_ends = [e for _, e in runs]
+        # a digit where a quantity may start opens a run of digits
+        self._starts = [s for s in self._run_starts if grammar.digit_start.match(text, s)]
         self._times = [m.start() for m in _TIMES_OPENING_RE.finditer(text, start, stop)]
         lower = text[start:stop].lower()
         if len(lower) == stop - start:
@@ -398,13 +396,17 @@ class Quantities:
             self._words = [m.start() for m in grammar.word_opening.finditer(
                 text, start, stop, overlapped=True)]
 
+    def _digit_in(self, start: int, end: int) -> bool:
+        i = bisect_right(self._run_ends, start)  # the first run that ends after ``start``
+        return i < len(self._run_starts) and self._run_starts[i] < end
+
     def within(self, start: int, end: int) -> list[Quantity]:
         """Tìm đại lượng (find quantities): every number of ``text[start:end]`` with a unit,
         a noun or a period, in order; a frequency wins an overlap. Linear in the length."""
         text, grammar = self._text, _grammar()
         words = _within(self._words, start, end)
         # most lines of a document hold no digit and no number word
-        if not _any(self._digits, start, end) and not any(
+        if not self._digit_in(start, end) and not any(
                 grammar.words.match(text, at, end) for at in words):
             return []
         times = [m for at in _within(self._times, start, end)
@@ -429,6 +431,8 @@ class Quantities:
                 reached = m.end()
                 if (quantity := _quantity(text, m)) is not None:
                     found.append(quantity)
+        if len(found) < 2:
+            return found
         found.sort(key=lambda q: (q.start, q.kind != "frequency"))
         unique: list[Quantity] = []
         for quantity in found:
