@@ -115,7 +115,7 @@ def is_assignment_part(section: Section) -> bool:
     hiện"), or a part that divides the tasks among bodies, by its title."""
     if "implementation" in section.kinds and "solutions" not in section.kinds:
         return True
-    return _cues().parts.match(_fold_cached(section.title)) is not None
+    return _divides_by_title(section.title)
 
 
 def _outermost(sections: Sequence[Section],
@@ -223,7 +223,7 @@ class Reader:
         return named >= _DIVIDING and 2 * named >= len(points)
 
     def _prefixed(self, section: Section) -> bool:
-        return _cues().anywhere.match(_fold_cached(section.title)) is not None
+        return _assigns_by_title(section.title)
 
     def lines(self, section: Section, skip: list[tuple[int, int]], requested: bool) -> None:
         """Bullets and plain lines of a part that open with bodies ("- Sở Công Thương: …",
@@ -585,9 +585,20 @@ class Reader:
 
 
 @lru_cache(maxsize=4096)
-def _fold_cached(words: str) -> str:
-    """A word or a section's title folded: each is asked about again and again."""
-    return fold(words)
+def _fold_cached(word: str) -> str:
+    return fold(word)
+
+
+# A section is asked about again and again (as a part, a point, an article): its title is
+# read once.
+@lru_cache(maxsize=4096)
+def _divides_by_title(title: str) -> bool:
+    return _cues().parts.match(fold(title)) is not None
+
+
+@lru_cache(maxsize=4096)
+def _assigns_by_title(title: str) -> bool:
+    return _cues().anywhere.match(fold(title)) is not None
 
 
 def _columns(cells: list[str]) -> tuple[int, int | None, int | None] | None:
