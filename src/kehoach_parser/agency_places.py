@@ -364,11 +364,12 @@ class Reader:
         """Where an article heading's sentence ends when its title breaks off mid-name, in
         a hard-wrapped page ("Điều 2. Sở" / "Tài chính có trách nhiệm chủ trì, …"): the
         next line's end; else the line's."""
+        if line.shape != "article":
+            return line.end
         layout = self.doc.layout
         index = layout.line_index(line.start)
         title = self.text[line.start:line.end].rstrip(" *")
-        if (line.shape != "article" or index + 1 >= len(layout.lines) or not title
-                or not title[-1].isalpha()):
+        if index + 1 >= len(layout.lines) or not title or not title[-1].isalpha():
             return line.end
         nxt = layout.lines[index + 1]
         if nxt.kind != "text" or nxt.blank_before or nxt.zone != line.zone:

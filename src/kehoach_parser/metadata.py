@@ -41,7 +41,8 @@ _SYMBOL_PARTS_RE = regex.compile(r"([-/])")
 _SYMBOL_HEAD_RE = regex.compile(r"[-/]")
 _WORD_AFTER_SPACE_RE = regex.compile(r"(?<=\s)\S")
 # A title that cites a document ("… Kế hoạch số 12/KH-UBND"): the year is that document's.
-_CITES_RE = regex.compile(r"\bsố\s+\d|\d+/[\p{L}Đ]")
+# (Only whether there is one: a run of digits is tried from its first digit, linear.)
+_CITES_RE = regex.compile(r"\bsố\s+\d|(?<!\d)\d++/[\p{L}Đ]")
 
 
 @dataclass(frozen=True)

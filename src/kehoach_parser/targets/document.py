@@ -47,6 +47,10 @@ class Document:
     _attached: list[tuple[int, str]] = field(default_factory=list, init=False)
     _lead_ins: dict[int, bool] = field(default_factory=dict, init=False)
     _years: dict[int, int | None] = field(default_factory=dict, init=False)
+    # Every test on a number asks for the sections around it: each offset's, and whether a
+    # section reports results, found once.
+    _chains: dict[int, list[Section]] = field(default_factory=dict, init=False)
+    _results: dict[int, bool] = field(default_factory=dict, init=False)
 
     def __post_init__(self) -> None:
         self.text = self.context.text
@@ -79,10 +83,14 @@ class Document:
 
     def chain(self, offset: int) -> list[Section]:
         """Sections holding ``offset``, deepest first."""
-        return self.context.locator.chain(offset)
+        chain = self._chains.get(offset)
+        if chain is None:
+            chain = self._chains[offset] = self.context.locator.chain(offset)
+        return chain
 
     def path_at(self, offset: int) -> str:
-        return self.context.locator.path_at(offset)
+        chain = self.chain(offset)
+        return chain[0].path if chain else ""
 
     def kinds(self, offset: int) -> set[str]:
         """Kinds of the nearest section that says more than 'other'."""
@@ -92,8 +100,13 @@ class Document:
         return set()
 
     def in_results(self, offset: int) -> bool:
-        pattern = rules().results_section
-        return any(pattern.search(s.title) for s in self.chain(offset))
+        return any(self._reports(s) for s in self.chain(offset))
+
+    def _reports(self, section: Section) -> bool:
+        key = section.heading_span[0]
+        if key not in self._results:
+            self._results[key] = rules().results_section.search(section.title) is not None
+        return self._results[key]
 
     @cached_property
     def title_year(self) -> int | None:
