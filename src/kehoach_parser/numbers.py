@@ -37,7 +37,6 @@ word of it lives in ``data/numbers.toml``.
 
 from __future__ import annotations
 
-import heapq
 import math
 from bisect import bisect_left, bisect_right
 from collections.abc import Iterable
@@ -396,17 +395,15 @@ class Quantities:
             self._words = [m.start() for m in grammar.word_opening.finditer(
                 text, start, stop, overlapped=True)]
 
-    def _digit_in(self, start: int, end: int) -> bool:
-        i = bisect_right(self._run_ends, start)  # the first run that ends after ``start``
-        return i < len(self._run_starts) and self._run_starts[i] < end
-
     def within(self, start: int, end: int) -> list[Quantity]:
         """Tìm đại lượng (find quantities): every number of ``text[start:end]`` with a unit,
         a noun or a period, in order; a frequency wins an overlap. Linear in the length."""
         text, grammar = self._text, _grammar()
         words = _within(self._words, start, end)
-        # most lines of a document hold no digit and no number word
-        if not self._digit_in(start, end) and not any(
+        # most lines of a document hold no digit (no run of digits ends after ``start`` and
+        # starts before ``end``) and no number word
+        run = bisect_right(self._run_ends, start)
+        if (run == len(self._run_starts) or self._run_starts[run] >= end) and not any(
                 grammar.words.match(text, at, end) for at in words):
             return []
         times = [m for at in _within(self._times, start, end)
@@ -414,7 +411,7 @@ class Quantities:
         found = _frequencies(text, start, end, times) if times else []
         reached = scanned = start
         starts = _within(self._starts, start, end)
-        for at in heapq.merge(starts, words) if words else starts:
+        for at in sorted(starts + words) if words else starts:
             if at < scanned:
                 continue  # inside the previous start, as a scan for starts would skip it
             if text[at].isdigit():  # a digit start (every word opens with a letter)
