@@ -312,8 +312,6 @@ def _share(m: Any) -> Quantity | None:
 
 
 def _measure(text: str, m: Any) -> Quantity | None:
-    if m.end() == m.end("num"):
-        return None  # nothing after the number (the cheap check of the next line)
     if not (m["u1"] or m["u2"] or m["mag"] or m["cu"] or m["noun"] or m["bare"] or m["cnoun"]):
         return None  # a bare number: a heading, an article, a year, a day
     value = _value(m["num"])
@@ -426,7 +424,9 @@ class Quantities:
             m = grammar.quantity.match(text, at, end)
             if m is not None:
                 reached = m.end()
-                if (quantity := _quantity(text, m)) is not None:
+                # a number with nothing after it (a heading's, a year, a day) is none: the
+                # cheap form of what _measure says of it
+                if reached != m.end("num") and (quantity := _quantity(text, m)) is not None:
                     found.append(quantity)
         if len(found) < 2:
             return found

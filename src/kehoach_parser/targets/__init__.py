@@ -147,11 +147,9 @@ def _targets_of_clause(doc: Document, marks: Marks, clause: Clause, segment: Seg
     return out
 
 
-def _read_segment(doc: Document, segment: Segment) -> list[tuple[Target, str]]:
+def _read_segment(doc: Document, segment: Segment, hits: list[Quantity]
+                  ) -> list[tuple[Target, str]]:
     text = doc.text
-    hits = doc.quantities.within(segment.start, segment.end)
-    if not hits:
-        return []
     marks = Marks(text, segment.start, segment.end, doc.reference_year)
     states: dict[int, ListState] = {}
     out: list[tuple[Target, str]] = []
@@ -172,9 +170,11 @@ def find_targets(context: Context, *, catalogue: Catalogue | None = None) -> Fou
     doc = Document(context, chosen if chosen.covers(about) else None)
     rows, taken = read_tables(doc)
     found: list[tuple[Target, str]] = []
+    quantities = doc.quantities
     for segment in doc.segments():
-        if segment.line not in taken:
-            found.extend(_read_segment(doc, segment))
+        if segment.line not in taken and (hits := quantities.within(segment.start,
+                                                                    segment.end)):
+            found.extend(_read_segment(doc, segment, hits))
     found.extend((row.target, row.statement) for row in rows)
     found.sort(key=lambda pair: pair[0].span[0])
     return Found(merge(found))
