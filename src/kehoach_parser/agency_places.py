@@ -296,7 +296,7 @@ class Reader:
                     ("chủ trì" in low or "chu tri" in low) and self._leads(line, pos, end)):
                 self._line(index, line, pos, end=end)
             else:
-                _, end = self._paragraph(line, wrapped=True)
+                _, end = self._paragraph(line, wrapped=True, index=index)
                 tail = self.text[pos:end]
                 if " - " in tail or " – " in tail:
                     self._attribution(line)
@@ -307,14 +307,14 @@ class Reader:
         Only bodies not given work elsewhere: a closing "Đề nghị các sở … và Ủy ban nhân dân
         các huyện …" is a courtesy to bodies the plan has already commanded."""
         known = {f.body.key for f in self.found}
-        for line in self.doc.layout.lines:
+        for index, line in enumerate(self.doc.layout.lines):
             if line.zone not in _CONTENT or line.kind == "row":
                 continue
             pos = self._content_start(line)
             folded = self._folded(pos, line.end)
             if "giao" not in folded and "nghi" not in folded:
                 continue  # the cheap check first
-            _, end = self._paragraph(line, wrapped=True)
+            _, end = self._paragraph(line, wrapped=True, index=index)
             for clause in _cues().clauses.finditer(folded):
                 at = pos + clause.end()
                 found = self._list(line.start, end, at, "nghi" in clause.group())
@@ -513,12 +513,14 @@ class Reader:
                 return line.start + int(mark.end())
         return line.start
 
-    def _paragraph(self, line: Line, wrapped: bool = False) -> tuple[int, int]:
-        """A line and the lines it runs on into: a bold heading's bold continuation ("…, Hội
-        Liên hiệp" / "Phụ nữ Thành phố …"), a heading broken after a connector, or a long
-        line wrapped into a plain one."""
+    def _paragraph(self, line: Line, wrapped: bool = False,
+                   index: int | None = None) -> tuple[int, int]:
+        """A line (the ``index``-th, when the caller knows) and the lines it runs on into: a
+        bold heading's bold continuation ("…, Hội Liên hiệp" / "Phụ nữ Thành phố …"), a
+        heading broken after a connector, or a long line wrapped into a plain one."""
         layout = self.doc.layout
-        index = layout.line_index(line.start)
+        if index is None:
+            index = layout.line_index(line.start)
         end = line.end
         if index + 1 < len(layout.lines):
             nxt = layout.lines[index + 1]

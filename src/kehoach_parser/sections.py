@@ -361,10 +361,13 @@ def _ocr_one(parent: _Node, line: Line, roots: Sequence[_Node], second: bool) ->
 
 
 def walk(sections: Sequence[Section]) -> Iterator[Section]:
-    """Every section, depth first, in document order."""
-    for section in sections:
+    """Every section, depth first, in document order (a stack, not nested generators: a
+    deep section is not passed up through every level above it)."""
+    stack = list(reversed(sections))
+    while stack:
+        section = stack.pop()
         yield section
-        yield from walk(section.children)
+        stack.extend(reversed(section.children))
 
 
 class Locator:
