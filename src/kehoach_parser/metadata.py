@@ -351,7 +351,10 @@ def _addressees(layout: Layout) -> list[str]:
         if line.zone not in ("header", "title", "body"):
             continue
         text = layout.line_text(line)
-        if fold(text[:20]).startswith("kinh gui"):  # the opening is enough
+        # the opening is enough, and its first letter first: an ASCII one folds to itself
+        first = text[:1]
+        if first and (first in "kK" or not first.isascii()) and fold(
+                text[:20]).startswith("kinh gui"):
             out.append(text)
             for item in layout.lines[i + 1 :]:
                 if item.kind != "bullet":
