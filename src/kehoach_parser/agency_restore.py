@@ -102,12 +102,12 @@ def restore(text: str) -> str:
     joins = [text[a[1]:b[0]] in _INSIDE for a, b in pairwise(words)]
     pieces: list[str] = []  # the text with the restored words, a word as long as it was
     done = 0
-    i = 0
-    while i < len(words):
+    i, count = 0, len(words)
+    while i < count:
         # The longest known phrase from word i: every part of a phrase is one too (all the
         # n-grams of the vocabulary are keys), so it grows a word at a time until it fails.
         n, written = 0, None
-        while (n < _LONGEST and i + n < len(words) and (n == 0 or joins[i + n - 1])
+        while (n < _LONGEST and i + n < count and (n == 0 or joins[i + n - 1])
                and (longer := phrases.get(tuple(keys[i:i + n + 1]))) is not None):
             n, written = n + 1, longer
         if written is None or (n == 1 and keys[i] in ambiguous):

@@ -361,7 +361,10 @@ def _quantity(text: str, m: Any) -> Quantity | None:
 
 
 def _within(at: list[int], start: int, end: int) -> list[int]:
-    return at[bisect_left(at, start):bisect_left(at, end)]
+    i = bisect_left(at, start)
+    if i == len(at) or at[i] >= end:
+        return []  # most stretches: one bisection says so
+    return at[i:bisect_left(at, end, i)]
 
 
 class Quantities:
