@@ -311,9 +311,10 @@ class Reader:
             if line.zone not in _CONTENT or line.kind == "row":
                 continue
             pos = self._content_start(line)
-            folded = self._folded(pos, line.end)
-            if "giao" not in folded and "nghi" not in folded:
+            if self._fold.find("giao", pos, line.end) < 0 and self._fold.find(
+                    "nghi", pos, line.end) < 0:
                 continue  # the cheap check first
+            folded = self._folded(pos, line.end)
             _, end = self._paragraph(line, wrapped=True, index=index)
             for clause in _cues().clauses.finditer(folded):
                 at = pos + clause.end()
