@@ -276,7 +276,7 @@ class Reader:
                 self._executes(index, line, pos)
                 continue
             word = _WORD_RE.match(self.text, pos)
-            cue = word is not None and _fold_cached(word.group()) in _cues().opening_first
+            cue = word is not None and _fold_word(word.group()) in _cues().opening_first
             opening = self._folded(pos, min(line.end, pos + _OPENING)) if cue else ""
             label = _cues().label.match(opening) if cue else None
             if label is not None:
@@ -589,7 +589,7 @@ class Reader:
 
 
 @lru_cache(maxsize=4096)
-def _fold_cached(word: str) -> str:
+def _fold_word(word: str) -> str:
     return fold(word)
 
 

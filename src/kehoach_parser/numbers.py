@@ -369,13 +369,13 @@ def _within(at: list[int], start: int, end: int) -> list[int]:
 
 class Quantities:
     """The quantities of any stretch of one text (:meth:`within`), as :func:`find_quantities`
-    reads them there, the places where one may start found in one scan of
-    ``text[start:end]``: a document is read line by line, and scanning each line for its
-    words cost more than reading its numbers.
+    reads that stretch. Where one may start (a digit opening a run, a number word's first
+    syllable) is found in one scan of ``text[start:end]``: a document is read line by line,
+    and scanning each line for the number words cost more than reading its numbers.
 
-    Every place a bounded search could find is listed (a lookbehind reads the text before
-    the stretch either way), a word wherever its first syllable stands in the lower-cased
-    text, whatever stands around it: each is checked where it is read.
+    The places listed hold every one a scan of the stretch would find (a lookbehind reads
+    the text before the stretch either way; a syllable is listed whatever stands around it
+    in the lower-cased text), and each is checked where it is read.
     """
 
     def __init__(self, text: str, start: int = 0, end: int | None = None) -> None:
