@@ -7,6 +7,7 @@ from bisect import bisect_right
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from functools import cached_property
+from typing import NamedTuple
 
 import regex
 
@@ -24,10 +25,10 @@ _CONTENT = frozenset(CONTENT) - {"title"}
 _SENTENCE_END_RE = regex.compile(r"[.;]\s+(?=\p{Lu})")
 
 
-@dataclass(frozen=True, slots=True)
-class Segment:
+class Segment(NamedTuple):
     """A stretch of text read as one run of sentences: a line after its bullet or heading
-    number, or one cell of a table row."""
+    number, or one cell of a table row (a tuple: every line of a document is one, most of
+    them read no further)."""
 
     start: int
     end: int
