@@ -138,7 +138,7 @@ class _Grammar:
     quantity: Any
     digit_start: Any  # a digit where a quantity may start
     word_start: Any  # a number word or "tất cả" where a quantity may start
-    word_opening: Any  # the same words, what may follow them unread
+    word_opening: Any  # the same words, whatever follows them (when lower case moves offsets)
     words: Any  # a number word or "tất cả" opening a word (the fast check)
     openings: tuple[Any, ...]  # the first syllable of each word, lower case
     percent: Any  # the percent sign, written or spelled
