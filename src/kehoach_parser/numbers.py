@@ -63,6 +63,9 @@ NUMBER_RE = regex.compile(NUMBER_PATTERN)
 _GROUPED_RE = regex.compile(r"\d{1,3}(?:\.\d{3})+(?:,\d+)?")
 # How far (characters) from "lần" a frequency may start or end.
 _FREQUENCY_REACH = 60
+# A stretch this short after a digit may be one number and nothing after it (a table's
+# cell): told by the number alone, which is cheaper than the whole quantity grammar.
+_LAST_NUMBER = 24
 # How far back (characters) the condition of a conditional unit is looked for.
 _UNIT_CONDITION = 24
 _TIMES_RE = regex.compile(r"\blần\b", regex.IGNORECASE)
@@ -424,6 +427,9 @@ class Quantities:
                 scanned = word.end()
             if at < reached:
                 continue  # inside the previous quantity
+            if end - at <= _LAST_NUMBER and (n := NUMBER_RE.match(text, at, end)) is not None \
+                    and n.end() == end:
+                continue  # a number that ends the stretch (a table's cell) has nothing after it
             m = grammar.quantity.match(text, at, end)
             if m is not None:
                 reached = m.end()
