@@ -38,7 +38,7 @@ word of it lives in ``data/numbers.toml``.
 from __future__ import annotations
 
 import math
-from bisect import bisect_left, bisect_right
+from bisect import bisect_left
 from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cache
@@ -70,7 +70,7 @@ _LAST_NUMBER = 24
 _UNIT_CONDITION = 24
 _TIMES_RE = regex.compile(r"\blần\b", regex.IGNORECASE)
 _TIMES_OPENING_RE = regex.compile(r"\blần", regex.IGNORECASE)
-_DIGITS_RE = regex.compile(r"\d+")
+_DIGIT_RE = regex.compile(r"\d")
 
 
 def parse_number(text: str) -> int | float:
@@ -372,9 +372,10 @@ def _within(at: list[int], start: int, end: int) -> list[int]:
 
 class Quantities:
     """The quantities of any stretch of one text (:meth:`within`), as :func:`find_quantities`
-    reads that stretch. Where one may start (a digit opening a run, a number word's first
-    syllable) is found in one scan of ``text[start:end]``: a document is read line by line,
-    and scanning each line for the number words cost more than reading its numbers.
+    reads that stretch. Where one may start (a digit no letter or number runs into, a number
+    word's first syllable, the "lần" of a frequency) is found in one scan of
+    ``text[start:end]``: a document is read line by line, and scanning each line for the
+    number words cost more than reading its numbers.
 
     The places listed hold every one a scan of the stretch would find (a lookbehind reads
     the text before the stretch either way; a syllable is listed whatever stands around it
@@ -385,11 +386,7 @@ class Quantities:
         stop = len(text) if end is None else end
         grammar = _grammar()
         self._text = text
-        runs = [m.span() for m in _DIGITS_RE.finditer(text, start, stop)]
-        self._run_starts = [s for s, _ in runs]
-        self._run_ends = [e for _, e in runs]
-        # a digit where a quantity may start opens a run of digits
-        self._starts = [s for s in self._run_starts if grammar.digit_start.match(text, s)]
+        self._starts = [m.start() for m in grammar.digit_start.finditer(text, start, stop)]
         self._times = [m.start() for m in _TIMES_OPENING_RE.finditer(text, start, stop)]
         lower = text[start:stop].lower()
         if len(lower) == stop - start:
@@ -403,18 +400,19 @@ class Quantities:
         """Tìm đại lượng (find quantities): every number of ``text[start:end]`` with a unit,
         a noun or a period, in order; a frequency wins an overlap. Linear in the length."""
         text, grammar = self._text, _grammar()
+        starts = _within(self._starts, start, end)
         words = _within(self._words, start, end)
-        # most lines of a document hold no digit (no run of digits ends after ``start`` and
-        # starts before ``end``) and no number word
-        run = bisect_right(self._run_ends, start)
-        if (run == len(self._run_starts) or self._run_starts[run] >= end) and not any(
-                grammar.words.match(text, at, end) for at in words):
-            return []
-        times = [m for at in _within(self._times, start, end)
-                 if (m := _TIMES_RE.match(text, at, end)) is not None]
+        times_at = _within(self._times, start, end)
+        if not starts:
+            if not words and not times_at:
+                return []  # most lines: nothing where a quantity or a frequency may start
+            # the fast check: no digit and no number word (a frequency's may follow a letter)
+            if _DIGIT_RE.search(text, start, end) is None and not any(
+                    grammar.words.match(text, at, end) for at in words):
+                return []
+        times = [m for at in times_at if (m := _TIMES_RE.match(text, at, end)) is not None]
         found = _frequencies(text, start, end, times) if times else []
         reached = scanned = start
-        starts = _within(self._starts, start, end)
         for at in sorted(starts + words) if words else starts:
             if at < scanned:
                 continue  # inside the previous start, as a scan for starts would skip it
