@@ -131,10 +131,11 @@ def test_frequencies_and_period_words_read_their_examples() -> None:
 # ---------------------------------------------------------------------------------------------
 
 # Pieces that put numbers and number words at the edges of a stretch, inside other words
-# ("khai", "bản"), after letters and marks, and an "İ" that lower case lengthens.
+# ("khai", "bản"), after letters, marks and "_" (a word character that is no letter), and an
+# "İ" that lower case lengthens.
 _PIECES = ["60%", "05 kịch bản", "một", "Hai", "khai", "ba", "bảy", "tất cả", "Toàn bộ",
            "năm", "2025", "1.234,5", "lần", "một tháng một lần", "/", ".", ",", "%", " ", "\n",
-           "xã", "người", "A3", "İ", "ít nhất", "40/99 xã", "16 ca sinh/1.000 phụ nữ"]
+           "xã", "người", "A3", "İ", "_", "ít nhất", "40/99 xã", "16 ca sinh/1.000 phụ nữ"]
 
 
 def _scanned(text: str, start: int, end: int) -> list[Quantity]:
