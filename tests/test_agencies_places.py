@@ -7,6 +7,8 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from conftest import load_cases
 from kehoach_parser import parse_text
@@ -50,3 +52,16 @@ def test_every_place_of_issue_14_has_a_case() -> None:
                   "table", "quyết định", "recipient", "ends with who", "Giao", "Party",
                   "coordinators only", "class", "without diacritics"]:
         assert words in places, words
+
+
+# Letters with marks in both cases, "Đ", and what folds otherwise: "İ" (its lower case is
+# longer), a final "Σ" (lowered by its context), full-width and combining characters.
+_FOLDED = st.text(st.sampled_from("aAàẢđĐưƯỗỖİΣσςßＡａ\u0301 ,-\nxyz") | st.characters(),
+                  max_size=40)
+
+
+@given(_FOLDED, st.integers(0, 40), st.integers(0, 40))
+def test_the_folded_text_sliced_is_the_slice_folded(text: str, a: int, b: int) -> None:
+    """The places reader folds a document once and reads slices of it: that must be what
+    folding each slice gives."""
+    assert fold(text)[a:b] == fold(text[a:b])

@@ -135,3 +135,13 @@ def test_mentions_are_the_words_they_came_from(parts: list[str], glue: str) -> N
        st.sampled_from(["\n", " ", "; "]))
 def test_negatives_stay_negative_together(parts: list[str], glue: str) -> None:
     assert find_citations(context_of(glue.join(parts), metadata=Metadata())).items == []
+
+
+@given(st.lists(st.sampled_from(["Quyết định", "các Nghị quyết", " của ", " cua ", "CỦA",
+                                 "Bộ Y tế", ": số ", " và ", "Thông tư", ", "]), max_size=8))
+def test_a_list_head_holds_the_word_before_its_issuer(pieces: list[str]) -> None:
+    """A gap is searched for a list head only when it holds "của": every list head does."""
+    gap = "".join(pieces)
+    pats = citations._patterns()
+    if pats.issuer_word.search(gap) is None:
+        assert pats.list_head.search(gap) is None

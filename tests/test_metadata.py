@@ -3,8 +3,12 @@
 from __future__ import annotations
 
 import pytest
+import regex
+from hypothesis import given
+from hypothesis import strategies as st
 
-from kehoach_parser import parse_text
+from kehoach_parser import metadata, parse_text
+from kehoach_parser.layout import fold
 
 HEADER = """ỦY BAN NHÂN DÂN
 TỈNH LAI CHÂU
@@ -172,3 +176,19 @@ def test_type_line_with_its_subject() -> None:
 def test_template_placeholders_are_not_issuers() -> None:
     text = "(TÊN TỔ CHỨC ĐỀ NGHỊ)\nCỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM\nBẢNG KÊ DANH SÁCH"
     assert parse_text(text).metadata.issuer is None
+
+
+@given(st.text(st.sampled_from("kKḱḰǨǩ \u212aíinhgửuKÍNH GỬI:"), max_size=12))
+def test_the_addressee_line_is_looked_for_by_its_first_letter(text: str) -> None:
+    """A line is folded for "Kính gửi" only when its first letter may fold to "k": an ASCII
+    one other than "k" never does."""
+    if fold(text[:20]).startswith("kinh gui"):
+        assert text[:1] in "kK" or not text[:1].isascii()
+
+
+@given(st.text(st.sampled_from("0123456789/-số ĐQDAa.,"), max_size=30))
+def test_a_title_that_cites_is_told_from_its_first_digit(title: str) -> None:
+    """Whether a title cites a document, read from the first digit of each run (linear), is
+    what looking at every digit says."""
+    every_digit = regex.compile(r"\bsố\s+\d|\d+/[\p{L}Đ]")
+    assert (metadata._CITES_RE.search(title) is None) == (every_digit.search(title) is None)

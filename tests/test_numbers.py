@@ -8,6 +8,8 @@ from typing import Any
 
 import pytest
 import regex
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from conftest import load_cases
 from kehoach_parser import numbers
@@ -122,3 +124,62 @@ def test_frequencies_and_period_words_read_their_examples() -> None:
     for entry in DATA["frequencies"]:
         for example in entry["examples"]:
             assert any(q.kind == "frequency" for q in _read(example)[1]), example
+
+
+# ---------------------------------------------------------------------------------------------
+# The index of a whole text (numbers.Quantities) reads any stretch as a scan of it would
+# ---------------------------------------------------------------------------------------------
+
+# Pieces that put numbers and number words at the edges of a stretch, inside other words
+# ("khai", "bản"), after letters, marks and "_" (a word character that is no letter), and an
+# "İ" that lower case lengthens.
+_PIECES = ["60%", "05 kịch bản", "một", "Hai", "khai", "ba", "bảy", "tất cả", "Toàn bộ",
+           "năm", "2025", "1.234,5", "lần", "một tháng một lần", "/", ".", ",", "%", " ", "\n",
+           "xã", "người", "A3", "İ", "_", "ít nhất", "40/99 xã", "16 ca sinh/1.000 phụ nữ"]
+
+
+def _scanned(text: str, start: int, end: int) -> list[Quantity]:
+    """The reading the index replaces: one search for the places a quantity starts per
+    stretch (the digits and the number words as one pattern)."""
+    grammar = numbers._grammar()
+    starts = regex.compile(f"{grammar.digit_start.pattern}|{grammar.word_start.pattern}")
+    if (regex.search(r"\d", text[start:end]) is None
+            and grammar.words.search(text, start, end) is None):
+        return []
+    times = list(regex.finditer(r"(?i)\blần\b", text, pos=start, endpos=end))
+    found = numbers._frequencies(text, start, end, times)
+    reached = start
+    for m0 in starts.finditer(text, start, end):
+        if m0.start() < reached:
+            continue
+        m = grammar.quantity.match(text, m0.start(), end)
+        if m is not None:
+            reached = m.end()
+            if (quantity := numbers._quantity(text, m)) is not None:
+                found.append(quantity)
+    found.sort(key=lambda q: (q.start, q.kind != "frequency"))
+    unique: list[Quantity] = []
+    for quantity in found:
+        if not unique or quantity.start >= unique[-1].end:
+            unique.append(quantity)
+    return unique
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(_PIECES), max_size=14), st.integers(0, 80), st.integers(0, 80))
+def test_the_index_reads_a_stretch_as_a_scan(pieces: list[str], a: int, b: int) -> None:
+    text = "".join(pieces)
+    start, end = sorted((min(a, len(text)), min(b, len(text))))
+    index = numbers.Quantities(text)
+    expected = _scanned(text, start, end)
+    assert index.within(start, end) == expected
+    assert numbers.Quantities(text, start, end).within(start, end) == expected
+    assert find_quantities(text, start, end) == expected
+
+
+def test_the_index_without_lower_case_offsets() -> None:
+    """Lower case lengthens "İ": the words are then found by their own scan."""
+    text = "İ tổ chức Hai lớp, ba buổi; tất cả xã"
+    assert len(text.lower()) != len(text)
+    assert numbers.Quantities(text).within(2, len(text)) == _scanned(text, 2, len(text))
+    assert [q.value for q in numbers.Quantities(text).within(2, len(text))] == [3, 100]

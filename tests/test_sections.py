@@ -5,9 +5,13 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+import regex
+from hypothesis import given
+from hypothesis import strategies as st
 
 from conftest import load_cases
-from kehoach_parser import parse_text
+from kehoach_parser import parse_text, sections
+from kehoach_parser.data import load
 from kehoach_parser.normalize import normalize
 from kehoach_parser.sections import heading_kinds, path_at, section_at, split_sections, walk
 
@@ -72,3 +76,17 @@ def test_seed_roman_parts(corpus_documents: dict[str, Any]) -> None:
     for doc in plans:
         assert [s.number for s in doc.sections] == ["I", "II", "III", "IV", "V"]
         assert "implementation" in doc.sections[-1].kinds
+
+
+_KIND_WORDS = [w for entry in load("sections")["kinds"] for w in entry["words"]]
+
+
+@given(st.lists(st.sampled_from([*_KIND_WORDS, "cac", "ve", " ", "x", "phan cong"]),
+                max_size=4))
+def test_one_pattern_of_the_kinds_answers_as_each_in_turn(words: list[str]) -> None:
+    """A phrase's kind is read by one pattern of all the kinds: the kind of the first entry
+    whose own pattern matches, as trying them in file order gives."""
+    phrase = " ".join(words)
+    entries = load("sections")["kinds"]
+    each = next((e["kind"] for e in entries if regex.match(e["pattern"], phrase)), None)
+    assert sections._kind(sections._words(), phrase) == each

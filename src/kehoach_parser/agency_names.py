@@ -412,16 +412,14 @@ def _scan(text: str, pos: int, context: Context) -> tuple[list[_Item], int]:
     """The items (bodies and groups) of the list opening at ``pos``, and where it ends."""
     items: list[_Item] = []
     end = pos
-    first = True
-    while found := _item_at(text, pos, context, first):
-        first = False
+    found = _item_at(text, pos, context, True)
+    while found:
         items.extend(found)
         aside = ASIDE_RE.match(text, found[-1].end)
         end = aside.end() if aside else found[-1].end
         separator = SEPARATOR_RE.match(text, end)
-        if separator is None or not _item_at(text, separator.end(), context):
-            break
-        pos = separator.end()
+        # the item after the separator, read once: it goes on the list or ends it
+        found = _item_at(text, separator.end(), context) if separator is not None else []
     return items, end
 
 

@@ -51,6 +51,7 @@ _DANGLING_RE = regex.compile(r"(?:\s(?i:và|va)|[,&–-])[\s*]*$")
 # Points whose headings name bodies that make a part one that divides the tasks among them.
 _DIVIDING = 2
 _NOTE_RE = regex.compile(r"\s*\(([^()]{3,200})\)")
+_BETWEEN_SEMICOLONS_RE = regex.compile(r"[^;]+")
 
 
 @dataclass
@@ -114,7 +115,7 @@ def is_assignment_part(section: Section) -> bool:
     hiện"), or a part that divides the tasks among bodies, by its title."""
     if "implementation" in section.kinds and "solutions" not in section.kinds:
         return True
-    return _cues().parts.match(fold(section.title)) is not None
+    return _divides_by_title(section.title)
 
 
 def _outermost(sections: Sequence[Section],
@@ -138,11 +139,16 @@ class Reader:
     _read: set[int] = field(default_factory=set)  # lines already read as assignments
     _sections: set[int] = field(default_factory=set)  # headings already read as points
     _lists: dict[tuple[int, int, int, bool, bool], BodyList] = field(default_factory=dict)
+    _fold: str = field(default="", init=False)
+
+    def __post_init__(self) -> None:
+        # folded once: fold keeps the length and folds each character alone, so a slice of
+        # it is the slice folded (each line is read by several cues)
+        self._fold = fold(self.text)
 
     def _folded(self, start: int, end: int) -> str:
-        """The text of ``start:end`` folded for the cue patterns (only where a cue may be:
-        folding the whole document would cost more than reading it)."""
-        return fold(self.text[start:end])
+        """The text of ``start:end`` folded for the cue patterns."""
+        return self._fold[start:end]
 
     # --- parts and points ------------------------------------------------------------------
 
@@ -217,7 +223,7 @@ class Reader:
         return named >= _DIVIDING and 2 * named >= len(points)
 
     def _prefixed(self, section: Section) -> bool:
-        return _cues().anywhere.match(fold(section.title)) is not None
+        return _assigns_by_title(section.title)
 
     def lines(self, section: Section, skip: list[tuple[int, int]], requested: bool) -> None:
         """Bullets and plain lines of a part that open with bodies ("- Sở Công Thương: …",
@@ -290,7 +296,7 @@ class Reader:
                     ("chủ trì" in low or "chu tri" in low) and self._leads(line, pos, end)):
                 self._line(index, line, pos, end=end)
             else:
-                _, end = self._paragraph(line, wrapped=True)
+                _, end = self._paragraph(line, wrapped=True, index=index)
                 tail = self.text[pos:end]
                 if " - " in tail or " – " in tail:
                     self._attribution(line)
@@ -301,14 +307,15 @@ class Reader:
         Only bodies not given work elsewhere: a closing "Đề nghị các sở … và Ủy ban nhân dân
         các huyện …" is a courtesy to bodies the plan has already commanded."""
         known = {f.body.key for f in self.found}
-        for line in self.doc.layout.lines:
+        for index, line in enumerate(self.doc.layout.lines):
             if line.zone not in _CONTENT or line.kind == "row":
                 continue
             pos = self._content_start(line)
-            folded = self._folded(pos, line.end)
-            if "giao" not in folded and "nghi" not in folded:
+            if self._fold.find("giao", pos, line.end) < 0 and self._fold.find(
+                    "nghi", pos, line.end) < 0:
                 continue  # the cheap check first
-            _, end = self._paragraph(line, wrapped=True)
+            folded = self._folded(pos, line.end)
+            _, end = self._paragraph(line, wrapped=True, index=index)
             for clause in _cues().clauses.finditer(folded):
                 at = pos + clause.end()
                 found = self._list(line.start, end, at, "nghi" in clause.group())
@@ -358,11 +365,12 @@ class Reader:
         """Where an article heading's sentence ends when its title breaks off mid-name, in
         a hard-wrapped page ("Điều 2. Sở" / "Tài chính có trách nhiệm chủ trì, …"): the
         next line's end; else the line's."""
+        if line.shape != "article":
+            return line.end
         layout = self.doc.layout
         index = layout.line_index(line.start)
         title = self.text[line.start:line.end].rstrip(" *")
-        if (line.shape != "article" or index + 1 >= len(layout.lines) or not title
-                or not title[-1].isalpha()):
+        if index + 1 >= len(layout.lines) or not title or not title[-1].isalpha():
             return line.end
         nxt = layout.lines[index + 1]
         if nxt.kind != "text" or nxt.blank_before or nxt.zone != line.zone:
@@ -403,7 +411,7 @@ class Reader:
             pos = self._content_start(layout.lines[first])
         self._read.update(range(first, index + 1))
         start = pos
-        for part in regex.finditer(r"[^;]+", self.text[pos:line.end]):
+        for part in _BETWEEN_SEMICOLONS_RE.finditer(self.text[pos:line.end]):
             start = pos + part.start()
             found = self._list(start, pos + part.end(), _skip_blank(self.text, start, line.end),
                                False)
@@ -506,12 +514,14 @@ class Reader:
                 return line.start + int(mark.end())
         return line.start
 
-    def _paragraph(self, line: Line, wrapped: bool = False) -> tuple[int, int]:
-        """A line and the lines it runs on into: a bold heading's bold continuation ("…, Hội
-        Liên hiệp" / "Phụ nữ Thành phố …"), a heading broken after a connector, or a long
-        line wrapped into a plain one."""
+    def _paragraph(self, line: Line, wrapped: bool = False,
+                   index: int | None = None) -> tuple[int, int]:
+        """A line (the ``index``-th, when the caller knows) and the lines it runs on into: a
+        bold heading's bold continuation ("…, Hội Liên hiệp" / "Phụ nữ Thành phố …"), a
+        heading broken after a connector, or a long line wrapped into a plain one."""
         layout = self.doc.layout
-        index = layout.line_index(line.start)
+        if index is None:
+            index = layout.line_index(line.start)
         end = line.end
         if index + 1 < len(layout.lines):
             nxt = layout.lines[index + 1]
@@ -581,6 +591,18 @@ class Reader:
 @lru_cache(maxsize=4096)
 def _fold_word(word: str) -> str:
     return fold(word)
+
+
+# A section is asked about again and again (as a part, a point, an article): its title is
+# read once.
+@lru_cache(maxsize=4096)
+def _divides_by_title(title: str) -> bool:
+    return _cues().parts.match(fold(title)) is not None
+
+
+@lru_cache(maxsize=4096)
+def _assigns_by_title(title: str) -> bool:
+    return _cues().anywhere.match(fold(title)) is not None
 
 
 def _columns(cells: list[str]) -> tuple[int, int | None, int | None] | None:

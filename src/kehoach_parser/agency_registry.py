@@ -399,6 +399,7 @@ def choose(entries: tuple[Entry, ...], level: Level | None) -> Entry:
     return next((e for e in entries if e.level == level), entries[0])
 
 
+@lru_cache(maxsize=8192)  # one name is resolved again and again (a list's members, a head)
 def resolve(name: str, level: Level | None = None) -> Entry | None:
     """Entry of a body name as written: exact variant, then gazetteer, then fuzzy match.
 

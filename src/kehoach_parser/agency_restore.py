@@ -53,8 +53,10 @@ def _strings(value: Any) -> Iterator[str]:
 
 
 @cache
-def _vocabulary() -> tuple[dict[tuple[str, ...], tuple[str, ...]], frozenset[str]]:
-    """Folded phrases → their words as written; and the single words that are ambiguous."""
+def _vocabulary() -> tuple[dict[tuple[str, ...], tuple[str, ...]], frozenset[str],
+                            frozenset[str]]:
+    """Folded phrases → their words as written; the single words (folded); and those of
+    them that are ambiguous."""
     sources = [load("agencies"), load("issuers")["levels"], load("issuers")["positions"],
                [p["name"] for p in load("provinces")["provinces"]]]
     phrases: dict[tuple[str, ...], tuple[str, ...]] = {}
@@ -70,7 +72,7 @@ def _vocabulary() -> tuple[dict[tuple[str, ...], tuple[str, ...]], frozenset[str
                         forms.setdefault(key[0], set()).add(gram[0])
                     phrases.setdefault(key, gram)
     ambiguous = frozenset(k for k, v in forms.items() if len(v) > 1)
-    return phrases, ambiguous
+    return phrases, frozenset(forms), ambiguous
 
 
 def _unmarked(text: str) -> bool:
@@ -94,28 +96,36 @@ def restore(text: str) -> str:
     text itself."""
     if not _unmarked(text):
         return text
-    phrases, ambiguous = _vocabulary()
-    words = list(_WORD_RE.finditer(text))
-    keys = [fold(w.group()).lower() for w in words]
+    phrases, known, ambiguous = _vocabulary()
+    words = [(start, end, text[start:end])
+             for start, end in (m.span() for m in _WORD_RE.finditer(text))]
+    folded = fold(text)  # once: a slice of it is the word folded
+    keys = [folded[start:end].lower() for start, end, _ in words]
     # A phrase does not cross a line, nor a mark other than those inside names.
-    joins = [text[a.end():b.start()] in _INSIDE for a, b in pairwise(words)]
-    out = list(text)
-    i = 0
-    while i < len(words):
+    joins = [text[a[1]:b[0]] in _INSIDE for a, b in pairwise(words)]
+    pieces: list[str] = []  # the text with the restored words, a word as long as it was
+    done = 0
+    i, count = 0, len(words)
+    while i < count:
+        if keys[i] not in known:  # most words of a text are no word of the vocabulary
+            i += 1
+            continue
         # The longest known phrase from word i: every part of a phrase is one too (all the
         # n-grams of the vocabulary are keys), so it grows a word at a time until it fails.
         n, written = 0, None
-        while (n < _LONGEST and i + n < len(words) and (n == 0 or joins[i + n - 1])
+        while (n < _LONGEST and i + n < count and (n == 0 or joins[i + n - 1])
                and (longer := phrases.get(tuple(keys[i:i + n + 1]))) is not None):
             n, written = n + 1, longer
         if written is None or (n == 1 and keys[i] in ambiguous):
             i += 1
             continue
-        for match, word in zip(words[i:i + n], written, strict=True):
-            if len(word) == len(match.group()):
-                out[match.start():match.end()] = _cased(word, match.group())
+        for (start, end, printed), word in zip(words[i:i + n], written, strict=True):
+            if len(word) == len(printed):
+                pieces += (text[done:start], _cased(word, printed))
+                done = end
         i += n
-    return _misread_heads("".join(out))
+    pieces.append(text[done:])
+    return _misread_heads("".join(pieces))
 
 
 def _near(a: str, b: str) -> bool:
@@ -139,7 +149,7 @@ def _misread_heads(text: str) -> str:
     back when the head it is one letter away from makes a known body with the words after
     it. Lengths stay those of the text."""
     out = list(text)
-    phrases, _ = _vocabulary()
+    phrases, _, _ = _vocabulary()
     for match in _SHORT_RE.finditer(text):
         token = match.group("token")
         if (fold(token).lower(),) in phrases:

@@ -237,6 +237,7 @@ class _Patterns:
     title_end: regex.Pattern[str]
     not_before: regex.Pattern[str]
     list_head: regex.Pattern[str]
+    issuer_word: regex.Pattern[str]  # the word before an issuer, which every list head holds
     list_sep: regex.Pattern[str]
     name_stop: regex.Pattern[str]
     not_name: regex.Pattern[str]
@@ -309,6 +310,7 @@ def _patterns() -> _Patterns:
             rf"(?<!\p{{L}}){_phrase(cues['not_before']['words'])}{_OPT}(?:{number_word}{_OPT})?$"),
         list_head=regex.compile(
             rf"(?<!\p{{L}})(?P<tw>{type_words}){_SP}{_phrase(cues['issuer']['words'])}{_SP}"),
+        issuer_word=regex.compile(_phrase(cues["issuer"]["words"])),
         list_sep=regex.compile(r"[ \t]{0,3}(?:[,;]|và|,[ \t]{0,3}và)[ \t]{0,3}"),
         name_stop=regex.compile(
             rf"[;.:()|\n\[\]\"“”]|,|\s\d|\s(?:{name_stops})(?!\p{{L}})"
@@ -483,6 +485,7 @@ def _date_at(text: str, pos: int) -> tuple[VnDate | None, int]:
 
 # A short aside after an issuer's name: its abbreviation.
 _ASIDE_RE = regex.compile(r"\s?\([^()\n]{1,20}\)")
+_TITLE_PUNCTUATION_RE = regex.compile(r"[,;\-–]")
 # "Ngày 28 tháng 10 năm 2025, Chủ tịch UBND Thành phố đã ban hành Công văn số …": the date
 # of issue opens the sentence, before the document.
 _ISSUED_RE = regex.compile(r",[^.;\n]{0,120}?\b(?:ban hành|ký)\b[^.;\n]{0,40}$")
@@ -784,7 +787,8 @@ class _Reader:
         same_line = previous.end >= line_start and previous.end > 0
         gap_start = max(previous.end if same_line else line_start, start - _LIST_REACH)
         gap = self.text[gap_start:start]
-        heads = list(pats.list_head.finditer(gap))
+        # the cheap search first: a gap without "của" holds no list head
+        heads = list(pats.list_head.finditer(gap)) if pats.issuer_word.search(gap) else []
         if heads:
             issuer = _issuer_at(self.text, gap_start + heads[-1].end(), self.metadata)
             if issuer and _re(r"\s{0,3}:\s{0,3}").fullmatch(self.text, issuer[1], start):
@@ -926,7 +930,7 @@ def _name_key(title: str) -> str:
     thưởng")."""
     for pattern, full in _patterns().abbreviations:
         title = pattern.sub(full, title)
-    return " ".join(regex.sub(r"[,;\-–]", " ", _fold(title)).split())
+    return " ".join(_TITLE_PUNCTUATION_RE.sub(" ", _fold(title)).split())
 
 
 def _extend_cut_names(named: list[_Mention], text: str) -> None:

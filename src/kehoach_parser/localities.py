@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 from typing import Any
 
 import regex
@@ -108,6 +108,7 @@ def sentence_case(text: str) -> str:
     return out
 
 
+@lru_cache(maxsize=8192)  # a body's name is written out again at each of its mentions
 def expand(name: str) -> str:
     """Abbreviations written out ("UBND" → "Ủy ban nhân dân")."""
     for pattern, full in vocabulary().expansions:

@@ -34,6 +34,16 @@ from .localities import (
 from .models import DateParts, Metadata, Section
 from .signature import read_recipients, read_signer
 
+_SPACES_RE = regex.compile(r"\s+")
+_SLASHES_RE = regex.compile(r"/{2,}")
+_YEAR_FIRST_RE = regex.compile(r"((?:19|20)\d{2})/(.+)$")  # "2025/QĐ-UBND"
+_SYMBOL_PARTS_RE = regex.compile(r"([-/])")
+_SYMBOL_HEAD_RE = regex.compile(r"[-/]")
+_WORD_AFTER_SPACE_RE = regex.compile(r"(?<=\s)\S")
+# A title that cites a document ("… Kế hoạch số 12/KH-UBND"): the year is that document's.
+# (Only whether there is one: a run of digits is tried from its first digit, linear.)
+_CITES_RE = regex.compile(r"\bsố\s+\d|(?<!\d)\d++/[\p{L}Đ]")
+
 
 @dataclass(frozen=True)
 class _Rules:
@@ -44,7 +54,7 @@ class _Rules:
     own_year: Any
     own_year_unmarked: Any  # for a title without diacritics, on its folded words
     issues_plan: Any
-    proper_names: str
+    proper_names: Any
     adopted_by: Any
 
 
@@ -63,7 +73,8 @@ def _rules() -> _Rules:
         own_year=regex.compile(d["plan_year"]["pattern"], regex.IGNORECASE),
         own_year_unmarked=regex.compile(d["plan_year"]["unmarked"]),
         issues_plan=regex.compile(d["plan_year"]["issues_plan"], regex.IGNORECASE),
-        proper_names="(?:" + "|".join(map(regex.escape, d["proper_names"]["heads"])) + r")\s+",
+        proper_names=regex.compile(
+            "(?:" + "|".join(map(regex.escape, d["proper_names"]["heads"])) + r")\s+"),
         adopted_by=regex.compile(d["adopted_by"]["pattern"]),
     )
 
@@ -85,13 +96,13 @@ def _first_zone(layout: Layout, kind: str) -> list[Line]:
 def _symbol(raw: str) -> tuple[str, str | None]:
     """The symbol as it should be written, and the year it holds ("2025/QĐ-UBND" →
     ("QĐ-UBND", "2025")); "QD-UBND" in text without diacritics → "QĐ-UBND"."""
-    raw = regex.sub(r"\s+", "", raw)
-    raw = regex.sub(r"/{2,}", "/", raw)
+    raw = _SPACES_RE.sub("", raw)
+    raw = _SLASHES_RE.sub("/", raw)
     year = None
-    m = regex.match(r"((?:19|20)\d{2})/(.+)$", raw)
+    m = _YEAR_FIRST_RE.match(raw)
     if m:
         year, raw = m.group(1), m.group(2)
-    parts = regex.split(r"([-/])", raw)
+    parts = _SYMBOL_PARTS_RE.split(raw)
     head = _rules().type_codes.get(fold(parts[0]))
     if head:
         parts[0] = head
@@ -147,7 +158,7 @@ def _bodies_in(line: str) -> list[str]:
     if len(line) > 160 or line.upper() != line:
         return [line]
     head = cues().issuer_head
-    for m in regex.finditer(r"(?<=\s)\S", line):
+    for m in _WORD_AFTER_SPACE_RE.finditer(line):
         p = m.start()
         rest = line[p:].split()
         superior = split_level(line[:p].strip())
@@ -195,7 +206,7 @@ def _clean(name: str) -> str:
     if caps:
         text = sentence_case(text)
     text = _registry_case(restore(text, always=True))
-    head = regex.match(_rules().proper_names, text)
+    head = _rules().proper_names.match(text)
     if caps and head:
         rest = text[head.end():]
         for full in sorted(vocabulary().expansion_names, key=len, reverse=True):
@@ -292,7 +303,7 @@ def _doc_type(layout: Layout, symbol: str | None, subject: bool) -> str | None:
     if subject:  # a "V/v" line under the number is the công văn's own mark (NĐ 30/2020)
         return "CV"  # even when its issuer's initials read as a type ("5348/CT-CS", Cục Thuế)
     if symbol:
-        head = regex.split(r"[-/]", symbol)[0]
+        head = _SYMBOL_HEAD_RE.split(symbol)[0]
         code = _rules().type_codes.get(fold(head))
         if code:
             return code
@@ -311,7 +322,7 @@ def _plan_year(doc_type: str | None, title: str | None, year: int | None) -> int
     if doc_type in rules.plan_types:
         if own:
             return int(own.group("year"))
-        if title and regex.search(r"\bsố\s+\d|\d+/[\p{L}Đ]", title):
+        if title and _CITES_RE.search(title):
             return None  # a plan implementing a cited document names no period of its own
         return year
     if own and doc_type == "NQ":
@@ -340,7 +351,10 @@ def _addressees(layout: Layout) -> list[str]:
         if line.zone not in ("header", "title", "body"):
             continue
         text = layout.line_text(line)
-        if fold(text[:20]).startswith("kinh gui"):  # the opening is enough
+        # the opening is enough, and its first letter first: an ASCII one folds to itself
+        first = text[:1]
+        if first and (first in "kK" or not first.isascii()) and fold(
+                text[:20]).startswith("kinh gui"):
             out.append(text)
             for item in layout.lines[i + 1 :]:
                 if item.kind != "bullet":
@@ -375,7 +389,7 @@ def read_metadata(layout: Layout, sections: Sequence[Section]) -> tuple[Metadata
         place, date = _place_date(_dated_lines(layout))
     subject = any(line.role == "subject" for line in header)
     doc_type = _doc_type(layout, symbol, subject)
-    coded = _rules().type_codes.get(fold(regex.split(r"[-/]", symbol)[0])) if symbol else None
+    coded = _rules().type_codes.get(fold(_SYMBOL_HEAD_RE.split(symbol)[0])) if symbol else None
     if doc_type == "CV" and coded not in (None, "CV"):
         warnings.append(f"the symbol {symbol} reads as a {coded} but the V/v line marks a "
                         "công văn: doc_type CV")

@@ -38,6 +38,7 @@ word of it lives in ``data/numbers.toml``.
 from __future__ import annotations
 
 import math
+from bisect import bisect_left
 from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cache
@@ -62,9 +63,13 @@ NUMBER_RE = regex.compile(NUMBER_PATTERN)
 _GROUPED_RE = regex.compile(r"\d{1,3}(?:\.\d{3})+(?:,\d+)?")
 # How far (characters) from "lần" a frequency may start or end.
 _FREQUENCY_REACH = 60
+# A stretch this short after a digit may be one number and nothing after it (a table's
+# cell): told by the number alone, which is cheaper than the whole quantity grammar.
+_LAST_NUMBER = 24
 # How far back (characters) the condition of a conditional unit is looked for.
 _UNIT_CONDITION = 24
 _TIMES_RE = regex.compile(r"\blần\b", regex.IGNORECASE)
+_TIMES_OPENING_RE = regex.compile(r"\blần", regex.IGNORECASE)
 _DIGIT_RE = regex.compile(r"\d")
 
 
@@ -134,8 +139,12 @@ class _Grammar:
     """``data/numbers.toml``, compiled once."""
 
     quantity: Any
-    starts: Any
-    words: Any  # a number word or "tất cả" opening a word (the slow part of ``starts``)
+    digit_start: Any  # a digit where a quantity may start
+    word_start: Any  # a number word or "tất cả" where a quantity may start
+    word_opening: Any  # the same words, whatever follows them (when lower case moves offsets)
+    words: Any  # a number word or "tất cả" opening a word (the fast check)
+    openings: tuple[Any, ...]  # the first syllable of each word, lower case
+    percent: Any  # the percent sign, written or spelled
     frequencies: tuple[Any, ...]
     units: dict[str, str]  # as written (folded case) → unit
     conditional: dict[str, tuple[str, Any]]  # word → (unit, the words that must come before)
@@ -195,14 +204,19 @@ def _quantity_pattern(data: dict[str, Any]) -> Any:
     )
 
 
-def _quantity_starts(data: dict[str, Any]) -> tuple[Any, Any]:
-    """Where a quantity can start: a digit, or a number word or "tất cả" opening a word (and
-    the word branch alone). The quantity pattern is tried only there: scanning with its word
-    branches at every position was most of the extractor's time."""
+def _quantity_starts(data: dict[str, Any]) -> tuple[Any, Any, Any, Any, tuple[Any, ...]]:
+    """Where a quantity can start: a digit, or a number word or "tất cả" opening a word;
+    the words with anything after them; the words alone (the fast check); and the first
+    syllable of each word, in lower case, each a literal (a scan for one literal is fast, one
+    for the words' alternation is not: it was most of the extractor's time)."""
     words = [*number_words(), *data["everything"]["words"]]
     written = alternation([*words, *(w.capitalize() for w in words)])
-    return (regex.compile(rf"(?<![\p{{L}}\d/.,%])\d|(?<!\p{{L}})(?:{written})(?!\p{{L}})"),
-            regex.compile(rf"\b(?:{written})\b"))
+    openings = sorted({w.split()[0].lower() for w in words})
+    return (regex.compile(r"(?<![\p{L}\d/.,%])\d"),
+            regex.compile(rf"(?<!\p{{L}})(?:{written})(?!\p{{L}})"),
+            regex.compile(rf"(?<!\p{{L}})(?:{written})"),
+            regex.compile(rf"\b(?:{written})\b"),
+            tuple(regex.compile(regex.escape(w)) for w in openings))
 
 
 @cache
@@ -217,11 +231,15 @@ def _grammar() -> _Grammar:
     frequencies = tuple(
         regex.compile(f["pattern"].replace("{n}", number).replace("{p}", period), regex.I)
         for f in data["frequencies"])
-    starts, words = _quantity_starts(data)
+    digit_start, word_start, word_opening, words, openings = _quantity_starts(data)
     return _Grammar(
         quantity=_quantity_pattern(data),
-        starts=starts,
+        digit_start=digit_start,
+        word_start=word_start,
+        word_opening=word_opening,
         words=words,
+        openings=openings,
+        percent=regex.compile(data["percent"]["pattern"]),
         frequencies=frequencies,
         units={w.lower(): u["unit"] for u in data["units"] for w in u["written"]},
         conditional={w: (u["unit"], regex.compile(u["after"], regex.I))
@@ -239,9 +257,9 @@ def unit_of(written: str) -> str | None:
     ('tỷ đồng', 'percent', 'ha', None)
     """
     folded = " ".join(written.split()).lower()
-    if regex.fullmatch(load("numbers")["percent"]["pattern"], folded):
-        return "percent"
     grammar = _grammar()
+    if grammar.percent.fullmatch(folded):
+        return "percent"
     return grammar.units.get(folded) or grammar.conditional.get(folded, (None,))[0]
 
 
@@ -265,12 +283,13 @@ def _period_name(word: str, every: int) -> str:
     return multiples.get(every, f"{every}_{period}s")
 
 
-def _frequencies(text: str, start: int, end: int) -> list[Quantity]:
-    """Frequencies, looked for only around the word "lần" that every one of them holds."""
+def _frequencies(text: str, start: int, end: int, times: Iterable[Any]) -> list[Quantity]:
+    """Frequencies, looked for only around the word "lần" (its matches ``times``) that every
+    one of them holds."""
     found: dict[tuple[int, int], Quantity] = {}
-    for times in _TIMES_RE.finditer(text, start, end):
-        window = (max(start, times.start() - _FREQUENCY_REACH),
-                  min(end, times.end() + _FREQUENCY_REACH))
+    for lan in times:
+        window = (max(start, lan.start() - _FREQUENCY_REACH),
+                  min(end, lan.end() + _FREQUENCY_REACH))
         for pattern in _grammar().frequencies:
             for m in pattern.finditer(text, *window):
                 if m.span() in found:
@@ -344,28 +363,90 @@ def _quantity(text: str, m: Any) -> Quantity | None:
     return _measure(text, m)
 
 
+def _within(at: list[int], start: int, end: int) -> list[int]:
+    i = bisect_left(at, start)
+    if i == len(at) or at[i] >= end:
+        return []  # most stretches: one bisection says so
+    return at[i:bisect_left(at, end, i)]
+
+
+class Quantities:
+    """The quantities of any stretch of one text (:meth:`within`), as :func:`find_quantities`
+    reads that stretch. Where one may start (a digit no letter or number runs into, a number
+    word's first syllable, the "lần" of a frequency) is found in one scan of
+    ``text[start:end]``: a document is read line by line, and scanning each line for the
+    number words cost more than reading its numbers.
+
+    The places listed hold every one a scan of the stretch would find (a lookbehind reads
+    the text before the stretch either way; a syllable is listed whatever stands around it
+    in the lower-cased text), and each is checked where it is read.
+    """
+
+    def __init__(self, text: str, start: int = 0, end: int | None = None) -> None:
+        stop = len(text) if end is None else end
+        grammar = _grammar()
+        self._text = text
+        self._starts = [m.start() for m in grammar.digit_start.finditer(text, start, stop)]
+        self._times = [m.start() for m in _TIMES_OPENING_RE.finditer(text, start, stop)]
+        lower = text[start:stop].lower()
+        if len(lower) == stop - start:
+            self._words = sorted(start + m.start() for opening in grammar.openings
+                                 for m in opening.finditer(lower))
+        else:  # lower case moved the offsets ("İ"): the words' own scan
+            self._words = [m.start() for m in grammar.word_opening.finditer(
+                text, start, stop, overlapped=True)]
+
+    def within(self, start: int, end: int) -> list[Quantity]:
+        """Tìm đại lượng (find quantities): every number of ``text[start:end]`` with a unit,
+        a noun or a period, in order; a frequency wins an overlap. Linear in the length."""
+        text, grammar = self._text, _grammar()
+        starts = _within(self._starts, start, end)
+        words = _within(self._words, start, end)
+        times_at = _within(self._times, start, end)
+        if not starts:
+            if not words and not times_at:
+                return []  # most lines: nothing where a quantity or a frequency may start
+            # the fast check: no digit and no number word (a frequency's may follow a letter)
+            if _DIGIT_RE.search(text, start, end) is None and not any(
+                    grammar.words.match(text, at, end) for at in words):
+                return []
+        times = [m for at in times_at if (m := _TIMES_RE.match(text, at, end)) is not None]
+        found = _frequencies(text, start, end, times) if times else []
+        reached = scanned = start
+        for at in sorted(starts + words) if words else starts:
+            if at < scanned:
+                continue  # inside the previous start, as a scan for starts would skip it
+            if text[at].isdigit():  # a digit start (every word opens with a letter)
+                scanned = at + 1
+            else:
+                word = grammar.word_start.match(text, at, end)
+                if word is None:
+                    continue
+                scanned = word.end()
+            if at < reached:
+                continue  # inside the previous quantity
+            if end - at <= _LAST_NUMBER and (n := NUMBER_RE.match(text, at, end)) is not None \
+                    and n.end() == end:
+                continue  # a number that ends the stretch (a table's cell) has nothing after it
+            m = grammar.quantity.match(text, at, end)
+            if m is not None:
+                reached = m.end()
+                # a number with nothing after it (a heading's, a year, a day) is none: the
+                # cheap form of what _measure says of it
+                if reached != m.end("num") and (quantity := _quantity(text, m)) is not None:
+                    found.append(quantity)
+        if len(found) < 2:
+            return found
+        found.sort(key=lambda q: (q.start, q.kind != "frequency"))
+        unique: list[Quantity] = []
+        for quantity in found:
+            if not unique or quantity.start >= unique[-1].end:
+                unique.append(quantity)
+        return unique
+
+
 def find_quantities(text: str, start: int = 0, end: int | None = None) -> list[Quantity]:
     """Tìm đại lượng (find quantities): every number of ``text[start:end]`` with a unit, a
     noun or a period, in order; a frequency wins an overlap. Linear in the length."""
     stop = len(text) if end is None else end
-    grammar = _grammar()
-    # most lines of a document hold no digit and no number word: two fast scans tell
-    if _DIGIT_RE.search(text, start, stop) is None and grammar.words.search(
-            text, start, stop) is None:
-        return []
-    found = _frequencies(text, start, stop)
-    reached = start
-    for m0 in grammar.starts.finditer(text, start, stop):
-        if m0.start() < reached:
-            continue  # inside the previous quantity, as finditer would skip it
-        m = grammar.quantity.match(text, m0.start(), stop)
-        if m is not None:
-            reached = m.end()
-            if (quantity := _quantity(text, m)) is not None:
-                found.append(quantity)
-    found.sort(key=lambda q: (q.start, q.kind != "frequency"))
-    unique: list[Quantity] = []
-    for quantity in found:
-        if not unique or quantity.start >= unique[-1].end:
-            unique.append(quantity)
-    return unique
+    return Quantities(text, start, stop).within(start, stop)

@@ -46,6 +46,8 @@ _KIND_ORDER: list[SectionKind] = ["purpose", "requirements", "targets", "other",
                                   "solutions", "funding", "implementation"]
 # Zones whose headings are the document's sections (a quyết định's attached plan is body).
 _DIGITS_RE = regex.compile(r"\d+")
+_NOT_LETTER_RE = regex.compile(r"[^\p{L}\s]")
+_TITLE_CUT_RE = regex.compile(r"[.;](?=\s)")
 # A heading's title cut into its phrases, each with its own kind ("mục đích, yêu cầu").
 # (A break starts where a run of spaces starts: linear on a long run of spaces.)
 _PHRASE_BREAK_RE = regex.compile(r"(?<!\s)(?:\s*+[,;:]\s*+|\s++va\s++)")
@@ -54,7 +56,8 @@ _BODY = ("body",)
 
 @dataclass(frozen=True)
 class _Words:
-    kinds: tuple[tuple[SectionKind, Any], ...]
+    kind: Any  # every kind's pattern, in file order, each in its own group k0, k1, …
+    kind_names: tuple[SectionKind, ...]
     words: tuple[tuple[SectionKind, str], ...]  # for OCR-damaged headings
     lead: Any
     heads: Any
@@ -63,8 +66,12 @@ class _Words:
 @cache
 def _words() -> _Words:
     data = load("sections")
+    # One pattern for all kinds: the first that matches wins, as trying each in turn would
+    # (a match ends with its branch), at one match per phrase.
     return _Words(
-        kinds=tuple((entry["kind"], regex.compile(entry["pattern"])) for entry in data["kinds"]),
+        kind=regex.compile("|".join(f"(?P<k{i}>{entry['pattern']})"
+                                    for i, entry in enumerate(data["kinds"]))),
+        kind_names=tuple(entry["kind"] for entry in data["kinds"]),
         words=tuple((entry["kind"], word) for entry in data["kinds"] for word in entry["words"]),
         lead=regex.compile(data["lead"]["pattern"]),
         heads=regex.compile(data["heads"]["pattern"]),
@@ -110,11 +117,12 @@ def heading_kinds(title: str) -> list[SectionKind]:
     w = _words()
     found: list[SectionKind] = []
     title = _NUMBER_RE.sub("", title)
+    folded = fold(title)
     # No diacritics at all: text that lost them (to OCR or a keyboard), read leniently.
-    ocr = fold(title) == title.lower()
-    for phrase in _PHRASE_BREAK_RE.split(fold(title).strip(" .")):
+    ocr = folded == title.lower()
+    for phrase in _PHRASE_BREAK_RE.split(folded.strip(" .")):
         phrase = w.lead.sub("", phrase.strip())
-        kind = next((k for k, pattern in w.kinds if pattern.match(phrase)), None)
+        kind = _kind(w, phrase)
         if kind is None and ocr:
             kind = _nearly(phrase, w.words)
         if kind is None and w.heads.match(phrase):
@@ -126,14 +134,22 @@ def heading_kinds(title: str) -> list[SectionKind]:
     return sorted(found, key=_KIND_ORDER.index)
 
 
+def _kind(w: _Words, phrase: str) -> SectionKind | None:
+    m = w.kind.match(phrase)
+    if m is None:
+        return None
+    return next(k for i, k in enumerate(w.kind_names) if m.group(f"k{i}") is not None)
+
+
 _OCR_RATIO = 85
 
 
 def _nearly(phrase: str, words: Sequence[tuple[SectionKind, str]]) -> SectionKind | None:
     """The kind whose words open an OCR-damaged phrase, spelled nearly so."""
-    letters = " ".join(regex.sub(r"[^\p{L}\s]", "", phrase).split())
+    letters = " ".join(_NOT_LETTER_RE.sub("", phrase).split())
     for kind, word in words:
-        if fuzz.ratio(letters[: len(word) + 2], word) >= _OCR_RATIO:
+        # (the cutoff lets rapidfuzz give up on a pair whose lengths alone rule it out)
+        if fuzz.ratio(letters[: len(word) + 2], word, score_cutoff=_OCR_RATIO) >= _OCR_RATIO:
             return kind
     return None
 
@@ -174,7 +190,7 @@ def _title_bounds(line: str, title_start: int, cue: Line) -> int:
     if 0 < colon <= 150 and rest[colon + 1 :].strip():
         return title_start + colon
     if len(rest) > _MAX_TITLE:
-        cut = regex.search(r"[.;](?=\s)", rest[:_MAX_TITLE])
+        cut = _TITLE_CUT_RE.search(rest[:_MAX_TITLE])
         if cut:
             cut_at: int = cut.start()
             return title_start + cut_at
@@ -345,10 +361,13 @@ def _ocr_one(parent: _Node, line: Line, roots: Sequence[_Node], second: bool) ->
 
 
 def walk(sections: Sequence[Section]) -> Iterator[Section]:
-    """Every section, depth first, in document order."""
-    for section in sections:
+    """Every section, depth first, in document order (a stack, not nested generators: a
+    deep section is not passed up through every level above it)."""
+    stack = list(reversed(sections))
+    while stack:
+        section = stack.pop()
         yield section
-        yield from walk(section.children)
+        stack.extend(reversed(section.children))
 
 
 class Locator:

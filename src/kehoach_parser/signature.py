@@ -28,6 +28,7 @@ from .models import Signer
 _PREFIX_RE = regex.compile(r"^\s*(t\s*/\s*m|tm|kt|tl|tuq|q)\s*[.:]?\s*", regex.IGNORECASE)
 # The mark that opens each item of a recipients list written on one line.
 _ITEM_MARK_RE = regex.compile(r"(?:^|\s)[-+•]\s+")
+_WORD_AFTER_SPACE_RE = regex.compile(r"(?<= )\S")
 
 
 @cache
@@ -49,7 +50,7 @@ def _authority(line: str) -> tuple[str, str, str | None]:
     rest = line[m.end():].strip()
     folded = fold(rest)
     # "KT. BỘ TRƯỞNG THỨ TRƯỞNG": the capacity, then the signer's own position.
-    for cut in regex.finditer(r"(?<= )\S", folded):
+    for cut in _WORD_AFTER_SPACE_RE.finditer(folded):
         tail = folded[cut.start():]
         if cues().position.match(tail) and cues().position.match(folded[: cut.start()].strip()):
             return prefix, rest[: cut.start()].strip(), rest[cut.start():]

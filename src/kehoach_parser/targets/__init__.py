@@ -32,13 +32,13 @@ import regex
 from ..context import Context, Found
 from ..indicators import Catalogue, load_catalogue
 from ..models import Comparator, Mention, Target
-from ..numbers import Quantity, find_quantities
+from ..numbers import Quantity
 from .clauses import Clause, Item, split_clauses, split_items, trimmed
 from .commitment import Marks, Where, baselines, committed, excluded
 from .document import Document, Segment, year_in
 from .fields import ListState, comparator, period, quantity_unit, subject, year
 from .merge import merge
-from .rules import CUE_WINDOW, bound
+from .rules import CUE_WINDOW, bound, cue_at
 from .rules import rules as _rules
 from .tables import read_tables
 
@@ -83,8 +83,8 @@ def _statement(text: str, item: Item) -> str:
     words after it (what a restatement repeats), not the sentence around it."""
     hit = item.hit
     prefix = text[max(item.start, hit.start - CUE_WINDOW):hit.start]
-    cue = _rules().bound.search(prefix)
-    start = hit.start - (len(prefix) - cue.start()) if cue else hit.start
+    cue = cue_at(prefix)
+    start = hit.start - (len(prefix) - cue[0]) if cue else hit.start
     return text[start:min(item.end, hit.end + _STATEMENT_AFTER)]
 
 
@@ -147,11 +147,9 @@ def _targets_of_clause(doc: Document, marks: Marks, clause: Clause, segment: Seg
     return out
 
 
-def _read_segment(doc: Document, segment: Segment) -> list[tuple[Target, str]]:
+def _read_segment(doc: Document, segment: Segment, hits: list[Quantity]
+                  ) -> list[tuple[Target, str]]:
     text = doc.text
-    hits = find_quantities(text, segment.start, segment.end)
-    if not hits:
-        return []
     marks = Marks(text, segment.start, segment.end, doc.reference_year)
     states: dict[int, ListState] = {}
     out: list[tuple[Target, str]] = []
@@ -172,9 +170,11 @@ def find_targets(context: Context, *, catalogue: Catalogue | None = None) -> Fou
     doc = Document(context, chosen if chosen.covers(about) else None)
     rows, taken = read_tables(doc)
     found: list[tuple[Target, str]] = []
+    quantities = doc.quantities
     for segment in doc.segments():
-        if segment.line not in taken:
-            found.extend(_read_segment(doc, segment))
+        if segment.line not in taken and (hits := quantities.within(segment.start,
+                                                                    segment.end)):
+            found.extend(_read_segment(doc, segment, hits))
     found.extend((row.target, row.statement) for row in rows)
     found.sort(key=lambda pair: pair[0].span[0])
     return Found(merge(found))

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 import regex
 
 from ..numbers import Quantity
-from .rules import rules
+from .rules import cue_at, rules
 
 _SEPARATOR_RE = regex.compile(r"[,;]\s*+|(?<!\s)\s++(?:và|hoặc)\s++")
 _CLAUSE_END_RE = regex.compile(r";|:(?=\s)|\.(?=\s+[\p{Lu}\d\-]|\s*$)")
@@ -79,8 +79,8 @@ def _cue_only(words: str) -> bool:
     stripped = words.strip()
     if not stripped:
         return True
-    m = rules().bound.search(stripped)
-    return m is not None and m.start() == 0
+    cue = cue_at(stripped)
+    return cue is not None and cue[0] == 0
 
 
 def _heads(text: str, start: int, hit: Quantity) -> bool:
@@ -88,9 +88,9 @@ def _heads(text: str, start: int, hit: Quantity) -> bool:
     "có": "Phấn đấu có trên 40/99 xã")? "Tỷ lệ A đạt 71%" does not."""
     prefix = text[start:hit.start]
     r = rules()
-    cue = r.bound.search(prefix[-80:])
+    cue = cue_at(prefix[-80:])
     if cue is not None:
-        prefix = prefix[: len(prefix) - len(prefix[-80:]) + cue.start()]
+        prefix = prefix[: len(prefix) - len(prefix[-80:]) + cue[0]]
     prefix = _EXISTS_RE.sub("", prefix)
     return not (r.predicate.search(prefix) or r.verbs.search(prefix))
 
@@ -103,9 +103,9 @@ def _reaches(text: str, start: int, item: Item, hit: Quantity, between: str) -> 
             or not r.rate.match(text[start:item.hit.start])):
         return False
     words = between.rstrip()
-    cue = r.bound.search(words)
+    cue = cue_at(words)
     if cue is not None:
-        words = words[:cue.start()].rstrip()
+        words = words[:cue[0]].rstrip()
     return bool(r.tail.search(words))
 
 

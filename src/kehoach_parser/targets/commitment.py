@@ -61,7 +61,9 @@ class Marks:
 
     def any(self, name: str, start: int, end: int) -> bool:
         """Is there a mark of ``name`` starting in ``[start, end)``?"""
-        at = self._positions(name)
+        at = self._at.get(name)
+        if at is None:
+            at = self._positions(name)
         i = bisect_left(at, start)
         return i < len(at) and at[i] < end
 

@@ -7,6 +7,7 @@ from bisect import bisect_right
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from functools import cached_property
+from typing import NamedTuple
 
 import regex
 
@@ -15,6 +16,7 @@ from ..indicators import Catalogue
 from ..layout.cues import cues, fold
 from ..layout.model import Line
 from ..models import Section
+from ..numbers import Quantities
 from .rules import rules
 
 # How many lines back a lead-in ("Phấn đấu đến năm 2025:") is looked for.
@@ -23,10 +25,10 @@ _CONTENT = frozenset(CONTENT) - {"title"}
 _SENTENCE_END_RE = regex.compile(r"[.;]\s+(?=\p{Lu})")
 
 
-@dataclass(frozen=True, slots=True)
-class Segment:
+class Segment(NamedTuple):
     """A stretch of text read as one run of sentences: a line after its bullet or heading
-    number, or one cell of a table row."""
+    number, or one cell of a table row (a tuple: every line of a document is one, most of
+    them read no further)."""
 
     start: int
     end: int
@@ -46,6 +48,10 @@ class Document:
     _attached: list[tuple[int, str]] = field(default_factory=list, init=False)
     _lead_ins: dict[int, bool] = field(default_factory=dict, init=False)
     _years: dict[int, int | None] = field(default_factory=dict, init=False)
+    # Every test on a number asks for the sections around it: each offset's, and whether a
+    # section reports results, found once.
+    _chains: dict[int, list[Section]] = field(default_factory=dict, init=False)
+    _results: dict[int, bool] = field(default_factory=dict, init=False)
 
     def __post_init__(self) -> None:
         self.text = self.context.text
@@ -67,16 +73,25 @@ class Document:
         i = bisect_right(self._attached, (offset, "")) - 1
         return _tier(self._attached[i][1]) if i >= 0 else self.tier
 
+    @cached_property
+    def quantities(self) -> Quantities:
+        """The quantities of any stretch of the text (read line by line)."""
+        return Quantities(self.text)
+
     @property
     def lines(self) -> list[Line]:
         return self.context.layout.lines
 
     def chain(self, offset: int) -> list[Section]:
         """Sections holding ``offset``, deepest first."""
-        return self.context.locator.chain(offset)
+        chain = self._chains.get(offset)
+        if chain is None:
+            chain = self._chains[offset] = self.context.locator.chain(offset)
+        return chain
 
     def path_at(self, offset: int) -> str:
-        return self.context.locator.path_at(offset)
+        chain = self.chain(offset)
+        return chain[0].path if chain else ""
 
     def kinds(self, offset: int) -> set[str]:
         """Kinds of the nearest section that says more than 'other'."""
@@ -86,8 +101,13 @@ class Document:
         return set()
 
     def in_results(self, offset: int) -> bool:
-        pattern = rules().results_section
-        return any(pattern.search(s.title) for s in self.chain(offset))
+        return any(self._reports(s) for s in self.chain(offset))
+
+    def _reports(self, section: Section) -> bool:
+        key = section.heading_span[0]
+        if key not in self._results:
+            self._results[key] = rules().results_section.search(section.title) is not None
+        return self._results[key]
 
     @cached_property
     def title_year(self) -> int | None:

@@ -10,7 +10,7 @@ from ..models import Comparator
 from ..numbers import Quantity
 from .clauses import Item
 from .document import Document, year_in
-from .rules import Match, bound, rules
+from .rules import Match, bound, cue_at, rules
 
 _PARENTHESES_RE = regex.compile(r"\([^()]*\)")
 # Comparators a value cannot satisfy: more than all of a set.
@@ -144,8 +144,8 @@ def _subject_before(text: str, item: Item) -> str:
         start = last
     stop = r.stop.search(text, start + 1, end)
     phrase = text[start:stop.start() if stop else end]
-    cue = r.bound.search(phrase)
-    return _clean_subject(phrase[:cue.start()] if cue else phrase)
+    cue = cue_at(phrase)
+    return _clean_subject(phrase[:cue[0]] if cue else phrase)
 
 
 def _scope_match(region: str) -> Match | None:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 from typing import Any, cast
 
 import regex
@@ -140,14 +140,28 @@ def rules() -> Rules:
     )
 
 
+@lru_cache(maxsize=4096)
+def cue_at(words: str) -> tuple[int, Comparator] | None:
+    """Where the comparator cue that ends ``words`` starts, and its comparator. One item's
+    words are asked about from several places (its comparator, its subject, its statement):
+    each string is searched once.
+
+    >>> cue_at("Phấn đấu ít nhất "), cue_at("tốc độ tăng bình quân ")
+    ((9, 'gte'), None)
+    """
+    r = rules()
+    m = r.bound.search(words)
+    if m is None:
+        return None
+    return m.start(), next(name for i, name in enumerate(r.bound_names)
+                           if m.group(f"c{i}") is not None)
+
+
 def bound(prefix: str) -> Comparator | None:
     """The comparator whose cue ends ``prefix`` (the words right before a number).
 
     >>> bound("Phấn đấu ít nhất "), bound("tốc độ tăng bình quân "), bound("giảm hàng năm ")
     ('gte', None, 'decrease')
     """
-    r = rules()
-    m = r.bound.search(prefix[-CUE_WINDOW:])
-    if m is None:
-        return None
-    return next(name for i, name in enumerate(r.bound_names) if m.group(f"c{i}") is not None)
+    found = cue_at(prefix[-CUE_WINDOW:])
+    return None if found is None else found[1]

@@ -131,7 +131,7 @@ def _row(doc: Document, line: Line, columns: _Columns) -> Row | None:
     cells = [_cell(text, span) for span in line.cells]
     subject_cell, value_cell = cells[columns.subject], cells[columns.plan]
     m = _VALUE_RE.fullmatch(value_cell)
-    if not subject_cell or m is None or regex.search(r"\d", m["pre"]):
+    if not subject_cell or m is None:  # "pre" holds no digit (\D)
         return None
     value = parse_number(m["num"])
     value_max = parse_number(m["num2"]) if m["num2"] else None
