@@ -16,13 +16,12 @@ from __future__ import annotations
 from bisect import bisect_right
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
-from functools import cache
 from itertools import count, pairwise
 from typing import Any
 
 import regex
-from markdown_it import MarkdownIt
 
+from .blocks import Token, block_tokens, parser
 from .cues import block_cue, cue_starts, cues, fold, is_caps
 from .source import Phys, Physical, Piece, Src, squeezed
 
@@ -46,27 +45,6 @@ _LOOSE_EMPHASIS_RE = regex.compile(
     r"\*{2,3}|(?:(?<=^|\s)[*_](?=\S|$)|(?<=\S)[*_](?=\s|$))")
 _MARKDOWN_RE = regex.compile(
     r"\*\*\S|^#{1,6} |^\|[ \t]*$|^\|.*\|[ \t]*$|^[ \t]*\* \S|\\[-.*_#+()\[\]!`>|]", regex.MULTILINE)
-
-
-@cache
-def _parser() -> MarkdownIt:
-    # Indented code, setext headings, rules, HTML blocks and link definitions are not how
-    # administrative documents use these characters: a "-------" under the issuer is a
-    # rule of the header block, "[1] …" a footnote. Lists are read as lines ("- …", "1. …"
-    # keep their marks as text: the numbering is the section tree's).
-    md = MarkdownIt("commonmark").enable("table")
-    md.disable(["code", "lheading", "hr", "html_block", "reference", "list", "text_join"])
-    return md
-
-
-@cache
-def _blocks() -> MarkdownIt:
-    """The same parser without the inline pass: a paragraph without markup characters is
-    read line by line, faster; the others through :func:`_parser`'s ``parseInline``."""
-    md = MarkdownIt("commonmark").enable("table")
-    md.disable(["code", "lheading", "hr", "html_block", "reference", "list", "text_join",
-                "inline"])
-    return md
 
 
 def looks_markdown(text: str) -> bool:
@@ -230,8 +208,10 @@ def _plain_lines(src: _Source, first: int, last: int, col: int) -> dict[int, lis
     return out
 
 
-def _block_lines(src: _Source, start_line: int, inline: Any, heading: int) -> list[Src]:
-    """The source lines of one inline token (a paragraph, a heading)."""
+def _block_lines(src: _Source, span: tuple[int, int], content: str, heading: int
+                 ) -> list[Src]:
+    """The source lines of one inline token (a paragraph, a heading): its lines, its text."""
+    start_line = span[0]
     first_text = src.texts[start_line]
     col = _prefix_end(first_text)
     kept: list[Piece] = []
@@ -244,7 +224,6 @@ def _block_lines(src: _Source, start_line: int, inline: Any, heading: int) -> li
         kept.append(Piece("- ", at, at + 1, copy=False))
         col += 2
     bold_at: dict[int, tuple[bool, bool, bool]] = {}
-    content = inline.content
     bold_line = _BOLD_LINE_RE.fullmatch(content)
     if bold_line and src.joined.startswith(content, base + col):
         # The commonest markup of a saved page, a line in bold ("**II. NHIỆM VỤ**"): read
@@ -254,10 +233,10 @@ def _block_lines(src: _Source, start_line: int, inline: Any, heading: int) -> li
         by_line = {start_line: [Piece(text, at, at + len(text), True)]}
     elif _MARKUP_CHARS_RE.search(content):
         walker = _Inline(src, base + col)
-        walker.walk(_parser().parseInline(inline.content)[0].children or [])
+        walker.walk(parser().parseInline(content)[0].children or [])
         by_line, bold_at = walker.lines, walker.bold_at
     else:
-        by_line = _plain_lines(src, start_line, inline.map[1], col)
+        by_line = _plain_lines(src, start_line, span[1], col)
     para = next(_ids)
     out: list[Src] = []
     lines = sorted(by_line)
@@ -319,7 +298,7 @@ def squeezed_text(piece: Piece) -> list[Piece]:
     return [Piece(p.text, piece.start + p.start, piece.start + p.end, piece.bold) for p in parts]
 
 
-def _table_rows(src: _Source, tokens: Sequence[Any], i: int) -> tuple[list[list[list[Src]]], int]:
+def _table_rows(src: _Source, tokens: Sequence[Token], i: int) -> tuple[list[list[list[Src]]], int]:
     """Rows of a pipe table (``| a | b |`` with a delimiter row): cells of one line each."""
     rows: list[list[list[Src]]] = []
     while i < len(tokens) and tokens[i].type != "table_close":
@@ -342,7 +321,7 @@ def _pipe_row(src: _Source, line: int) -> list[list[Src]]:
     cells: list[list[Src]] = []
     for a, b in pairwise(bounds):
         walker = _Inline(src, base + a + 1)
-        walker.walk(_parser().parseInline(text[a + 1 : b])[0].children or [])
+        walker.walk(parser().parseInline(text[a + 1 : b])[0].children or [])
         pieces = _trimmed([p for ps in walker.lines.values() for p in ps], squeeze=False)
         if phys is None:
             continue
@@ -386,7 +365,7 @@ def flow_lines(physical: Physical, lines: Sequence[Phys],
                               for line in lines if not line.furniture):
         return _plain_run(physical, lines)
     src = _source(physical, lines, breaks)
-    tokens = _blocks().parse(src.joined)
+    tokens = block_tokens(src.texts)
     out: list[Src] = []
     heading = 0
     i = 0
@@ -406,7 +385,7 @@ def flow_lines(physical: Physical, lines: Sequence[Phys],
                     out.append(Src(squeezed(physical.text, phys.start, phys.end), phys.indent,
                                    phys.width, phys.blank_before, phys.page))
         elif tok.type == "inline" and tok.map:
-            out.extend(_block_lines(src, tok.map[0], tok, heading))
+            out.extend(_block_lines(src, tok.map, tok.content, heading))
         i += 1
     return out
 
