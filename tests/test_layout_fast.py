@@ -2,10 +2,17 @@
 
 from __future__ import annotations
 
+from dataclasses import astuple
+from typing import Any
+
+import regex
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
+from kehoach_parser.layout import markdown, read_layout
 from kehoach_parser.layout.blocks import Token, _block_parser, block_tokens
+from kehoach_parser.layout.source import physical_lines
+from kehoach_parser.normalize import normalize_chars
 
 # Lines that exercise every block rule the layout keeps on, and the text between them.
 _LINES = st.sampled_from([
@@ -46,3 +53,45 @@ def test_block_tokens_are_markdown_its(texts: list[str]) -> None:
 def test_block_tokens_on_any_markup(texts: list[str]) -> None:
     lines = "\n".join(texts).split("\n")
     assert _read(block_tokens(lines)) == _markdown_it(lines)
+
+
+def _layout_facts(raw: str) -> tuple[Any, ...]:
+    """Everything the layout gives of ``raw``: text, lines, zones, offsets."""
+    lay = read_layout(raw)
+    offsets = [(lay.offsets.to_raw(i), lay.offsets.to_raw_end(i)) for i in range(len(lay.text) + 1)]
+    return lay.text, [astuple(line) for line in lay.lines], lay.zones, offsets
+
+
+def _sources(raw: str) -> list[tuple[Any, ...]]:
+    """The markdown source lines of ``raw`` (without their paragraph ids, a counter)."""
+    phys = physical_lines(normalize_chars(raw)[0])
+    return [(s.pieces, s.bold_into, s.emph_into, s.hard_before, s.heading, s.ends_para,
+             s.para_lines, s.blank_before) for s in markdown.flow_lines(phys, phys.lines)]
+
+
+_WORDS = st.one_of(st.text(alphabet=st.sampled_from(list("aăđơ ÁẠ.,;()-")), min_size=1, max_size=8),
+                   st.sampled_from(["\u3000x", "x\f", "a*b", "(1)", "-"]))
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.tuples(st.sampled_from(["", "## ", "> ", "* ", "   "]),
+                          st.sampled_from(["*", "**", "***", "_"]),
+                          st.lists(st.tuples(st.sampled_from(["", " ", "  "]), _WORDS,
+                                             st.sampled_from(["", " ", "  ", "   "])),
+                                   min_size=1, max_size=4)),
+                min_size=1, max_size=4))
+@example([("", "**", [("", "ab", "  "), (" ", "cd", " "), ("  ", "ef", "")]),
+          ("* ", "*", [("", "gh", " "), ("", "ij", "")])])
+def test_a_paragraph_in_bold_or_italics_reads_as_markdown_it_reads_it(
+        paragraphs: list[tuple[str, str, list[tuple[str, str, str]]]]) -> None:
+    """The fast path for a paragraph all in bold or in italics (over lines, hard breaks
+    included) gives what markdown-it's tokens give."""
+    raw = "\n\n".join(prefix + mark + "\n".join(a + words + b for a, words, b in lines) + mark
+                      for prefix, mark, lines in paragraphs) + "\n\n*x*"
+    fast = _sources(raw), _layout_facts(raw)
+    saved, markdown._WRAPPED_RE = markdown._WRAPPED_RE, regex.compile(r"(?!)")
+    try:
+        slow = _sources(raw), _layout_facts(raw)
+    finally:
+        markdown._WRAPPED_RE = saved
+    assert fast == slow

@@ -16,10 +16,7 @@ from typing import NamedTuple
 
 import regex
 from markdown_it import MarkdownIt
-
-# What markdown-it trims off a paragraph or a heading (``markdown_it.common.utils``).
-_TRIM = "".join(map(chr, [0x09, 0x0A, 0x0B, 0x0C, 0x0D, 0x20, 0xA0, 0x1680, *range(0x2000, 0x200B),
-                          0x2028, 0x2029, 0x202F, 0x205F, 0x3000]))
+from markdown_it.common.utils import MD_TRIM_CHARS
 # A line another block rule may read: a table's pipe, a block quote, a fence; characters
 # markdown-it rewrites or counts apart (tabs, NUL, CR).
 _OTHER_RE = regex.compile(r"^ *[>`~]|[|\t\0\r]")
@@ -86,7 +83,7 @@ def _heading(line: str, at: int) -> list[Token]:
         body = closing
     span = (at, at + 1)
     mark = "#" * level
-    return [Token("heading_open", span, markup=mark), Token("inline", span, body.strip(_TRIM)),
+    return [Token("heading_open", span, markup=mark), Token("inline", span, body.strip(MD_TRIM_CHARS)),
             Token("heading_close", markup=mark)]
 
 
@@ -107,7 +104,7 @@ def _plain_blocks(texts: list[str], first: int, end: int) -> list[Token]:
             j += 1
         span = (i, j)
         out += [Token("paragraph_open", span),
-                Token("inline", span, "\n".join(texts[i:j]).strip(_TRIM)),
+                Token("inline", span, "\n".join(texts[i:j]).strip(MD_TRIM_CHARS)),
                 Token("paragraph_close")]
         i = j
     return out

@@ -20,6 +20,7 @@ from itertools import count, pairwise
 from typing import Any
 
 import regex
+from markdown_it.common.utils import MD_WHITESPACE
 
 from .blocks import Token, block_tokens, parser
 from .cues import block_cue, cue_starts, cues, fold, is_caps
@@ -32,11 +33,15 @@ _PREFIX_RE = regex.compile(r"^\s*(?:>\s?)*")
 _HEADING_RE = regex.compile(r"#{1,6}(?:\s+|$)")
 # Lines with none of these hold no markdown at all (nor a "+ " bullet to rewrite).
 _BLOCK_MARKUP_RE = regex.compile(r"[*_\\`\[\]<>&!~#|]|^\+ ")
-# A paragraph with none of these is read without the inline parser.
-_MARKUP_CHARS_RE = regex.compile(r"[*_\\`\[\]<>&!~]")
-# One line in bold and nothing else: markdown-it gives one bold text token.
-_BOLD_LINE_RE = regex.compile(
-    r"\*\*(?P<text>[^*_\\`\[\]<>&!~\s](?:[^*_\\`\[\]<>&!~\n]*[^*_\\`\[\]<>&!~\s])?)\*\*")
+# What markdown-it's inline rules start at: a paragraph with none of them is plain text.
+_MARKS = r"*_\\`\[\]<>&!~"
+_MARKUP_CHARS_RE = regex.compile(f"[{_MARKS}]")
+# A paragraph in bold or in italics and nothing else ("**II. NHIỆM VỤ**", "*Căn cứ …;*" over
+# lines): markdown-it gives one run of text tokens and line breaks. Its text starts and ends
+# with what markdown-it does not take for white space (else the marks would not pair).
+_SPACE = "".join(map(chr, sorted(MD_WHITESPACE))) + "\u2000-\u200a"
+_EDGE = f"[^{_MARKS}{_SPACE}]"
+_WRAPPED_RE = regex.compile(rf"(?P<mark>\*\*?)(?P<text>{_EDGE}(?:[^{_MARKS}]*{_EDGE})?)(?P=mark)")
 # Inside a flattened layout cell: a rule, a wide gap, or a bullet after ":" or ";".
 _CELL_BREAK_RE = regex.compile(r"\s*[-_=]{4,}\s*|\s{2,}|(?<=[:;])\s+(?=[-+•]\s)")
 
@@ -208,6 +213,37 @@ def _plain_lines(src: _Source, first: int, last: int, col: int) -> dict[int, lis
     return out
 
 
+def _wrapped_lines(src: _Source, first: int, at: int, wrapped: regex.Match[str]
+                   ) -> tuple[dict[int, list[Piece]], dict[int, tuple[bool, bool, bool]]]:
+    """The lines of a paragraph all in bold or all in italics (``wrapped`` by
+    :data:`_WRAPPED_RE`) that starts at ``at`` of the source, as :class:`_Inline` reads
+    markdown-it's tokens of it: a line's text without the spaces before it, nor the one
+    space (or the two or more of a hard break) after it."""
+    bold = len(wrapped.group("mark")) == 2
+    by_line: dict[int, list[Piece]] = {}
+    bold_at: dict[int, tuple[bool, bool, bool]] = {}
+    pos = at + len(wrapped.group("mark"))
+    parts = wrapped.group("text").split("\n")
+    last = len(parts) - 1
+    for k, part in enumerate(parts):
+        line = first + k
+        if k:
+            text = part.lstrip(" \t")
+            pos = src.starts[line] + len(part) - len(text)
+        else:
+            text = part
+        hard = False
+        if k < last:
+            body = text.rstrip(" ")
+            hard = len(text) - len(body) >= 2
+            text = body if hard else text.removesuffix(" ")
+            bold_at[line + 1] = (bold, True, hard)
+        if text:
+            start = src.bases[line] + pos - src.starts[line]
+            by_line[line] = [Piece(text, start, start + len(text), bold)]
+    return by_line, bold_at
+
+
 def _block_lines(src: _Source, span: tuple[int, int], content: str, heading: int
                  ) -> list[Src]:
     """The source lines of one inline token (a paragraph, a heading): its lines, its text."""
@@ -224,13 +260,10 @@ def _block_lines(src: _Source, span: tuple[int, int], content: str, heading: int
         kept.append(Piece("- ", at, at + 1, copy=False))
         col += 2
     bold_at: dict[int, tuple[bool, bool, bool]] = {}
-    bold_line = _BOLD_LINE_RE.fullmatch(content)
-    if bold_line and src.joined.startswith(content, base + col):
-        # The commonest markup of a saved page, a line in bold ("**II. NHIỆM VỤ**"): read
-        # as markdown-it reads it, without running it.
-        at = src.to_pass1(base + col + 2)
-        text = bold_line.group("text")
-        by_line = {start_line: [Piece(text, at, at + len(text), True)]}
+    wrapped = _WRAPPED_RE.fullmatch(content)
+    if wrapped and src.joined.startswith(content, base + col):
+        # The commonest markup of a saved page: read as markdown-it reads it, without it.
+        by_line, bold_at = _wrapped_lines(src, start_line, base + col, wrapped)
     elif _MARKUP_CHARS_RE.search(content):
         walker = _Inline(src, base + col)
         walker.walk(parser().parseInline(content)[0].children or [])
