@@ -81,7 +81,7 @@ _WORDS = st.one_of(st.text(alphabet=st.sampled_from(list("aăđơ ÁẠ.,;()-"))
                                    min_size=1, max_size=4)),
                 min_size=1, max_size=4))
 @example([("", "**", [("", "ab", "  "), (" ", "cd", " "), ("  ", "ef", "")]),
-          ("* ", "*", [("", "gh", " "), ("", "ij", "")])])
+          ("", "*", [("", "gh", " "), ("", "ij", "")])])
 def test_a_paragraph_in_bold_or_italics_reads_as_markdown_it_reads_it(
         paragraphs: list[tuple[str, str, list[tuple[str, str, str]]]]) -> None:
     """The fast path for a paragraph all in bold or in italics (over lines, hard breaks

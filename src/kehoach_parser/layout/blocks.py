@@ -17,6 +17,7 @@ from typing import NamedTuple
 import regex
 from markdown_it import MarkdownIt
 from markdown_it.common.utils import MD_TRIM_CHARS
+
 # A line another block rule may read: a table's pipe, a block quote, a fence; characters
 # markdown-it rewrites or counts apart (tabs, NUL, CR).
 _OTHER_RE = regex.compile(r"^ *[>`~]|[|\t\0\r]")
@@ -83,8 +84,8 @@ def _heading(line: str, at: int) -> list[Token]:
         body = closing
     span = (at, at + 1)
     mark = "#" * level
-    return [Token("heading_open", span, markup=mark), Token("inline", span, body.strip(MD_TRIM_CHARS)),
-            Token("heading_close", markup=mark)]
+    return [Token("heading_open", span, markup=mark),
+            Token("inline", span, body.strip(MD_TRIM_CHARS)), Token("heading_close", markup=mark)]
 
 
 def _plain_blocks(texts: list[str], first: int, end: int) -> list[Token]:

@@ -217,30 +217,21 @@ def _wrapped_lines(src: _Source, first: int, at: int, wrapped: regex.Match[str]
                    ) -> tuple[dict[int, list[Piece]], dict[int, tuple[bool, bool, bool]]]:
     """The lines of a paragraph all in bold or all in italics (``wrapped`` by
     :data:`_WRAPPED_RE`) that starts at ``at`` of the source, as :class:`_Inline` reads
-    markdown-it's tokens of it: a line's text without the spaces before it, nor the one
-    space (or the two or more of a hard break) after it."""
-    bold = len(wrapped.group("mark")) == 2
+    markdown-it's tokens of it: each line's text (the spaces around it, which markdown-it
+    drops, :func:`_trimmed` drops), a hard break after two spaces."""
+    mark = wrapped.group("mark")
+    bold = len(mark) == 2
     by_line: dict[int, list[Piece]] = {}
     bold_at: dict[int, tuple[bool, bool, bool]] = {}
-    pos = at + len(wrapped.group("mark"))
+    pos = at + len(mark)
     parts = wrapped.group("text").split("\n")
-    last = len(parts) - 1
     for k, part in enumerate(parts):
         line = first + k
         if k:
-            text = part.lstrip(" \t")
-            pos = src.starts[line] + len(part) - len(text)
-        else:
-            text = part
-        hard = False
-        if k < last:
-            body = text.rstrip(" ")
-            hard = len(text) - len(body) >= 2
-            text = body if hard else text.removesuffix(" ")
-            bold_at[line + 1] = (bold, True, hard)
-        if text:
-            start = src.bases[line] + pos - src.starts[line]
-            by_line[line] = [Piece(text, start, start + len(text), bold)]
+            pos = src.starts[line]
+            bold_at[line] = (bold, True, parts[k - 1].endswith("  "))
+        start = src.bases[line] + pos - src.starts[line]
+        by_line[line] = [Piece(part, start, start + len(part), bold)]
     return by_line, bold_at
 
 
