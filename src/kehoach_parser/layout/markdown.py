@@ -286,32 +286,42 @@ def _trimmed(pieces: list[Piece], *, squeeze: bool = True) -> list[Piece]:
     """Pieces with their outer spaces stripped and inner runs of spaces squeezed."""
     out: list[Piece] = []
     for piece in pieces:
-        if not piece.copy or not squeeze:
+        if squeeze and piece.copy and "  " in piece.text:
+            out.extend(squeezed_text(piece))
+        else:
             out.append(piece)
-            continue
-        for sub in squeezed_text(piece):
-            out.append(sub)
-    while out and not out[0].text.strip():
-        out.pop(0)
-    while out and not out[-1].text.strip():
-        out.pop()
-    if out:
-        first = out[0]
-        text = first.text.lstrip()
-        out[0] = first._replace(text=text, start=first.start + len(first.text) - len(text))
-        last = out[-1]
-        text = last.text.rstrip()
-        out[-1] = last._replace(text=text, end=last.start + len(text) if last.copy else last.end)
-    squeezed_out: list[Piece] = []
-    for piece in out:
-        if squeezed_out and squeezed_out[-1].text.endswith(" ") and piece.text.startswith(" "):
+    first, end = 0, len(out)
+    while first < end and not out[first].text.strip():
+        first += 1
+    while end > first and not out[end - 1].text.strip():
+        end -= 1
+    if first == end:
+        return []
+    out = out[first:end]
+    piece = out[0]
+    text = piece.text.lstrip()
+    if text != piece.text:
+        out[0] = Piece(text, piece.start + len(piece.text) - len(text), piece.end, piece.bold,
+                       piece.copy)
+    piece = out[-1]
+    text = piece.text.rstrip()
+    stop = piece.start + len(text) if piece.copy else piece.end
+    if text != piece.text or stop != piece.end:
+        out[-1] = Piece(text, piece.start, stop, piece.bold, piece.copy)
+    if len(out) == 1:
+        return out
+    # A space that ends a piece and one that opens the next are one space.
+    joined = [out[0]]
+    for piece in out[1:]:
+        if piece.text.startswith(" ") and joined[-1].text.endswith(" "):
             text = piece.text.lstrip()
             if not text:
                 continue
-            piece = piece._replace(text=text, start=piece.start + len(piece.text) - len(text))
+            piece = Piece(text, piece.start + len(piece.text) - len(text), piece.end, piece.bold,
+                          piece.copy)
         if piece.text:
-            squeezed_out.append(piece)
-    return squeezed_out
+            joined.append(piece)
+    return joined
 
 
 def squeezed_text(piece: Piece) -> list[Piece]:
