@@ -18,10 +18,11 @@ import regex
 from markdown_it import MarkdownIt
 from markdown_it.common.utils import MD_TRIM_CHARS
 
-# A line another block rule may read: a table's pipe, a block quote, a fence; characters
-# markdown-it rewrites or counts apart (tabs, NUL, CR).
-_OTHER_RE = regex.compile(r"^ *[>`~]|[|\t\0\r]")
-_FENCE_RE = regex.compile(r" *[`~]")
+# What another block rule may read: a table's pipe, a block quote or a fence at a line's
+# start; characters markdown-it rewrites or counts apart (tabs, NUL, CR).
+_OTHER_CHARS = ("|", "\t", "\0", "\r")
+_QUOTE_OR_FENCE_RE = regex.compile(r"\n *[>`~]")
+_FENCE_RE = regex.compile(r"\n *[`~]")
 # An ATX heading line: up to six "#", then a space or the end (any indentation: the "code"
 # rule is off).
 _HEADING_RE = regex.compile(r"[ ]*(#{1,6})(?: |$)")
@@ -59,16 +60,18 @@ def _block_parser() -> MarkdownIt:
     return md
 
 
-def _empty(line: str) -> bool:
-    return not line.strip(" \t")
+# The tokens the layout reads (not the paragraphs' or block quotes' own).
+READ = frozenset({"heading_open", "heading_close", "inline", "table_open", "table_close",
+                  "tr_open", "fence"})
 
 
 def _markdown_it(texts: list[str], first: int, end: int) -> list[Token]:
     """markdown-it's tokens of lines ``[first, end)`` (their maps in the run's lines)."""
     out: list[Token] = []
     for tok in _block_parser().parse("\n".join(texts[first:end])):
-        span = (tok.map[0] + first, tok.map[1] + first) if tok.map else None
-        out.append(Token(tok.type, span, tok.content, tok.markup))
+        if tok.type in READ:
+            span = (tok.map[0] + first, tok.map[1] + first) if tok.map else None
+            out.append(Token(tok.type, span, tok.content, tok.markup))
     return out
 
 
@@ -88,10 +91,13 @@ def _heading(line: str, at: int) -> list[Token]:
             Token("inline", span, body.strip(MD_TRIM_CHARS)), Token("heading_close", markup=mark)]
 
 
-def _plain_blocks(texts: list[str], first: int, end: int) -> list[Token]:
-    """Paragraphs and headings of lines ``[first, end)``: none blank, none that another
-    block rule reads. A paragraph goes on until a heading line indented at most three
-    spaces (deeper, markdown-it takes any line for the paragraph's lazy continuation)."""
+def _plain_blocks(texts: list[str], first: int, end: int, chunk: str) -> list[Token]:
+    """Paragraphs and headings of lines ``[first, end)`` (``chunk``, joined): none blank,
+    none that another block rule reads. A paragraph goes on until a heading line indented at
+    most three spaces (deeper, markdown-it takes any line for the paragraph's lazy
+    continuation)."""
+    if "#" not in chunk:
+        return _paragraph(first, end, chunk)
     out: list[Token] = []
     i = first
     while i < end:
@@ -103,34 +109,35 @@ def _plain_blocks(texts: list[str], first: int, end: int) -> list[Token]:
         while j < end and not (_HEADING_RE.match(texts[j])
                                and len(texts[j]) - len(texts[j].lstrip(" ")) <= 3):
             j += 1
-        span = (i, j)
-        out += [Token("paragraph_open", span),
-                Token("inline", span, "\n".join(texts[i:j]).strip(MD_TRIM_CHARS)),
-                Token("paragraph_close")]
+        out.extend(_paragraph(i, j, "\n".join(texts[i:j])))
         i = j
     return out
 
 
+def _paragraph(first: int, end: int, text: str) -> list[Token]:
+    return [Token("inline", (first, end), text.strip(MD_TRIM_CHARS))]
+
+
 def block_tokens(texts: list[str]) -> list[Token]:
-    """markdown-it's block tokens of the lines ``texts`` (the ones the layout reads:
-    headings, inline, tables, fences), each part between blank lines read alone."""
+    """markdown-it's block tokens of the lines ``texts`` that the layout reads (:data:`READ`),
+    each part between blank lines read alone."""
     out: list[Token] = []
     i, n = 0, len(texts)
     while i < n:
-        if _empty(texts[i]):
+        if not texts[i].strip(" \t"):  # markdown-it's blank line
             i += 1
             continue
         j = i + 1
-        while j < n and not _empty(texts[j]):
+        while j < n and texts[j].strip(" \t"):
             j += 1
-        other = [texts[k] for k in range(i, j) if _OTHER_RE.search(texts[k])]
-        if any(_FENCE_RE.match(line) for line in other):
-            # A fence may hold blank lines: markdown-it reads the rest of the run.
-            out.extend(_markdown_it(texts, i, n))
-            break
-        if other:
+        chunk = "\n".join(texts[i:j])
+        if _QUOTE_OR_FENCE_RE.search("\n" + chunk) or any(c in chunk for c in _OTHER_CHARS):
+            if _FENCE_RE.search("\n" + chunk):
+                # A fence may hold blank lines: markdown-it reads the rest of the run.
+                out.extend(_markdown_it(texts, i, n))
+                break
             out.extend(_markdown_it(texts, i, j))
         else:
-            out.extend(_plain_blocks(texts, i, j))
+            out.extend(_plain_blocks(texts, i, j, chunk))
         i = j
     return out
