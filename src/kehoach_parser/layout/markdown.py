@@ -502,9 +502,7 @@ _ATX_RE = regex.compile(r"#{1,6} ")
 
 def _opens_appendix(physical: Physical, line: Phys) -> bool:
     words = physical.text[line.start:line.end].strip("*_# ")
-    return (is_caps(words, share=1.0, least=3)
-            and cues().appendix.match(physical.folded[line.start:line.end].strip("*_# "))
-            is not None)
+    return is_caps(words, share=1.0, least=3) and cues().appendix.match(fold(words)) is not None
 
 
 def cell_lines(physical: Physical, cells: list[_Cell]) -> list[Src]:

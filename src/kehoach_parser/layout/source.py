@@ -138,29 +138,35 @@ def physical_lines(text: str, page_of: Sequence[int] | None = None) -> Physical:
     blank = False
     pos = 0
     k = cues()
+    folded_text = out.folded
     for raw_line in text.split("\n"):
         line_start = pos
         pos += len(raw_line) + 1
-        if "\f" in raw_line:
+        feed = "\f" in raw_line
+        if feed:
             page = (page or 1) + raw_line.count("\f")
             raw_line = raw_line.replace("\f", " ")
-        stripped = raw_line.strip()
+        unindented = raw_line.lstrip()
+        stripped = unindented.rstrip()
         if not stripped:
             blank = True
             continue
-        lead = len(raw_line) - len(raw_line.lstrip())
+        lead = len(raw_line) - len(unindented)
         start = line_start + lead
         end = start + len(stripped)
-        # Furniture is short: longer lines are text, and are not folded here.
-        folded = fold(stripped) if len(stripped) <= _FURNITURE_CHARS else ""
-        marker = k.page_marker.match(folded)
-        if marker:
-            page = int(marker.group("page"))
-            continue
+        # Furniture is short: longer lines are text. A page marker is furniture too.
+        folded = ("" if end - start > _FURNITURE_CHARS else
+                  fold(stripped) if feed else folded_text[start:end])
+        furniture = bool(folded) and is_furniture(folded)
+        if furniture:
+            marker = k.page_marker.match(folded)
+            if marker:
+                page = int(marker.group("page"))
+                continue
         line = Phys(line_start, line_start + len(raw_line), start, end, lead, blank, page)
         if stripped == "|":
             line.pipe = True
-        elif folded and not stripped.startswith("|") and is_furniture(folded):
+        elif furniture and not stripped.startswith("|"):
             line.furniture = True
             line.number = stripped.isdigit()
         out.lines.append(line)
