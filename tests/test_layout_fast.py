@@ -11,6 +11,7 @@ from hypothesis import strategies as st
 
 from kehoach_parser.layout import markdown, read_layout
 from kehoach_parser.layout.blocks import READ, Token, _block_parser, block_tokens
+from kehoach_parser.layout.cues import fold
 from kehoach_parser.layout.source import physical_lines
 from kehoach_parser.normalize import normalize_chars
 
@@ -86,3 +87,11 @@ def test_a_paragraph_in_bold_or_italics_reads_as_markdown_it_reads_it(
     finally:
         markdown._WRAPPED_RE = saved
     assert fast == slow
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(max_size=30), st.text(max_size=30))
+def test_fold_is_one_character_at_a_time(a: str, b: str) -> None:
+    """fold maps each character on its own: a slice of a folded text is the fold of the
+    slice (the physical lines and cells read slices of the text folded once)."""
+    assert fold(a + b) == fold(a) + fold(b)
