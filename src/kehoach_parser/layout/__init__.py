@@ -138,7 +138,7 @@ def read_layout(raw: str, page_starts: Sequence[int] | None = None, *,
         for line in phys.lines:
             line.page = bisect_right(pages, map1.to_raw(line.start)) or 1
     md = looks_markdown(text1) if markdown is None else markdown
-    groups = join_lines([s for s in _sources(phys, md) if s.pieces])
+    groups = join_lines([s for s in _sources(phys, md) if s.pieces], phys.folded)
     builder = Builder(map1)
     lines = _emit(groups, builder)
     _fix_blank_flags(lines, groups)

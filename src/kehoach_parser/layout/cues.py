@@ -202,10 +202,12 @@ def is_caps(text: str, *, share: float = 0.8, least: int = 2) -> bool:
     return upper + lower >= least and upper >= share * (upper + lower)
 
 
-def is_mixed(text: str) -> bool:
-    """Letters in both cases (a line with no letters, "2026 - 2030", is neither)."""
+def is_mixed(text: str, caps: bool | None = None) -> bool:
+    """Letters in both cases (a line with no letters, "2026 - 2030", is neither); ``caps``:
+    :func:`is_caps` of the text, when known."""
     head = text[:_CAPS_WINDOW]
-    return head != head.upper() and head != head.lower() and not is_caps(text)
+    return head != head.upper() and head != head.lower() and not (
+        is_caps(text) if caps is None else caps)
 
 
 def is_furniture(folded: str) -> bool:

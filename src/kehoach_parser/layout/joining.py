@@ -62,10 +62,12 @@ class _Facts:
 
     __slots__ = ("_caps", "_opens", "bold", "caps_type", "ended", "head", "row", "src", "text")
 
-    def __init__(self, src: Src) -> None:
+    def __init__(self, src: Src, folded: str) -> None:
         self.src = src
         self.text = text = src.content
-        self.head = fold(text[:100])  # cues open their line: the folded opening is enough
+        # Cues open their line: the folded opening is enough, read off the folded text.
+        self.head = "".join([folded[p.start:p.end] if p.copy else fold(p.text)
+                             for p in src.pieces])[:100]
         self.row = _ROW in text
         self.ended = _SENTENCE_END_RE.search(text) is not None
         self.caps_type = (len(text) <= 60 and is_caps(text, share=1.0, least=1)
@@ -79,6 +81,10 @@ class _Facts:
         if self._caps is None:
             self._caps = is_caps(self.text)
         return self._caps
+
+    @property
+    def mixed(self) -> bool:
+        return is_mixed(self.text, self.caps)
 
     @property
     def opens_block(self) -> bool:
@@ -151,13 +157,15 @@ def _joins(p: _Facts, c: _Facts, m: Measure) -> bool:
     head = c.head
     if p.caps_type or c.caps_type or (
             text[:1].isupper() and (block_cue(head) is not None or (
-                is_mixed(text) and cues().body_start.match(head)))):
+                cues().body_start.match(head) and c.mixed))):
         return False
     if _bare_chapter(before) and c.caps:
         return True  # "Chương II" / "QUY ĐỊNH CHUNG": the chapter's title on its own line
     if cur.bold_into and prev.para == cur.para:
         return not c.opens_block
-    if _CUT_IDENTIFIER_RE.search(before) and text[:1].isalnum() and not cur.blank_before:
+    # (The end patterns are looked for where they can start, a few characters from the end.)
+    if (_CUT_IDENTIFIER_RE.search(before, max(len(before) - 3, 0)) and text[:1].isalnum()
+            and not cur.blank_before):
         return True
     ended = p.ended
     if prev.band >= 0:  # inside a header or closing column: only clear wraps
@@ -167,7 +175,8 @@ def _joins(p: _Facts, c: _Facts, m: Measure) -> bool:
                 and _IDENTIFIER_START_RE.match(text)):
             return True  # "Số:" alone, its number and symbol on the cell's next line
         return not ended and (text[:1].islower() or text[:1].isdigit())
-    if (m.wrapped and prev.width >= 0.8 * m.width and _ENDS_NUMBER_RE.search(before)
+    if (m.wrapped and prev.width >= 0.8 * m.width
+            and _ENDS_NUMBER_RE.search(before, max(len(before) - 4, 0))
             and _DASH_NUMBER_RE.match(text)):
         return True  # "tăng bình quân 05" / "- 06%/năm": no bullet, the range goes on
     soft = (prev.para == cur.para and cur.para >= 0) or (
@@ -177,7 +186,7 @@ def _joins(p: _Facts, c: _Facts, m: Measure) -> bool:
             return False
         if c.bold and not p.bold and not cur.bold_into and c.caps:
             return False  # a title, then the authority line in bold capitals under it
-        if p.caps and is_mixed(text) and _starts_new(text):
+        if p.caps and c.mixed and _starts_new(text):
             return False  # a title or heading in capitals, then the text under it
         if m.indented and cur.para < 0:
             if cur.indent >= m.margin + 2:
@@ -204,9 +213,10 @@ def _joins(p: _Facts, c: _Facts, m: Measure) -> bool:
     return True
 
 
-def join_lines(lines: Sequence[Src]) -> list[list[Src]]:
-    """The source lines grouped into logical lines."""
-    facts = [_Facts(src) for src in lines]
+def join_lines(lines: Sequence[Src], folded: str) -> list[list[Src]]:
+    """The source lines grouped into logical lines; ``folded``: the folded text their
+    pieces' offsets point into."""
+    facts = [_Facts(src, folded) for src in lines]
     m = measure(facts)
     out: list[list[Src]] = []
     for k, line in enumerate(facts):

@@ -67,16 +67,24 @@ class Src:
     ends_para: bool = False  # the markdown paragraph ends with this line
     para_lines: int = 1  # how many printed lines its markdown paragraph has
     cell_breaks: list[int] = field(default_factory=list)  # first piece of each cell of a row
+    # The pieces never change once the line is made: its text and bold state are kept once
+    # read (each step after reads them several times).
+    _content: str | None = field(default=None, init=False, repr=False, compare=False)
+    _bold: bool | None = field(default=None, init=False, repr=False, compare=False)
 
     @property
     def content(self) -> str:
-        return "".join(p.text for p in self.pieces)
+        if self._content is None:
+            self._content = "".join([p.text for p in self.pieces])
+        return self._content
 
     @property
     def bold(self) -> bool:
         """The whole line is bold."""
-        seen = [p.bold for p in self.pieces if p.text.strip()]
-        return bool(seen) and all(seen)
+        if self._bold is None:
+            seen = [p.bold for p in self.pieces if p.text.strip()]
+            self._bold = bool(seen) and all(seen)
+        return self._bold
 
     @property
     def bold_len(self) -> int | None:
