@@ -59,12 +59,6 @@ class OffsetMap:
         self._copy: list[bool] = []
         self._inner = inner
 
-    def add(self, out_start: int, raw_start: int, raw_end: int, copy: bool) -> None:
-        self._out.append(out_start)
-        self._raw.append(raw_start)
-        self._raw_end.append(raw_end)
-        self._copy.append(copy)
-
     def _local(self, pos: int, end: bool) -> int:
         if not self._out:
             return pos
@@ -85,7 +79,8 @@ class OffsetMap:
 
 
 class Builder:
-    """Accumulates output pieces and their offset segments."""
+    """Accumulates output pieces and their offset segments (appended to its map's lists
+    here: one call per piece of every line)."""
 
     def __init__(self, inner: OffsetMap | None = None) -> None:
         self.parts: list[str] = []
@@ -94,13 +89,21 @@ class Builder:
 
     def copy(self, text: str, raw_start: int) -> None:
         if text:
-            self.map.add(self.length, raw_start, raw_start + len(text), True)
+            m = self.map
+            m._out.append(self.length)
+            m._raw.append(raw_start)
+            m._raw_end.append(raw_start + len(text))
+            m._copy.append(True)
             self.parts.append(text)
             self.length += len(text)
 
     def put(self, text: str, raw_start: int, raw_end: int) -> None:
         if text:
-            self.map.add(self.length, raw_start, raw_end, False)
+            m = self.map
+            m._out.append(self.length)
+            m._raw.append(raw_start)
+            m._raw_end.append(raw_end)
+            m._copy.append(False)
             self.parts.append(text)
             self.length += len(text)
 

@@ -50,34 +50,37 @@ def _sources(phys: Physical, markdown: bool) -> list[Src]:
 
 def _emit(groups: Sequence[Sequence[Src]], builder: Builder) -> list[Line]:
     lines: list[Line] = []
+    put, copy = builder.put, builder.copy
     for group in groups:
         first = group[0]
         if lines:
             at = first.pieces[0].start
-            builder.put("\n", at, at)
+            put("\n", at, at)
         start = builder.length
         cells: list[tuple[int, int]] = []
         cell_start = start
-        for k, src in enumerate(group):
-            if k:
-                previous = group[k - 1].content
-                if not (previous.endswith("-") and previous[-2:-1].isalnum()):
-                    at = src.pieces[0].start
-                    builder.put(" ", at, at)
+        previous = None
+        for src in group:
+            if previous is not None and not (previous.endswith("-")
+                                             and previous[-2:-1].isalnum()):
+                at = src.pieces[0].start
+                put(" ", at, at)
+            previous = src.content
+            breaks = src.cell_breaks
             for p, piece in enumerate(src.pieces):
-                if p and p in src.cell_breaks:
-                    cells.append((cell_start, builder.length))
-                    builder.put(_ROW, piece.start, piece.start)
-                if p in src.cell_breaks:
+                if breaks and p in breaks:
+                    if p:
+                        cells.append((cell_start, builder.length))
+                        put(_ROW, piece.start, piece.start)
                     cell_start = builder.length
                 if piece.copy:
-                    builder.copy(piece.text, piece.start)
+                    copy(piece.text, piece.start)
                 else:
-                    builder.put(piece.text, piece.start, piece.end)
-            if src.cell_breaks:
+                    put(piece.text, piece.start, piece.end)
+            if breaks:
                 cells.append((cell_start, builder.length))
         end = builder.length
-        bold = all(src.bold for src in group)
+        bold = all([src.bold for src in group])
         bold_end = None
         if not bold:
             lead = first.bold_len
