@@ -35,12 +35,13 @@ _SPACES = dict.fromkeys(map(ord, "\u00a0\u2000\u2001\u2002\u2003\u2004\u2005\u20
 # Latin "oi", never Vietnamese): pdftotext gives "Bộ Công Thƣơng", "hƣớng dẫn".
 _LOOKALIKES = {0x01A3: "ư", 0x01A2: "Ư"}
 _CHAR_TABLE = {**_DASHES, **_SPACES, **_LOOKALIKES}
-_REPLACED_RE = regex.compile("[" + "".join(map(chr, _CHAR_TABLE)) + "]")
+_REPLACED = [(chr(code), char) for code, char in _CHAR_TABLE.items()]
 # A letter with its combining marks (or marks alone): what NFC may compose.
 _MARKED_RE = regex.compile(r"\P{M}?\p{M}+")
 _CLUSTER_RE = regex.compile(r"\X")
 # Dropped characters: zero-width marks, soft hyphen, BOM, carriage return.
-_DROP_RE = regex.compile("[\u200b\u200c\u200d\u2060\ufeff\u00ad\r]+")
+_DROPPED = "\u200b\u200c\u200d\u2060\ufeff\u00ad\r"
+_DROP_RE = regex.compile(f"[{_DROPPED}]+")
 _TONES = "\u0300\u0301\u0303\u0309\u0323"
 # An open syllable ending in oa/oe/uy with the tone on its last vowel (old convention);
 # "qu" + y keeps its tone on y in both conventions ("quý").
@@ -125,29 +126,45 @@ def fold_tones(text: str) -> str:
     >>> fold_tones("Uỷ ban, Thuỷ, hoá, khoẻ, quý, hoàn")
     'Ủy ban, Thủy, hóa, khỏe, quý, hoàn'
     """
-    folded: str = _OLD_TONE_RE.sub(_fix_tone, text)
+    first = _OLD_TONE_RE.search(text)  # most texts have none: one scan, no copy
+    if first is None:
+        return text
+    folded: str = _OLD_TONE_RE.sub(_fix_tone, text, pos=first.start())
     return folded
 
 
 def normalize_chars(raw: str) -> tuple[str, OffsetMap]:
-    """Pass 1: characters. Returns the text and its map to ``raw``."""
-    out = Builder()
-    pos = 0
-    for match in _DROP_RE.finditer(raw):
-        out.copy(raw[pos : match.start()], pos)
-        pos = match.end()
-    out.copy(raw[pos:], pos)
-    text = out.text()
-    mapping = out.map
+    """Pass 1: characters. Returns the text and its map to ``raw``.
+
+    Each step touches only what changes: a text with nothing to drop keeps its offsets
+    (an empty map), an NFC text is not composed again, and only the characters present
+    are replaced; all of it found by C-level scans (``in``, ``is_normalized``).
+    """
+    if any(char in raw for char in _DROPPED):
+        text, mapping = _dropped(raw)
+    else:
+        text, mapping = raw, OffsetMap()
     if not unicodedata.is_normalized("NFC", text):
         text, mapping = _compose(text, mapping, _MARKED_RE)
         if not unicodedata.is_normalized("NFC", text):  # Hangul, singletons: every cluster
             text, mapping = _compose(text, mapping, _CLUSTER_RE)
     # Same-length replacements: the map stays valid. Only the few characters present are
     # replaced, each by one str.replace (translate with a dict walks every character).
-    for char in set(_REPLACED_RE.findall(text)):
-        text = text.replace(char, _CHAR_TABLE[ord(char)])
+    for char, replacement in _REPLACED:
+        if char in text:
+            text = text.replace(char, replacement)
     return fold_tones(text), mapping
+
+
+def _dropped(raw: str) -> tuple[str, OffsetMap]:
+    """``raw`` without the dropped characters, and its map to ``raw``."""
+    out = Builder()
+    pos = 0
+    for match in _DROP_RE.finditer(raw):
+        out.copy(raw[pos : match.start()], pos)
+        pos = match.end()
+    out.copy(raw[pos:], pos)
+    return out.text(), out.map
 
 
 def _compose(text: str, mapping: OffsetMap, clusters: regex.Pattern[str]
