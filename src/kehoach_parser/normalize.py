@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import unicodedata
 from bisect import bisect_right
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 import regex
@@ -110,6 +111,13 @@ class Builder:
 
     def text(self) -> str:
         return "".join(self.parts)
+
+    def text_in(self, source: str, convert: Callable[[str], str]) -> str:
+        """The output as it reads in ``source``, a transform of the raw text that keeps its
+        length: copied pieces are read from it, the others converted."""
+        m = self.map
+        return "".join([source[start:end] if copied else convert(part) for part, start, end, copied
+                        in zip(self.parts, m._raw, m._raw_end, m._copy, strict=True)])
 
 
 def _fix_tone(match: regex.Match[str]) -> str:

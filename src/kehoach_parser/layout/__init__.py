@@ -147,5 +147,5 @@ def read_layout(raw: str, page_starts: Sequence[int] | None = None, *,
     _fix_blank_flags(lines, groups)
     text = builder.text()
     _classify(lines, text)
-    zones = assign(lines, text)
+    zones = assign(lines, text, builder.text_in(phys.folded, fold))
     return Layout(text, builder.map, lines, zones)
