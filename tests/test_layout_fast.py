@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 
 from kehoach_parser.layout import markdown, read_layout
 from kehoach_parser.layout.blocks import READ, Token, _block_parser, block_tokens
-from kehoach_parser.layout.cues import fold
+from kehoach_parser.layout.cues import WORD_START_RE, cue_starts, cues, fold
 from kehoach_parser.layout.source import physical_lines
 from kehoach_parser.normalize import normalize_chars
 
@@ -95,3 +95,20 @@ def test_fold_is_one_character_at_a_time(a: str, b: str) -> None:
     """fold maps each character on its own: a slice of a folded text is the fold of the
     slice (the physical lines and cells read slices of the text folded once)."""
     assert fold(a + b) == fold(a) + fold(b)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(["doc lap - tu do", "tm. uy ban", "kt.chu tich", "t/m ban",
+                                 "ha noi, ngay 5", "lao cai , ngay", "so: 12/kh-ubnd", "so:",
+                                 "cong hoa", "viet nam", "q.", "tl", "- ", "x", "  "]),
+                max_size=8))
+def test_cue_starts_match_in_place_as_on_the_rest_of_the_line(words: list[str]) -> None:
+    """Cues matched at each word's offset (no copy of the rest of the line) are the cues
+    matched on the rest of the line cut off."""
+    folded = " ".join(words)
+    k = cues()
+    expected = [m.start() for m in WORD_START_RE.finditer(folded)
+                if k.motto_line2.match(folded[m.start():]) or k.authority.match(
+                    folded[m.start():]) or (k.place_date.match(folded[m.start():])
+                                            and k.number.match(folded[:m.start()]))]
+    assert cue_starts(folded) == expected

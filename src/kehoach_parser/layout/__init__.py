@@ -95,10 +95,12 @@ def _emit(groups: Sequence[Sequence[Src]], builder: Builder) -> list[Line]:
     return lines
 
 
-def _classify(lines: Sequence[Line], text: str) -> None:
-    for line in lines:
+def _classify(lines: Sequence[Line], groups: Sequence[Sequence[Src]], text: str) -> None:
+    for line, group in zip(lines, groups, strict=True):
         content = text[line.start : line.end]
-        line.caps = is_caps(content)
+        # A line of one source line (not a table row) is that line's text, read already.
+        line.caps = (group[0].caps if len(group) == 1 and not group[0].cell_breaks
+                     else is_caps(content))
         if not line.cells and _ROW in content:
             cells: list[tuple[int, int]] = []
             pos = line.start
@@ -146,6 +148,6 @@ def read_layout(raw: str, page_starts: Sequence[int] | None = None, *,
     lines = _emit(groups, builder)
     _fix_blank_flags(lines, groups)
     text = builder.text()
-    _classify(lines, text)
+    _classify(lines, groups, text)
     zones = assign(lines, text, builder.text_in(phys.folded, fold))
     return Layout(text, builder.map, lines, zones)

@@ -98,6 +98,7 @@ class Cues:
     block: Any  # every block cue in one pattern, one named group each (:func:`block_cue`)
     furniture: Any  # every furniture pattern in one
     inner_motto: Any  # a motto opening a word inside a line
+    inner_cue: Any  # the motto's second line or a signature's capacity, matched inside a line
     types: dict[str, str]  # folded type name → code ("ke hoach" → "KH")
     issuing: frozenset[str]  # types that issue documents attached to them
     type_re: Any
@@ -144,6 +145,8 @@ def cues() -> Cues:
     return Cues(
         block=regex.compile(block),
         inner_motto=regex.compile(rf"(?<= )(?:{_unanchored(c['motto']['pattern'])})"),
+        inner_cue=regex.compile(f"(?:{_unanchored(c['motto_line2']['pattern'])})"
+                                f"|(?:{_unanchored(c['authority']['pattern'])})"),
         furniture=regex.compile(furniture),
         page_number=_compile(f["page_number"]),
         page_marker=_compile(f["page_marker"]),
@@ -233,9 +236,8 @@ def cue_starts(folded: str) -> list[int]:
     k = cues()
     out: list[int] = []
     for m in WORD_START_RE.finditer(folded):
-        rest = folded[m.start() :]
-        head = folded[: m.start()]
-        if k.motto_line2.match(rest) or k.authority.match(rest) or (
-                k.place_date.match(rest) and k.number.match(head)):
-            out.append(m.start())
+        at = m.start()  # matched in place: no copy of the rest of the line for each word
+        if k.inner_cue.match(folded, at) or (
+                k.place_date.match(folded, at) and k.number.match(folded, 0, at)):
+            out.append(at)
     return out

@@ -60,7 +60,7 @@ class _Facts:
     """What the joining rules read of one source line: each line is read twice (as the
     line before and as the line after), so each fact is found once."""
 
-    __slots__ = ("_caps", "_opens", "bold", "caps_type", "ended", "head", "row", "src", "text")
+    __slots__ = ("_opens", "bold", "caps_type", "ended", "head", "row", "src", "text")
 
     def __init__(self, src: Src, folded: str) -> None:
         self.src = src
@@ -73,14 +73,11 @@ class _Facts:
         self.caps_type = (len(text) <= 60 and is_caps(text, share=1.0, least=1)
                           and cues().type_re.match(self.head) is not None)
         self.bold = src.bold
-        self._caps: bool | None = None
         self._opens: bool | None = None
 
     @property
     def caps(self) -> bool:
-        if self._caps is None:
-            self._caps = is_caps(self.text)
-        return self._caps
+        return self.src.caps
 
     @property
     def mixed(self) -> bool:

@@ -71,6 +71,7 @@ class Src:
     # read (each step after reads them several times).
     _content: str | None = field(default=None, init=False, repr=False, compare=False)
     _bold: bool | None = field(default=None, init=False, repr=False, compare=False)
+    _caps: bool | None = field(default=None, init=False, repr=False, compare=False)
 
     @property
     def content(self) -> str:
@@ -85,6 +86,13 @@ class Src:
             seen = [p.bold for p in self.pieces if p.text.strip()]
             self._bold = bool(seen) and all(seen)
         return self._bold
+
+    @property
+    def caps(self) -> bool:
+        """The line is printed in capitals (:func:`~.cues.is_caps`)."""
+        if self._caps is None:
+            self._caps = is_caps(self.content)
+        return self._caps
 
     @property
     def bold_len(self) -> int | None:
@@ -215,7 +223,7 @@ def _segments(phys: Physical, line: Phys) -> list[tuple[int, int]]:
             cut = motto.start() if motto else None
             if k.number.match(folded):  # a place-date counts only after a number
                 for m in WORD_START_RE.finditer(folded, 0, cut or len(folded)):
-                    if k.place_date.match(folded[m.start():]):
+                    if k.place_date.match(folded, m.start()):
                         cut = m.start()
                         break
         if cut:
