@@ -21,6 +21,8 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import cache
+from typing import Any
 
 import regex
 
@@ -70,8 +72,8 @@ class _Facts:
                              for p in src.pieces])[:100]
         self.row = _ROW in text
         self.ended = _SENTENCE_END_RE.search(text) is not None
-        self.caps_type = (len(text) <= 60 and is_caps(text, share=1.0, least=1)
-                          and cues().type_re.match(self.head) is not None)
+        self.caps_type = (len(text) <= 60 and cues().type_re.match(self.head) is not None
+                          and is_caps(text, share=1.0, least=1))
         self.bold = src.bold
         self._opens: bool | None = None
 
@@ -130,12 +132,14 @@ def _starts_new(text: str) -> bool:
     return first.isupper() or first.isdigit() or first in "\"“(['‘"
 
 
+@cache
+def _chapter() -> Any:
+    return next(shape.pattern for shape in cues().headings if shape.name == "chapter")
+
+
 def _bare_chapter(text: str) -> bool:
-    for shape in cues().headings:
-        if shape.name == "chapter":
-            m = shape.pattern.match(text)
-            return m is not None and not m.group("title").strip()
-    return False
+    m = _chapter().match(text)
+    return m is not None and not m.group("title").strip()
 
 
 def _joins(p: _Facts, c: _Facts, m: Measure) -> bool:

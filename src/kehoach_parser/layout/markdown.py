@@ -195,6 +195,8 @@ class _Inline:
 
 def _prefix_end(text: str) -> int:
     """Where a line's text starts after its indentation and blockquote marks."""
+    if text[:1].isalnum():  # most lines: neither a space nor ">" opens them
+        return 0
     m = _PREFIX_RE.match(text)
     return m.end() if m else 0
 

@@ -154,7 +154,9 @@ def physical_lines(text: str, page_of: Sequence[int] | None = None) -> Physical:
     blank = False
     pos = 0
     k = cues()
+    furniture_at = k.furniture.match  # is_furniture, once per line
     folded_text = out.folded
+    lines = out.lines
     for raw_line in text.split("\n"):
         line_start = pos
         pos += len(raw_line) + 1
@@ -173,7 +175,7 @@ def physical_lines(text: str, page_of: Sequence[int] | None = None) -> Physical:
         # Furniture is short: longer lines are text. A page marker is furniture too.
         folded = ("" if end - start > _FURNITURE_CHARS else
                   fold(stripped) if feed else folded_text[start:end])
-        furniture = bool(folded) and is_furniture(folded)
+        furniture = bool(folded) and furniture_at(folded) is not None
         if furniture:
             marker = k.page_marker.match(folded)
             if marker:
@@ -185,7 +187,7 @@ def physical_lines(text: str, page_of: Sequence[int] | None = None) -> Physical:
         elif furniture and not stripped.startswith("|"):
             line.furniture = True
             line.number = stripped.isdigit()
-        out.lines.append(line)
+        lines.append(line)
         blank = False
     return out
 
