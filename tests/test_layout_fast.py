@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 
 from kehoach_parser.layout import markdown, read_layout
 from kehoach_parser.layout.blocks import READ, Token, _block_parser, block_tokens
-from kehoach_parser.layout.cues import WORD_START_RE, cue_starts, cues, fold
+from kehoach_parser.layout.cues import WORD_START_RE, cue_starts, cues, fold, is_caps
 from kehoach_parser.layout.source import physical_lines
 from kehoach_parser.normalize import normalize_chars
 
@@ -112,3 +112,27 @@ def test_cue_starts_match_in_place_as_on_the_rest_of_the_line(words: list[str]) 
                     folded[m.start():]) or (k.place_date.match(folded[m.start():])
                                             and k.number.match(folded[:m.start()]))]
     assert cue_starts(folded) == expected
+
+
+def _caps_by_count(text: str, share: float = 0.8, least: int = 2) -> bool:
+    """is_caps by its definition, without its early answers: letters counted one by one."""
+    head = text[:120]
+    if head == head.upper():
+        return len(regex.findall(r"\p{Lu}", head)) >= least
+    lower = sum(map(str.islower, head))
+    if lower > (1 - share) * len(head):
+        return False
+    upper = sum(map(str.isupper, head))
+    return upper + lower >= least and upper >= share * (upper + lower)
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.text(alphabet=st.one_of(st.sampled_from(list("aẠbĐđ ỦY BAN 12.-ß")), st.characters()),
+               max_size=150), st.sampled_from([(0.8, 2), (1.0, 1), (1.0, 3)]))
+@example("A\u01c5", (1.0, 1))
+@example("UBND TỈNH LÀO CAI về việc", (0.8, 2))
+def test_is_caps_counts_as_its_definition(text: str, args: tuple[float, int]) -> None:
+    """The counts at C speed (ASCII lower-case letters first) decide as counting each
+    letter does."""
+    share, least = args
+    assert is_caps(text, share=share, least=least) == _caps_by_count(text, share, least)

@@ -182,6 +182,7 @@ WORD_START_RE = regex.compile(r"(?<= )\S")
 _UPPER_RE = regex.compile(r"\p{Lu}")
 # Whether a line is printed in capitals shows in its opening: long lines are not read whole.
 _CAPS_WINDOW = 120
+_ASCII_LOWER = bytes(range(ord("a"), ord("z") + 1))
 
 
 def is_caps(text: str, *, share: float = 0.8, least: int = 2) -> bool:
@@ -194,8 +195,13 @@ def is_caps(text: str, *, share: float = 0.8, least: int = 2) -> bool:
     head = text[:_CAPS_WINDOW]
     if head == head.upper():  # no lower case at all: the common answer, cheaply
         return len(_UPPER_RE.findall(head)) >= least
-    # A line of ordinary text shows as one in its first words: counted there first.
     most = (1 - share) * len(head)
+    # A line of ordinary text shows as one by its ASCII lower-case letters alone (some of
+    # its lower-case letters), counted at C speed on its UTF-8 bytes.
+    encoded = head.encode("utf-8", "surrogatepass")
+    if len(encoded) - len(encoded.translate(None, _ASCII_LOWER)) > most:
+        return False
+    # Else in its first words: counted there first.
     if sum(map(str.islower, head[:40])) > most:
         return False
     lower = sum(map(str.islower, head))
