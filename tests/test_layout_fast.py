@@ -136,3 +136,27 @@ def test_is_caps_counts_as_its_definition(text: str, args: tuple[float, int]) ->
     letter does."""
     share, least = args
     assert is_caps(text, share=share, least=least) == _caps_by_count(text, share, least)
+
+
+_CELLS = st.lists(st.sampled_from(["", " ", " TT ", "Nhiệm vụ", " Cục Biến đổi khí hậu ",
+                                   " 2024 - 2025 ", "**đậm**", " *Hà Nội* ", "a\\|b", " 1. ",
+                                   "x&y", "  hai  khoảng  "]), min_size=1, max_size=4)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(_CELLS, min_size=1, max_size=4), st.booleans())
+def test_a_plain_table_cell_reads_as_markdown_it_reads_it(rows: list[list[str]],
+                                                         outer: bool) -> None:
+    """A pipe table's cells without markup, read without markdown-it's inline parser, give
+    what its tokens give."""
+    width = len(rows[0])
+    lines = [" | ".join(["h"] * width), " | ".join(["---"] * width)]
+    lines += [" | ".join((row * width)[:width]) for row in rows]
+    raw = "\n".join(f"| {line} |" if outer else line for line in lines) + "\n\n**x**"
+    fast = _sources(raw), _layout_facts(raw)
+    saved, markdown._PLAIN_CELL_RE = markdown._PLAIN_CELL_RE, regex.compile(r"(?!)")
+    try:
+        slow = _sources(raw), _layout_facts(raw)
+    finally:
+        markdown._PLAIN_CELL_RE = saved
+    assert fast == slow

@@ -36,6 +36,8 @@ _BLOCK_MARKUP_RE = regex.compile(r"[*_\\`\[\]<>&!~#|]|^\+ ")
 # What markdown-it's inline rules start at: a paragraph with none of them is plain text.
 _MARKS = r"*_\\`\[\]<>&!~"
 _MARKUP_CHARS_RE = regex.compile(f"[{_MARKS}]")
+# A table cell of plain text (NUL, which markdown-it replaces, is not).
+_PLAIN_CELL_RE = regex.compile(f"[^{_MARKS}\\0]*")
 # A paragraph in bold or in italics and nothing else ("**II. NHIỆM VỤ**", "*Căn cứ …;*" over
 # lines): markdown-it gives one run of text tokens and line breaks. Its text starts and ends
 # with what markdown-it does not take for white space (else the marks would not pair).
@@ -356,9 +358,15 @@ def _pipe_row(src: _Source, line: int) -> list[list[Src]]:
     base = src.starts[line]
     cells: list[list[Src]] = []
     for a, b in pairwise(bounds):
-        walker = _Inline(src, base + a + 1)
-        walker.walk(parser().parseInline(text[a + 1 : b])[0].children or [])
-        pieces = _trimmed([p for ps in walker.lines.values() for p in ps], squeeze=False)
+        cell = text[a + 1 : b]
+        if _PLAIN_CELL_RE.fullmatch(cell):  # markdown-it gives it whole as one text token
+            at = src.to_pass1(base + a + 1)
+            found = [Piece(cell, at, at + len(cell))] if cell else []
+        else:
+            walker = _Inline(src, base + a + 1)
+            walker.walk(parser().parseInline(cell)[0].children or [])
+            found = [p for ps in walker.lines.values() for p in ps]
+        pieces = _trimmed(found, squeeze=False)
         if phys is None:
             continue
         cells.append([Src(pieces, phys.indent, phys.width, phys.blank_before, phys.page)]
