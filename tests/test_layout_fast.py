@@ -9,10 +9,10 @@ import regex
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
-from kehoach_parser.layout import markdown, read_layout
+from kehoach_parser.layout import joining, markdown, read_layout
 from kehoach_parser.layout.blocks import READ, Token, _block_parser, block_tokens
 from kehoach_parser.layout.cues import WORD_START_RE, cue_starts, cues, fold, is_caps
-from kehoach_parser.layout.source import physical_lines
+from kehoach_parser.layout.source import Piece, Src, physical_lines
 from kehoach_parser.normalize import normalize_chars
 
 # Lines that exercise every block rule the layout keeps on, and the text between them.
@@ -160,3 +160,20 @@ def test_a_plain_table_cell_reads_as_markdown_it_reads_it(rows: list[list[str]],
     finally:
         markdown._PLAIN_CELL_RE = saved
     assert fast == slow
+
+
+def test_what_the_patterns_take_for_white_space_python_strips() -> None:
+    """The sentence end is looked for before the line's trailing white space as str.rstrip
+    finds it: every character regex reads as white space is one str.rstrip strips."""
+    space = regex.compile(r"\s")
+    assert all(chr(c).isspace() for c in range(0x10000) if space.match(chr(c)))
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.text(alphabet=st.sampled_from(list("ab .;:!?)\"”'’*/\u3000\x1c\n-")), max_size=30))
+@example("a./")
+@example("xong. ) ”*")
+def test_a_sentence_end_is_found_near_the_end_as_along_the_line(text: str) -> None:
+    src = Src([Piece(text, 0, len(text))]) if text else Src([])
+    found = joining._Facts(src, text).ended
+    assert found == (joining._SENTENCE_END_RE.search(text) is not None)

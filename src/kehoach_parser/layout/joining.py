@@ -41,6 +41,9 @@ _DASH_NUMBER_RE = regex.compile(r"[-–] ?\d{1,3}(?:[,.]\d+)?(?:%|\s|$)")
 _IDENTIFIER_START_RE = regex.compile(
     r"(?:\d{1,6}(?:\.\d{1,3})?\s*)?(?:/\s*(?:19|20)\d\d\s*)?[/-]\s*\p{L}")
 _SENTENCE_END_RE = regex.compile(r"[.;:!?](?:[\s)\"”'’*]|\./)*$|\./\.?$")
+# What may follow a sentence's stop in _SENTENCE_END_RE (besides white space): the stop is
+# looked for only before them, not along the whole line.
+_AFTER_STOP = ")\"”'’*./"
 # A numbered line shorter than this is a heading, which never runs on into the next line
 # unless that line goes on in lower case.
 _SHORT_HEADING = 120
@@ -71,7 +74,10 @@ class _Facts:
         self.head = "".join([folded[p.start:p.end] if p.copy else fold(p.text)
                              for p in src.pieces])[:100]
         self.row = _ROW in text
-        self.ended = _SENTENCE_END_RE.search(text) is not None
+        tail = text
+        while (bare := tail.rstrip().rstrip(_AFTER_STOP)) != tail:
+            tail = bare
+        self.ended = _SENTENCE_END_RE.search(text, max(len(tail) - 1, 0)) is not None
         self.caps_type = (len(text) <= 60 and cues().type_re.match(self.head) is not None
                           and is_caps(text, share=1.0, least=1))
         self.bold = src.bold
