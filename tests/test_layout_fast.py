@@ -10,8 +10,9 @@ from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from kehoach_parser.layout import joining, markdown, read_layout
-from kehoach_parser.layout.blocks import READ, Token, _block_parser, block_tokens
+from kehoach_parser.layout.blocks import READ, Token, _block_parser, block_tokens, parser
 from kehoach_parser.layout.cues import WORD_START_RE, cue_starts, cues, fold, is_caps
+from kehoach_parser.layout.emphasis import inline_tokens
 from kehoach_parser.layout.source import Piece, Src, physical_lines
 from kehoach_parser.normalize import normalize_chars
 
@@ -177,3 +178,41 @@ def test_a_sentence_end_is_found_near_the_end_as_along_the_line(text: str) -> No
     src = Src([Piece(text, 0, len(text))]) if text else Src([])
     found = joining._Facts(src, text).ended
     assert found == (joining._SENTENCE_END_RE.search(text) is not None)
+
+
+_EMPHASIS = st.lists(st.sampled_from(
+    ["*", "**", "***", " ", "  ", "a", "Đ", ".", ",", "(", ")", "“", "”", "%", "-", ":", "1",
+     "\n", "  \n", " \n", "\u3000", "\xa0", "\f", "\t", "$", "+", "=", "@"]),
+    max_size=24).map("".join)
+
+
+@settings(max_examples=600, deadline=None)
+@given(_EMPHASIS)
+@example("**1.** Các sở *(gọi\ntắt là Hội đồng).*")
+@example("**6.****\n**Đẩy mạnh;")
+@example("*a **b** c*  \nd***e*")
+def test_emphasis_tokens_are_markdown_its(content: str) -> None:
+    """The inline tokens of a text whose only markup is "*", made without markdown-it, are
+    its tokens."""
+    mine = inline_tokens(content)
+    assert mine is not None
+    theirs = parser().parseInline(content)[0].children or []
+    assert [(t.type, t.content, t.markup) for t in mine] == [
+        (t.type, t.content, t.markup) for t in theirs]
+
+
+def test_emphasis_tokens_leave_other_markup_to_markdown_it() -> None:
+    assert all(inline_tokens(f"a {mark} *b*") is None for mark in "_\\`[]<>&!~\0\r")
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.lists(_EMPHASIS.filter(lambda text: text.strip()), min_size=1, max_size=4))
+def test_paragraphs_with_emphasis_read_as_with_markdown_it(paragraphs: list[str]) -> None:
+    raw = "\n\n".join("x " + text + " y" for text in paragraphs)
+    fast = _sources(raw), _layout_facts(raw)
+    saved, markdown.inline_tokens = markdown.inline_tokens, lambda content: None
+    try:
+        slow = _sources(raw), _layout_facts(raw)
+    finally:
+        markdown.inline_tokens = saved
+    assert fast == slow

@@ -24,6 +24,7 @@ from markdown_it.common.utils import MD_WHITESPACE
 
 from .blocks import Token, block_tokens, parser
 from .cues import block_cue, cue_starts, cues, fold, is_caps
+from .emphasis import inline_tokens
 from .source import Phys, Physical, Piece, Src, squeezed
 
 # A chunk between two lone "|" lines longer than this is not a cell but text.
@@ -195,6 +196,13 @@ class _Inline:
         return pos if end < 0 else end + 1
 
 
+def _inline_tokens(content: str) -> Sequence[Any]:
+    """markdown-it's inline tokens of a paragraph's or a cell's text (made here when "*"
+    is its only markup)."""
+    tokens = inline_tokens(content)
+    return tokens if tokens is not None else parser().parseInline(content)[0].children or []
+
+
 def _prefix_end(text: str) -> int:
     """Where a line's text starts after its indentation and blockquote marks."""
     if text[:1].isalnum():  # most lines: neither a space nor ">" opens them
@@ -261,7 +269,7 @@ def _block_lines(src: _Source, span: tuple[int, int], content: str, heading: int
         by_line, bold_at = _wrapped_lines(src, start_line, base + col, wrapped)
     elif _MARKUP_CHARS_RE.search(content):
         walker = _Inline(src, base + col)
-        walker.walk(parser().parseInline(content)[0].children or [])
+        walker.walk(_inline_tokens(content))
         by_line, bold_at = walker.lines, walker.bold_at
     else:
         by_line = _plain_lines(src, start_line, span[1], col)
@@ -364,7 +372,7 @@ def _pipe_row(src: _Source, line: int) -> list[list[Src]]:
             found = [Piece(cell, at, at + len(cell))] if cell else []
         else:
             walker = _Inline(src, base + a + 1)
-            walker.walk(parser().parseInline(cell)[0].children or [])
+            walker.walk(_inline_tokens(cell))
             found = [p for ps in walker.lines.values() for p in ps]
         pieces = _trimmed(found, squeeze=False)
         if phys is None:
