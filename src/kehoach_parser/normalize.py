@@ -21,8 +21,8 @@ from __future__ import annotations
 
 import unicodedata
 from bisect import bisect_right
-from collections.abc import Callable
-from typing import TYPE_CHECKING
+from collections.abc import Callable, Iterable
+from typing import TYPE_CHECKING, Protocol
 
 import regex
 
@@ -80,6 +80,20 @@ class OffsetMap:
         return local if self._inner is None else self._inner.to_raw_end(local)
 
 
+class Span(Protocol):
+    """A piece of output: ``text`` from ``[start, end)`` of the source, ``copy`` when it is
+    that text as it is."""
+
+    @property
+    def text(self) -> str: ...
+    @property
+    def start(self) -> int: ...
+    @property
+    def end(self) -> int: ...
+    @property
+    def copy(self) -> bool: ...
+
+
 class Builder:
     """Accumulates output pieces and their offset segments (appended to its map's lists
     here: one call per piece of every line)."""
@@ -108,6 +122,20 @@ class Builder:
             m._copy.append(False)
             self.parts.append(text)
             self.length += len(text)
+
+    def extend(self, pieces: Iterable[Span]) -> None:
+        """:meth:`copy` or :meth:`put` each of ``pieces`` (one call for a line's pieces)."""
+        m, parts, length = self.map, self.parts, self.length
+        for piece in pieces:
+            text = piece.text
+            if text:
+                m._out.append(length)
+                m._raw.append(piece.start)
+                m._raw_end.append(piece.start + len(text) if piece.copy else piece.end)
+                m._copy.append(piece.copy)
+                parts.append(text)
+                length += len(text)
+        self.length = length
 
     def text(self) -> str:
         return "".join(self.parts)

@@ -67,8 +67,11 @@ def _emit(groups: Sequence[Sequence[Src]], builder: Builder) -> list[Line]:
                 put(" ", at, at)
             previous = src.content
             breaks = src.cell_breaks
+            if not breaks:
+                builder.extend(src.pieces)
+                continue
             for p, piece in enumerate(src.pieces):
-                if breaks and p in breaks:
+                if p in breaks:
                     if p:
                         cells.append((cell_start, builder.length))
                         put(_ROW, piece.start, piece.start)
@@ -77,8 +80,7 @@ def _emit(groups: Sequence[Sequence[Src]], builder: Builder) -> list[Line]:
                     copy(piece.text, piece.start)
                 else:
                     put(piece.text, piece.start, piece.end)
-            if breaks:
-                cells.append((cell_start, builder.length))
+            cells.append((cell_start, builder.length))
         end = builder.length
         bold = all([src.bold for src in group])
         bold_end = None
