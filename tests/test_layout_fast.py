@@ -216,3 +216,16 @@ def test_paragraphs_with_emphasis_read_as_with_markdown_it(paragraphs: list[str]
     finally:
         markdown.inline_tokens = saved
     assert fast == slow
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet=st.sampled_from(list("ab  \t\u3000\f.")), max_size=12),
+       st.integers(0, 5), st.booleans(), st.booleans(), st.booleans())
+def test_one_piece_is_trimmed_as_in_a_line_of_pieces(text: str, start: int, copy: bool,
+                                                     squeeze: bool, short: bool) -> None:
+    """The shortcut for one piece with nothing to strip gives what the general trim gives
+    (an empty piece after it sends the line down the general path)."""
+    end = start + len(text) - (1 if short and text else 0)
+    piece = Piece(text, start, end, copy=copy)
+    assert markdown._trimmed([piece], squeeze=squeeze) == markdown._trimmed(
+        [piece, Piece("", end, end)], squeeze=squeeze)

@@ -296,6 +296,12 @@ def _block_lines(src: _Source, span: tuple[int, int], content: str, heading: int
 
 def _trimmed(pieces: list[Piece], *, squeeze: bool = True) -> list[Piece]:
     """Pieces with their outer spaces stripped and inner runs of spaces squeezed."""
+    if len(pieces) == 1:
+        piece = pieces[0]
+        text = piece.text
+        if (text == text.strip() and not (squeeze and piece.copy and "  " in text)
+                and (not piece.copy or piece.end == piece.start + len(text))):
+            return pieces if text else []  # one piece with nothing to strip or squeeze
     out: list[Piece] = []
     for piece in pieces:
         if squeeze and piece.copy and "  " in piece.text:
@@ -496,18 +502,20 @@ def _cells_from(physical: Physical, i: int) -> tuple[list[_Cell], int]:
             column = 0
         k = j
         chars = 0
+        parted = heading = False  # a blank line inside the chunk, a markdown heading in it
         while k < n and not lines[k].pipe:
-            chars += lines[k].end - lines[k].start
-            k += 1
-        chunk = list(lines[j:k])
-        for line in chunk:
+            line = lines[k]
+            chars += line.end - line.start
+            parted = parted or (k > j and line.blank_before)
+            heading = heading or _ATX_RE.match(physical.text, line.start) is not None
             if line.number:  # "1" alone in a cell is its row's number, not a page number
                 line.furniture = False
+            k += 1
+        chunk = lines[j:k]
         closed = k < n
         if (not chunk or not closed or chunk[0].blank_before or len(chunk) > _MAX_CELL_LINES
-                or chars > _MAX_CELL_CHARS or any(line.blank_before for line in chunk[1:])
-                or (cells and _opens_appendix(physical, chunk[0]))
-                or any(_ATX_RE.match(physical.text, line.start) for line in chunk)):
+                or chars > _MAX_CELL_CHARS or parted
+                or (cells and _opens_appendix(physical, chunk[0])) or heading):
             return cells, j  # no cell holds a markdown heading: the page goes on after
         cells.append(_Cell(chunk, row, column))
         column += 1
