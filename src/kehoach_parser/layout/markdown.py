@@ -6,6 +6,11 @@ the source, so every piece keeps its offset. A saved web page often writes a tab
 between lone ``|`` lines (the header block, the signature block, appendix tables): those are
 read as rows of cells first (:func:`pipe_regions`).
 
+Where markdown-it could only find plain text it is not run, and what it would give is made
+here: the paragraphs and headings between blank lines (:mod:`.blocks`), a paragraph without
+inline markup, or all in bold or italics, or marked with ``*`` alone (:mod:`.emphasis`), a
+table cell of plain text. Tests hold each of these to markdown-it's own reading.
+
 Lines of one markdown paragraph are kept apart here (one :class:`Src` per printed line, with
 the paragraph's id); whether a soft break is a wrap or a paragraph break that the page lost
 is decided by :mod:`.joining`, as for every other form.

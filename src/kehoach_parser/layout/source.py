@@ -139,7 +139,8 @@ class Physical:
 
     @cached_property
     def folded(self) -> str:
-        """The text folded (fold keeps the length): column cues are matched on its slices."""
+        """The text folded (fold keeps the length, one character at a time): its slices are
+        the folded lines, cells and segments every step reads."""
         return fold(self.text)
 
     def content(self, line: Phys) -> str:
