@@ -229,3 +229,15 @@ def test_one_piece_is_trimmed_as_in_a_line_of_pieces(text: str, start: int, copy
     piece = Piece(text, start, end, copy=copy)
     assert markdown._trimmed([piece], squeeze=squeeze) == markdown._trimmed(
         [piece, Piece("", end, end)], squeeze=squeeze)
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.lists(st.sampled_from(["KẾ HOẠCH", "Phòng, chống thiên tai", "**I. MỤC ĐÍCH**",
+                                 "UBND TỈNH", "1 | Tỷ lệ | 70%", "|", "tỉnh chủ trì", "",
+                                 "ỦY BAN NHÂN DÂN      CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM"]),
+                min_size=1, max_size=12))
+def test_a_lines_capitals_are_read_off_its_text(lines: list[str]) -> None:
+    """The capitals a line of one source line takes from it are the line's own."""
+    lay = read_layout("\n".join(lines))
+    assert [line.caps for line in lay.lines] == [is_caps(lay.line_text(line))
+                                                 for line in lay.lines]
