@@ -20,8 +20,7 @@ from markdown_it.common.utils import MD_TRIM_CHARS
 
 # What another block rule may read: a table's pipe, a block quote or a fence at a line's
 # start; characters markdown-it rewrites or counts apart (tabs, NUL, CR).
-_OTHER_CHARS = ("|", "\t", "\0", "\r")
-_QUOTE_OR_FENCE_RE = regex.compile(r"\n *[>`~]")
+_OTHER_RE = regex.compile(r"[|\t\0\r]|\n *[>`~]")
 _FENCE_RE = regex.compile(r"\n *[`~]")
 # An ATX heading line: up to six "#", then a space or the end (any indentation: the "code"
 # rule is off).
@@ -131,7 +130,7 @@ def block_tokens(texts: list[str]) -> list[Token]:
         while j < n and texts[j].strip(" \t"):
             j += 1
         chunk = "\n".join(texts[i:j])
-        if _QUOTE_OR_FENCE_RE.search("\n" + chunk) or any(c in chunk for c in _OTHER_CHARS):
+        if _OTHER_RE.search("\n" + chunk):
             if _FENCE_RE.search("\n" + chunk):
                 # A fence may hold blank lines: markdown-it reads the rest of the run.
                 out.extend(_markdown_it(texts, i, n))
