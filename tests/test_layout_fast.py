@@ -49,8 +49,12 @@ def test_block_tokens_on_any_markup(texts: list[str]) -> None:
 
 
 def _layout_facts(raw: str) -> tuple[Any, ...]:
-    """Everything the layout gives of ``raw``: text, lines, zones, offsets."""
+    """Everything the layout gives of ``raw``: text, lines (their blocks' ids, a counter's
+    read for equality only, as the order they come in), zones, offsets."""
     lay = read_layout(raw)
+    ids: dict[int, int] = {}
+    for line in lay.lines:
+        line.block = ids.setdefault(line.block, len(ids)) if line.block >= 0 else -1
     offsets = [(lay.offsets.to_raw(i), lay.offsets.to_raw_end(i)) for i in range(len(lay.text) + 1)]
     return lay.text, [astuple(line) for line in lay.lines], lay.zones, offsets
 
