@@ -193,14 +193,14 @@ def is_caps(text: str, *, share: float = 0.8, least: int = 2) -> bool:
     (True, False, False)
     """
     head = text[:_CAPS_WINDOW]
-    if head == head.upper():  # no lower case at all: the common answer, cheaply
-        return len(_UPPER_RE.findall(head)) >= least
     most = (1 - share) * len(head)
     # A line of ordinary text shows as one by its ASCII lower-case letters alone (some of
     # its lower-case letters), counted at C speed on its UTF-8 bytes.
     encoded = head.encode("utf-8", "surrogatepass")
     if len(encoded) - len(encoded.translate(None, _ASCII_LOWER)) > most:
         return False
+    if head == head.upper():  # no lower case at all: the common answer, cheaply
+        return len(_UPPER_RE.findall(head)) >= least
     # Else in its first words: counted there first.
     if sum(map(str.islower, head[:40])) > most:
         return False
