@@ -184,30 +184,6 @@ def test_fold_keeps_the_length_of_text_it_cannot_decompose() -> None:
     assert fold("ＡＢ Đà") == "ａｂ da"
 
 
-@settings(max_examples=60, deadline=None)
-@given(st.lists(st.tuples(st.sampled_from(["", "## ", "> "]), _VIETNAMESE), min_size=1,
-                max_size=6))
-def test_a_bold_line_reads_as_markdown_it_reads_it(lines: list[tuple[str, str]]) -> None:
-    """The fast path for a paragraph that is one bold line gives what markdown-it gives."""
-    import regex
-
-    from kehoach_parser.layout import markdown
-
-    text = "\n\n".join(f"{mark}**{words}**" for mark, words in lines) + "\n\n*x*"
-    fast = read_layout(text)
-    never = regex.compile(r"(?!)")
-    saved, markdown._BOLD_LINE_RE = markdown._BOLD_LINE_RE, never
-    try:
-        slow = read_layout(text)
-    finally:
-        markdown._BOLD_LINE_RE = saved
-    assert fast.text == slow.text
-    assert [(ln.start, ln.end, ln.bold, ln.heading) for ln in fast.lines] == [
-        (ln.start, ln.end, ln.bold, ln.heading) for ln in slow.lines]
-    assert [fast.offsets.to_raw(i) for i in range(len(fast.text))] == [
-        slow.offsets.to_raw(i) for i in range(len(slow.text))]
-
-
 def test_a_range_cut_at_its_dash_by_the_wrap_goes_on() -> None:
     """A hard-wrapped page cut "tăng bình quân 08" / "- 10%/năm": the dash opens no bullet.
     Short items of a list that end in a number stay items."""

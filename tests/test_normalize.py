@@ -5,10 +5,11 @@ from __future__ import annotations
 import unicodedata
 
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from kehoach_parser.normalize import fold_tones, normalize
+from kehoach_parser import normalize as normalize_mod
+from kehoach_parser.normalize import OffsetMap, fold_tones, normalize
 
 
 @pytest.mark.parametrize(
@@ -94,3 +95,42 @@ def test_spans_map_inside_raw(raw: str) -> None:
     for i in range(0, len(n.text) + 1, 7):
         s, e = n.to_raw_span((i, min(i + 5, len(n.text))))
         assert 0 <= s <= e <= len(raw)
+
+
+def _general(raw: str) -> tuple[str, OffsetMap]:
+    """Pass 1 with no step skipped: every dropped character looked for, every cluster
+    composed, the whole table applied, every old tone looked for."""
+    text, mapping = normalize_mod._dropped(raw)
+    text, mapping = normalize_mod._compose(text, mapping, normalize_mod._MARKED_RE)
+    text, mapping = normalize_mod._compose(text, mapping, normalize_mod._CLUSTER_RE)
+    text = text.translate(normalize_mod._CHAR_TABLE)
+    return normalize_mod._OLD_TONE_RE.sub(normalize_mod._fix_tone, text), mapping
+
+
+_PASS1 = st.text(alphabet=st.one_of(
+    st.sampled_from(list("aăâoơuưyiêeđ hoaquy.,\n-|*AOUQ")),
+    st.sampled_from(["\u0300", "\u0301", "\u0309", "\u0323", "\u0303", "\u0302", "\u031b",
+                     "\u200b", "\u00ad", "\ufeff", "\r", "\u00a0", "\u2013", "\t", "\u01a3",
+                     "\u1100", "\u1161", "\u212b", "á", "à", "ý", "ỷ", "é", "\f"]),
+    st.characters()), max_size=120)
+
+
+@settings(max_examples=400, deadline=None)
+@given(_PASS1)
+def test_the_character_pass_skips_only_what_would_not_change(raw: str) -> None:
+    """Nothing to drop, NFC already, no old tone: the steps skipped give what running them
+    gives, the same text and the same offsets."""
+    fast_text, fast_map = normalize_mod.normalize_chars(raw)
+    text, mapping = _general(raw)
+    assert fast_text == text
+    for pos in range(len(text) + 1):
+        assert fast_map.to_raw(pos) == mapping.to_raw(pos)
+        assert fast_map.to_raw_end(pos) == mapping.to_raw_end(pos)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.text(alphabet=st.sampled_from(list("Hòa Thủy nghiêm ĐỨC \n-.,")), max_size=80))
+def test_a_text_with_nothing_to_change_keeps_its_offsets(raw: str) -> None:
+    text, mapping = normalize_mod.normalize_chars(raw)
+    assert text == raw
+    assert all(mapping.to_raw(i) == i == mapping.to_raw_end(i) for i in range(len(raw) + 1))

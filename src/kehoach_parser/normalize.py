@@ -21,7 +21,8 @@ from __future__ import annotations
 
 import unicodedata
 from bisect import bisect_right
-from typing import TYPE_CHECKING
+from collections.abc import Callable, Iterable
+from typing import TYPE_CHECKING, Protocol
 
 import regex
 
@@ -35,12 +36,13 @@ _SPACES = dict.fromkeys(map(ord, "\u00a0\u2000\u2001\u2002\u2003\u2004\u2005\u20
 # Latin "oi", never Vietnamese): pdftotext gives "Bộ Công Thƣơng", "hƣớng dẫn".
 _LOOKALIKES = {0x01A3: "ư", 0x01A2: "Ư"}
 _CHAR_TABLE = {**_DASHES, **_SPACES, **_LOOKALIKES}
-_REPLACED_RE = regex.compile("[" + "".join(map(chr, _CHAR_TABLE)) + "]")
+_REPLACED = [(chr(code), char) for code, char in _CHAR_TABLE.items()]
 # A letter with its combining marks (or marks alone): what NFC may compose.
 _MARKED_RE = regex.compile(r"\P{M}?\p{M}+")
 _CLUSTER_RE = regex.compile(r"\X")
 # Dropped characters: zero-width marks, soft hyphen, BOM, carriage return.
-_DROP_RE = regex.compile("[\u200b\u200c\u200d\u2060\ufeff\u00ad\r]+")
+_DROPPED = "\u200b\u200c\u200d\u2060\ufeff\u00ad\r"
+_DROP_RE = regex.compile(f"[{_DROPPED}]+")
 _TONES = "\u0300\u0301\u0303\u0309\u0323"
 # An open syllable ending in oa/oe/uy with the tone on its last vowel (old convention);
 # "qu" + y keeps its tone on y in both conventions ("quý").
@@ -58,12 +60,6 @@ class OffsetMap:
         self._raw_end: list[int] = []
         self._copy: list[bool] = []
         self._inner = inner
-
-    def add(self, out_start: int, raw_start: int, raw_end: int, copy: bool) -> None:
-        self._out.append(out_start)
-        self._raw.append(raw_start)
-        self._raw_end.append(raw_end)
-        self._copy.append(copy)
 
     def _local(self, pos: int, end: bool) -> int:
         if not self._out:
@@ -84,8 +80,23 @@ class OffsetMap:
         return local if self._inner is None else self._inner.to_raw_end(local)
 
 
+class Span(Protocol):
+    """A piece of output: ``text`` from ``[start, end)`` of the source, ``copy`` when it is
+    that text as it is."""
+
+    @property
+    def text(self) -> str: ...
+    @property
+    def start(self) -> int: ...
+    @property
+    def end(self) -> int: ...
+    @property
+    def copy(self) -> bool: ...
+
+
 class Builder:
-    """Accumulates output pieces and their offset segments."""
+    """Accumulates output pieces and their offset segments (appended to its map's lists
+    here: one call per piece of every line)."""
 
     def __init__(self, inner: OffsetMap | None = None) -> None:
         self.parts: list[str] = []
@@ -94,18 +105,47 @@ class Builder:
 
     def copy(self, text: str, raw_start: int) -> None:
         if text:
-            self.map.add(self.length, raw_start, raw_start + len(text), True)
+            m = self.map
+            m._out.append(self.length)
+            m._raw.append(raw_start)
+            m._raw_end.append(raw_start + len(text))
+            m._copy.append(True)
             self.parts.append(text)
             self.length += len(text)
 
     def put(self, text: str, raw_start: int, raw_end: int) -> None:
         if text:
-            self.map.add(self.length, raw_start, raw_end, False)
+            m = self.map
+            m._out.append(self.length)
+            m._raw.append(raw_start)
+            m._raw_end.append(raw_end)
+            m._copy.append(False)
             self.parts.append(text)
             self.length += len(text)
 
+    def extend(self, pieces: Iterable[Span]) -> None:
+        """:meth:`copy` or :meth:`put` each of ``pieces`` (one call for a line's pieces)."""
+        m, parts, length = self.map, self.parts, self.length
+        for piece in pieces:
+            text = piece.text
+            if text:
+                m._out.append(length)
+                m._raw.append(piece.start)
+                m._raw_end.append(piece.start + len(text) if piece.copy else piece.end)
+                m._copy.append(piece.copy)
+                parts.append(text)
+                length += len(text)
+        self.length = length
+
     def text(self) -> str:
         return "".join(self.parts)
+
+    def text_in(self, source: str, convert: Callable[[str], str]) -> str:
+        """The output as it reads in ``source``, a transform of the raw text that keeps its
+        length: copied pieces are read from it, the others converted."""
+        m = self.map
+        return "".join([source[start:end] if copied else convert(part) for part, start, end, copied
+                        in zip(self.parts, m._raw, m._raw_end, m._copy, strict=True)])
 
 
 def _fix_tone(match: regex.Match[str]) -> str:
@@ -122,29 +162,45 @@ def fold_tones(text: str) -> str:
     >>> fold_tones("Uỷ ban, Thuỷ, hoá, khoẻ, quý, hoàn")
     'Ủy ban, Thủy, hóa, khỏe, quý, hoàn'
     """
-    folded: str = _OLD_TONE_RE.sub(_fix_tone, text)
+    first = _OLD_TONE_RE.search(text)  # most texts have none: one scan, no copy
+    if first is None:
+        return text
+    folded: str = _OLD_TONE_RE.sub(_fix_tone, text, pos=first.start())
     return folded
 
 
 def normalize_chars(raw: str) -> tuple[str, OffsetMap]:
-    """Pass 1: characters. Returns the text and its map to ``raw``."""
-    out = Builder()
-    pos = 0
-    for match in _DROP_RE.finditer(raw):
-        out.copy(raw[pos : match.start()], pos)
-        pos = match.end()
-    out.copy(raw[pos:], pos)
-    text = out.text()
-    mapping = out.map
+    """Pass 1: characters. Returns the text and its map to ``raw``.
+
+    Each step touches only what changes: a text with nothing to drop keeps its offsets
+    (an empty map), an NFC text is not composed again, and only the characters present
+    are replaced; all of it found by C-level scans (``in``, ``is_normalized``).
+    """
+    if any(char in raw for char in _DROPPED):
+        text, mapping = _dropped(raw)
+    else:
+        text, mapping = raw, OffsetMap()
     if not unicodedata.is_normalized("NFC", text):
         text, mapping = _compose(text, mapping, _MARKED_RE)
         if not unicodedata.is_normalized("NFC", text):  # Hangul, singletons: every cluster
             text, mapping = _compose(text, mapping, _CLUSTER_RE)
     # Same-length replacements: the map stays valid. Only the few characters present are
     # replaced, each by one str.replace (translate with a dict walks every character).
-    for char in set(_REPLACED_RE.findall(text)):
-        text = text.replace(char, _CHAR_TABLE[ord(char)])
+    for char, replacement in _REPLACED:
+        if char in text:
+            text = text.replace(char, replacement)
     return fold_tones(text), mapping
+
+
+def _dropped(raw: str) -> tuple[str, OffsetMap]:
+    """``raw`` without the dropped characters, and its map to ``raw``."""
+    out = Builder()
+    pos = 0
+    for match in _DROP_RE.finditer(raw):
+        out.copy(raw[pos : match.start()], pos)
+        pos = match.end()
+    out.copy(raw[pos:], pos)
+    return out.text(), out.map
 
 
 def _compose(text: str, mapping: OffsetMap, clusters: regex.Pattern[str]

@@ -50,34 +50,39 @@ def _sources(phys: Physical, markdown: bool) -> list[Src]:
 
 def _emit(groups: Sequence[Sequence[Src]], builder: Builder) -> list[Line]:
     lines: list[Line] = []
+    put, copy = builder.put, builder.copy
     for group in groups:
         first = group[0]
         if lines:
             at = first.pieces[0].start
-            builder.put("\n", at, at)
+            put("\n", at, at)
         start = builder.length
         cells: list[tuple[int, int]] = []
         cell_start = start
-        for k, src in enumerate(group):
-            if k:
-                previous = group[k - 1].content
-                if not (previous.endswith("-") and previous[-2:-1].isalnum()):
-                    at = src.pieces[0].start
-                    builder.put(" ", at, at)
+        previous = None
+        for src in group:
+            if previous is not None and not (previous.endswith("-")
+                                             and previous[-2:-1].isalnum()):
+                at = src.pieces[0].start
+                put(" ", at, at)
+            previous = src.content
+            breaks = src.cell_breaks
+            if not breaks:
+                builder.extend(src.pieces)
+                continue
             for p, piece in enumerate(src.pieces):
-                if p and p in src.cell_breaks:
-                    cells.append((cell_start, builder.length))
-                    builder.put(_ROW, piece.start, piece.start)
-                if p in src.cell_breaks:
+                if p in breaks:
+                    if p:
+                        cells.append((cell_start, builder.length))
+                        put(_ROW, piece.start, piece.start)
                     cell_start = builder.length
                 if piece.copy:
-                    builder.copy(piece.text, piece.start)
+                    copy(piece.text, piece.start)
                 else:
-                    builder.put(piece.text, piece.start, piece.end)
-            if src.cell_breaks:
-                cells.append((cell_start, builder.length))
+                    put(piece.text, piece.start, piece.end)
+            cells.append((cell_start, builder.length))
         end = builder.length
-        bold = all(src.bold for src in group)
+        bold = all([src.bold for src in group])
         bold_end = None
         if not bold:
             lead = first.bold_len
@@ -92,10 +97,12 @@ def _emit(groups: Sequence[Sequence[Src]], builder: Builder) -> list[Line]:
     return lines
 
 
-def _classify(lines: Sequence[Line], text: str) -> None:
-    for line in lines:
+def _classify(lines: Sequence[Line], groups: Sequence[Sequence[Src]], text: str) -> None:
+    for line, group in zip(lines, groups, strict=True):
         content = text[line.start : line.end]
-        line.caps = is_caps(content)
+        # A line of one source line (not a table row) is that line's text, read already.
+        line.caps = (group[0].caps if len(group) == 1 and not group[0].cell_breaks
+                     else is_caps(content))
         if not line.cells and _ROW in content:
             cells: list[tuple[int, int]] = []
             pos = line.start
@@ -138,11 +145,11 @@ def read_layout(raw: str, page_starts: Sequence[int] | None = None, *,
         for line in phys.lines:
             line.page = bisect_right(pages, map1.to_raw(line.start)) or 1
     md = looks_markdown(text1) if markdown is None else markdown
-    groups = join_lines([s for s in _sources(phys, md) if s.pieces])
+    groups = join_lines([s for s in _sources(phys, md) if s.pieces], phys.folded)
     builder = Builder(map1)
     lines = _emit(groups, builder)
     _fix_blank_flags(lines, groups)
     text = builder.text()
-    _classify(lines, text)
-    zones = assign(lines, text)
+    _classify(lines, groups, text)
+    zones = assign(lines, text, builder.text_in(phys.folded, fold))
     return Layout(text, builder.map, lines, zones)

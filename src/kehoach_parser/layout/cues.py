@@ -98,6 +98,7 @@ class Cues:
     block: Any  # every block cue in one pattern, one named group each (:func:`block_cue`)
     furniture: Any  # every furniture pattern in one
     inner_motto: Any  # a motto opening a word inside a line
+    inner_cue: Any  # the motto's second line or a signature's capacity, matched inside a line
     types: dict[str, str]  # folded type name → code ("ke hoach" → "KH")
     issuing: frozenset[str]  # types that issue documents attached to them
     type_re: Any
@@ -144,6 +145,8 @@ def cues() -> Cues:
     return Cues(
         block=regex.compile(block),
         inner_motto=regex.compile(rf"(?<= )(?:{_unanchored(c['motto']['pattern'])})"),
+        inner_cue=regex.compile(f"(?:{_unanchored(c['motto_line2']['pattern'])})"
+                                f"|(?:{_unanchored(c['authority']['pattern'])})"),
         furniture=regex.compile(furniture),
         page_number=_compile(f["page_number"]),
         page_marker=_compile(f["page_marker"]),
@@ -179,6 +182,7 @@ WORD_START_RE = regex.compile(r"(?<= )\S")
 _UPPER_RE = regex.compile(r"\p{Lu}")
 # Whether a line is printed in capitals shows in its opening: long lines are not read whole.
 _CAPS_WINDOW = 120
+_ASCII_LOWER = bytes(range(ord("a"), ord("z") + 1))
 
 
 def is_caps(text: str, *, share: float = 0.8, least: int = 2) -> bool:
@@ -189,10 +193,15 @@ def is_caps(text: str, *, share: float = 0.8, least: int = 2) -> bool:
     (True, False, False)
     """
     head = text[:_CAPS_WINDOW]
+    most = (1 - share) * len(head)
+    # A line of ordinary text shows as one by its ASCII lower-case letters alone (some of
+    # its lower-case letters), counted at C speed on its UTF-8 bytes.
+    encoded = head.encode("utf-8", "surrogatepass")
+    if len(encoded) - len(encoded.translate(None, _ASCII_LOWER)) > most:
+        return False
     if head == head.upper():  # no lower case at all: the common answer, cheaply
         return len(_UPPER_RE.findall(head)) >= least
-    # A line of ordinary text shows as one in its first words: counted there first.
-    most = (1 - share) * len(head)
+    # Else in its first words: counted there first.
     if sum(map(str.islower, head[:40])) > most:
         return False
     lower = sum(map(str.islower, head))
@@ -202,10 +211,12 @@ def is_caps(text: str, *, share: float = 0.8, least: int = 2) -> bool:
     return upper + lower >= least and upper >= share * (upper + lower)
 
 
-def is_mixed(text: str) -> bool:
-    """Letters in both cases (a line with no letters, "2026 - 2030", is neither)."""
+def is_mixed(text: str, caps: bool | None = None) -> bool:
+    """Letters in both cases (a line with no letters, "2026 - 2030", is neither); ``caps``:
+    :func:`is_caps` of the text, when known."""
     head = text[:_CAPS_WINDOW]
-    return head != head.upper() and head != head.lower() and not is_caps(text)
+    return head != head.upper() and head != head.lower() and not (
+        is_caps(text) if caps is None else caps)
 
 
 def is_furniture(folded: str) -> bool:
@@ -231,9 +242,8 @@ def cue_starts(folded: str) -> list[int]:
     k = cues()
     out: list[int] = []
     for m in WORD_START_RE.finditer(folded):
-        rest = folded[m.start() :]
-        head = folded[: m.start()]
-        if k.motto_line2.match(rest) or k.authority.match(rest) or (
-                k.place_date.match(rest) and k.number.match(head)):
-            out.append(m.start())
+        at = m.start()  # matched in place: no copy of the rest of the line for each word
+        if k.inner_cue.match(folded, at) or (
+                k.place_date.match(folded, at) and k.number.match(folded, 0, at)):
+            out.append(at)
     return out

@@ -21,6 +21,8 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import cache
+from typing import Any
 
 import regex
 
@@ -39,6 +41,9 @@ _DASH_NUMBER_RE = regex.compile(r"[-–] ?\d{1,3}(?:[,.]\d+)?(?:%|\s|$)")
 _IDENTIFIER_START_RE = regex.compile(
     r"(?:\d{1,6}(?:\.\d{1,3})?\s*)?(?:/\s*(?:19|20)\d\d\s*)?[/-]\s*\p{L}")
 _SENTENCE_END_RE = regex.compile(r"[.;:!?](?:[\s)\"”'’*]|\./)*$|\./\.?$")
+# What may follow a sentence's stop in _SENTENCE_END_RE (besides white space): the stop is
+# looked for only before them, not along the whole line.
+_AFTER_STOP = ")\"”'’*./"
 # A numbered line shorter than this is a heading, which never runs on into the next line
 # unless that line goes on in lower case.
 _SHORT_HEADING = 120
@@ -56,31 +61,67 @@ class Measure:
     indented: bool  # paragraphs open with an indented line (text laid out with spaces)
 
 
-def measure(lines: Sequence[Src]) -> Measure:
-    body = [s for s in lines if s.band < 0 and not s.cell_breaks and s.cell is None]
-    widths = sorted(s.width for s in body)
+class _Facts:
+    """What the joining rules read of one source line: each line is read twice (as the
+    line before and as the line after), so each fact is found once."""
+
+    __slots__ = ("_opens", "bold", "caps_type", "ended", "head", "row", "src", "text")
+
+    def __init__(self, src: Src, folded: str) -> None:
+        self.src = src
+        self.text = text = src.content
+        # Cues open their line: the folded opening is enough, read off the folded text.
+        self.head = "".join([folded[p.start:p.end] if p.copy else fold(p.text)
+                             for p in src.pieces])[:100]
+        self.row = _ROW in text
+        tail = text
+        while (bare := tail.rstrip().rstrip(_AFTER_STOP)) != tail:
+            tail = bare
+        self.ended = _SENTENCE_END_RE.search(text, max(len(tail) - 1, 0)) is not None
+        self.caps_type = (len(text) <= 60 and cues().type_re.match(self.head) is not None
+                          and is_caps(text, share=1.0, least=1))
+        self.bold = src.bold
+        self._opens: bool | None = None
+
+    @property
+    def caps(self) -> bool:
+        return self.src.caps
+
+    @property
+    def mixed(self) -> bool:
+        return is_mixed(self.text, self.caps)
+
+    @property
+    def opens_block(self) -> bool:
+        """A bullet or a numbered heading with its dot or parenthesis."""
+        if self._opens is None:
+            self._opens = _opens_block(self.text)
+        return self._opens
+
+
+def measure(lines: Sequence[_Facts]) -> Measure:
+    body = [f for f in lines if f.src.band < 0 and not f.src.cell_breaks and f.src.cell is None]
+    widths = sorted(f.src.width for f in body)
     if len(widths) < 8:
         return Measure(0, False, 0, False)
     width = widths[int(0.9 * (len(widths) - 1))]
-    full = [s for s in body if s.width >= 0.75 * width]
+    full = [f for f in body if f.src.width >= 0.75 * width]
     # Wrapped at a fixed width: many lines of about the same width, most of which stop in
     # the middle of a sentence (a paragraph per line mostly ends with its punctuation).
-    open_ended = sum(1 for s in full if not _SENTENCE_END_RE.search(s.content))
+    open_ended = sum(1 for f in full if not f.ended)
     wrapped = (40 <= width <= 160 and len(body) >= 12 and len(full) >= 0.3 * len(body)
                and open_ended >= 0.5 * len(full))
     # The margin: the least indentation that many full lines share (paragraphs' following
     # lines), whether or not their first lines, indented, are as many.
-    indents = Counter(s.indent for s in full)
+    indents = Counter(f.src.indent for f in full)
     common = [i for i, k in indents.items() if k >= 0.15 * len(full)]
     margin = min(common) if common else (indents.most_common(1)[0][0] if indents else 0)
-    deeper = sum(1 for s in body if s.indent >= margin + 3)
+    deeper = sum(1 for f in body if f.src.indent >= margin + 3)
     indented = wrapped and deeper >= 0.1 * len(body)
     return Measure(width, wrapped, margin, indented)
 
 
-def _opens_block(src: Src) -> bool:
-    """A bullet or a numbered heading with its dot or parenthesis."""
-    text = src.content
+def _opens_block(text: str) -> bool:
     if is_bullet(text) or _LIST_NUMBER_RE.match(text):
         return True
     shape = read_shape(text)
@@ -92,102 +133,102 @@ def _opens_block(src: Src) -> bool:
     return True
 
 
-def _is_heading_shape(src: Src) -> bool:
-    return read_shape(src.content) is not None
-
-
 def _starts_new(text: str) -> bool:
     first = text[:1]
     return first.isupper() or first.isdigit() or first in "\"“(['‘"
 
 
+@cache
+def _chapter() -> Any:
+    return next(shape.pattern for shape in cues().headings if shape.name == "chapter")
+
+
 def _bare_chapter(text: str) -> bool:
-    for shape in cues().headings:
-        if shape.name == "chapter":
-            m = shape.pattern.match(text)
-            return m is not None and not m.group("title").strip()
-    return False
+    m = _chapter().match(text)
+    return m is not None and not m.group("title").strip()
 
 
-def _caps_type(text: str) -> bool:
-    return (len(text) <= 60 and is_caps(text, share=1.0, least=1)
-            and cues().type_re.match(fold(text[:100])) is not None)
-
-
-def joins(prev: Src, cur: Src, m: Measure) -> bool:
-    """Does ``cur`` continue ``prev`` (a wrap), rather than start a line of its own?"""
+def _joins(p: _Facts, c: _Facts, m: Measure) -> bool:
+    """Does line ``c`` continue line ``p`` (a wrap), rather than start a line of its own?"""
+    prev, cur = p.src, c.src
     if (prev.cell != cur.cell or prev.band != cur.band or prev.column != cur.column
             or prev.cell_breaks or cur.cell_breaks or prev.heading or cur.heading):
         return False
-    text, before = cur.content, prev.content
-    if not text or not before or _ROW in text or _ROW in before:
+    text, before = c.text, p.text
+    if not text or not before or c.row or p.row:
         return False
     if cur.hard_before:  # a line broken on purpose: only a phrase going on in lower case
-        return text[:1].islower() and not _SENTENCE_END_RE.search(before)
+        return text[:1].islower() and not p.ended
     if prev.band >= 0 and cur.emph_into and prev.para == cur.para:
         return True  # one italic or bold run over two lines of a header cell
-    head = fold(text[:100])
-    if _caps_type(before) or _caps_type(text) or (
+    head = c.head
+    if p.caps_type or c.caps_type or (
             text[:1].isupper() and (block_cue(head) is not None or (
-                is_mixed(text) and cues().body_start.match(head)))):
+                cues().body_start.match(head) and c.mixed))):
         return False
-    if _bare_chapter(before) and is_caps(text):
+    if _bare_chapter(before) and c.caps:
         return True  # "Chương II" / "QUY ĐỊNH CHUNG": the chapter's title on its own line
     if cur.bold_into and prev.para == cur.para:
-        return not _opens_block(cur)
-    if _CUT_IDENTIFIER_RE.search(before) and text[:1].isalnum() and not cur.blank_before:
+        return not c.opens_block
+    # (The end patterns are looked for where they can start, a few characters from the end.)
+    if (_CUT_IDENTIFIER_RE.search(before, max(len(before) - 3, 0)) and text[:1].isalnum()
+            and not cur.blank_before):
         return True
-    ended = bool(_SENTENCE_END_RE.search(before))
+    ended = p.ended
     if prev.band >= 0:  # inside a header or closing column: only clear wraps
         if cues().subject.match(head):
             return False
-        if (cues().number.match(fold(before)) and not any(c.isdigit() for c in before)
+        if (cues().number.match(fold(before)) and not any(ch.isdigit() for ch in before)
                 and _IDENTIFIER_START_RE.match(text)):
             return True  # "Số:" alone, its number and symbol on the cell's next line
         return not ended and (text[:1].islower() or text[:1].isdigit())
-    if (m.wrapped and prev.width >= 0.8 * m.width and _ENDS_NUMBER_RE.search(before)
+    if (m.wrapped and prev.width >= 0.8 * m.width
+            and _ENDS_NUMBER_RE.search(before, max(len(before) - 4, 0))
             and _DASH_NUMBER_RE.match(text)):
         return True  # "tăng bình quân 05" / "- 06%/năm": no bullet, the range goes on
     soft = (prev.para == cur.para and cur.para >= 0) or (
         cur.para < 0 and m.wrapped and not cur.blank_before)
     if soft:
-        if _opens_block(cur) or (prev.bold and not cur.bold and not cur.bold_into):
+        if c.opens_block or (p.bold and not c.bold and not cur.bold_into):
             return False
-        if cur.bold and not prev.bold and not cur.bold_into and is_caps(text):
+        if c.bold and not p.bold and not cur.bold_into and c.caps:
             return False  # a title, then the authority line in bold capitals under it
-        if is_caps(before) and is_mixed(text) and _starts_new(text):
+        if p.caps and c.mixed and _starts_new(text):
             return False  # a title or heading in capitals, then the text under it
         if m.indented and cur.para < 0:
             if cur.indent >= m.margin + 2:
                 return text[:1].islower() and not ended
             return not (ended and prev.width < 0.8 * m.width)
-        if _is_heading_shape(prev) and len(before) < _SHORT_HEADING and _starts_new(text):
+        if (read_shape(before) is not None and len(before) < _SHORT_HEADING
+                and _starts_new(text)):
             return False
         return not (ended and _starts_new(text))
     # A bold heading a saved page split into two bold paragraphs ("… Hội Liên hiệp" / "Phụ
     # nữ Thành phố …"): the first was wrapped and stops in the middle of a name.
-    if (prev.bold and cur.bold and prev.para >= 0 and prev.para_lines > 1 and not ended
-            and not is_caps(before) and not _opens_block(cur)):
+    if (p.bold and c.bold and prev.para >= 0 and prev.para_lines > 1 and not ended
+            and not p.caps and not c.opens_block):
         return True
     # One paragraph per line: only a sentence cut by a page break or a hard line break.
-    if ended or not (text[:1].islower() or text[:1].isdigit()) or _opens_block(cur):
+    if ended or not (text[:1].islower() or text[:1].isdigit()) or c.opens_block:
         return False
-    if cur.bold and not prev.bold:
+    if c.bold and not p.bold:
         return False
-    if len(before) < _SHORT_HEADING and _opens_block(prev):
+    if len(before) < _SHORT_HEADING and p.opens_block:
         # A short heading goes on only with a phrase in lower case ("1. Công an" / "tỉnh
         # chủ trì"), never under a heading in capitals ("I. MỤC ĐÍCH" / "nội dung").
-        return text[:1].islower() and not is_caps(before)
+        return text[:1].islower() and not p.caps
     return True
 
 
-def join_lines(lines: Sequence[Src]) -> list[list[Src]]:
-    """The source lines grouped into logical lines."""
-    m = measure(lines)
+def join_lines(lines: Sequence[Src], folded: str) -> list[list[Src]]:
+    """The source lines grouped into logical lines; ``folded``: the folded text their
+    pieces' offsets point into."""
+    facts = [_Facts(src, folded) for src in lines]
+    m = measure(facts)
     out: list[list[Src]] = []
-    for src in lines:
-        if out and joins(out[-1][-1], src, m):
-            out[-1].append(src)
+    for k, line in enumerate(facts):
+        if out and _joins(facts[k - 1], line, m):
+            out[-1].append(line.src)
         else:
-            out.append([src])
+            out.append([line.src])
     return out

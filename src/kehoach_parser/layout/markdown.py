@@ -6,6 +6,11 @@ the source, so every piece keeps its offset. A saved web page often writes a tab
 between lone ``|`` lines (the header block, the signature block, appendix tables): those are
 read as rows of cells first (:func:`pipe_regions`).
 
+Where markdown-it could only find plain text it is not run, and what it would give is made
+here: the paragraphs and headings between blank lines (:mod:`.blocks`), a paragraph without
+inline markup, or all in bold or italics, or marked with ``*`` alone (:mod:`.emphasis`), a
+table cell of plain text. Tests hold each of these to markdown-it's own reading.
+
 Lines of one markdown paragraph are kept apart here (one :class:`Src` per printed line, with
 the paragraph's id); whether a soft break is a wrap or a paragraph break that the page lost
 is decided by :mod:`.joining`, as for every other form.
@@ -16,14 +21,15 @@ from __future__ import annotations
 from bisect import bisect_right
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
-from functools import cache
 from itertools import count, pairwise
 from typing import Any
 
 import regex
-from markdown_it import MarkdownIt
+from markdown_it.common.utils import MD_WHITESPACE
 
+from .blocks import Token, block_tokens, parser
 from .cues import block_cue, cue_starts, cues, fold, is_caps
+from .emphasis import inline_tokens
 from .source import Phys, Physical, Piece, Src, squeezed
 
 # A chunk between two lone "|" lines longer than this is not a cell but text.
@@ -33,11 +39,17 @@ _PREFIX_RE = regex.compile(r"^\s*(?:>\s?)*")
 _HEADING_RE = regex.compile(r"#{1,6}(?:\s+|$)")
 # Lines with none of these hold no markdown at all (nor a "+ " bullet to rewrite).
 _BLOCK_MARKUP_RE = regex.compile(r"[*_\\`\[\]<>&!~#|]|^\+ ")
-# A paragraph with none of these is read without the inline parser.
-_MARKUP_CHARS_RE = regex.compile(r"[*_\\`\[\]<>&!~]")
-# One line in bold and nothing else: markdown-it gives one bold text token.
-_BOLD_LINE_RE = regex.compile(
-    r"\*\*(?P<text>[^*_\\`\[\]<>&!~\s](?:[^*_\\`\[\]<>&!~\n]*[^*_\\`\[\]<>&!~\s])?)\*\*")
+# What markdown-it's inline rules start at: a paragraph with none of them is plain text.
+_MARKS = r"*_\\`\[\]<>&!~"
+_MARKUP_CHARS_RE = regex.compile(f"[{_MARKS}]")
+# A table cell of plain text (NUL, which markdown-it replaces, is not).
+_PLAIN_CELL_RE = regex.compile(f"[^{_MARKS}\\0]*")
+# A paragraph in bold or in italics and nothing else ("**II. NHIỆM VỤ**", "*Căn cứ …;*" over
+# lines): markdown-it gives one run of text tokens and line breaks. Its text starts and ends
+# with what markdown-it does not take for white space (else the marks would not pair).
+_SPACE = "".join(map(chr, sorted(MD_WHITESPACE))) + "\u2000-\u200a"
+_EDGE = f"[^{_MARKS}{_SPACE}]"
+_WRAPPED_RE = regex.compile(rf"(?P<mark>\*\*?)(?P<text>{_EDGE}(?:[^{_MARKS}]*{_EDGE})?)(?P=mark)")
 # Inside a flattened layout cell: a rule, a wide gap, or a bullet after ":" or ";".
 _CELL_BREAK_RE = regex.compile(r"\s*[-_=]{4,}\s*|\s{2,}|(?<=[:;])\s+(?=[-+•]\s)")
 
@@ -46,27 +58,6 @@ _LOOSE_EMPHASIS_RE = regex.compile(
     r"\*{2,3}|(?:(?<=^|\s)[*_](?=\S|$)|(?<=\S)[*_](?=\s|$))")
 _MARKDOWN_RE = regex.compile(
     r"\*\*\S|^#{1,6} |^\|[ \t]*$|^\|.*\|[ \t]*$|^[ \t]*\* \S|\\[-.*_#+()\[\]!`>|]", regex.MULTILINE)
-
-
-@cache
-def _parser() -> MarkdownIt:
-    # Indented code, setext headings, rules, HTML blocks and link definitions are not how
-    # administrative documents use these characters: a "-------" under the issuer is a
-    # rule of the header block, "[1] …" a footnote. Lists are read as lines ("- …", "1. …"
-    # keep their marks as text: the numbering is the section tree's).
-    md = MarkdownIt("commonmark").enable("table")
-    md.disable(["code", "lheading", "hr", "html_block", "reference", "list", "text_join"])
-    return md
-
-
-@cache
-def _blocks() -> MarkdownIt:
-    """The same parser without the inline pass: a paragraph without markup characters is
-    read line by line, faster; the others through :func:`_parser`'s ``parseInline``."""
-    md = MarkdownIt("commonmark").enable("table")
-    md.disable(["code", "lheading", "hr", "html_block", "reference", "list", "text_join",
-                "inline"])
-    return md
 
 
 def looks_markdown(text: str) -> bool:
@@ -210,8 +201,17 @@ class _Inline:
         return pos if end < 0 else end + 1
 
 
+def _inline_tokens(content: str) -> Sequence[Any]:
+    """markdown-it's inline tokens of a paragraph's or a cell's text (made here when "*"
+    is its only markup)."""
+    tokens = inline_tokens(content)
+    return tokens if tokens is not None else parser().parseInline(content)[0].children or []
+
+
 def _prefix_end(text: str) -> int:
     """Where a line's text starts after its indentation and blockquote marks."""
+    if text[:1].isalnum():  # most lines: neither a space nor ">" opens them
+        return 0
     m = _PREFIX_RE.match(text)
     return m.end() if m else 0
 
@@ -230,8 +230,32 @@ def _plain_lines(src: _Source, first: int, last: int, col: int) -> dict[int, lis
     return out
 
 
-def _block_lines(src: _Source, start_line: int, inline: Any, heading: int) -> list[Src]:
-    """The source lines of one inline token (a paragraph, a heading)."""
+def _wrapped_lines(src: _Source, first: int, at: int, wrapped: regex.Match[str]
+                   ) -> tuple[dict[int, list[Piece]], dict[int, tuple[bool, bool, bool]]]:
+    """The lines of a paragraph all in bold or all in italics (``wrapped`` by
+    :data:`_WRAPPED_RE`) that starts at ``at`` of the source, as :class:`_Inline` reads
+    markdown-it's tokens of it: each line's text (the spaces around it, which markdown-it
+    drops, :func:`_trimmed` drops), a hard break after two spaces."""
+    mark = wrapped.group("mark")
+    bold = len(mark) == 2
+    by_line: dict[int, list[Piece]] = {}
+    bold_at: dict[int, tuple[bool, bool, bool]] = {}
+    pos = at + len(mark)
+    parts = wrapped.group("text").split("\n")
+    for k, part in enumerate(parts):
+        line = first + k
+        if k:
+            pos = src.starts[line]
+            bold_at[line] = (bold, True, parts[k - 1].endswith("  "))
+        start = src.bases[line] + pos - src.starts[line]
+        by_line[line] = [Piece(part, start, start + len(part), bold)]
+    return by_line, bold_at
+
+
+def _block_lines(src: _Source, span: tuple[int, int], content: str, heading: int
+                 ) -> list[Src]:
+    """The source lines of one inline token (a paragraph, a heading): its lines, its text."""
+    start_line = span[0]
     first_text = src.texts[start_line]
     col = _prefix_end(first_text)
     kept: list[Piece] = []
@@ -244,20 +268,16 @@ def _block_lines(src: _Source, start_line: int, inline: Any, heading: int) -> li
         kept.append(Piece("- ", at, at + 1, copy=False))
         col += 2
     bold_at: dict[int, tuple[bool, bool, bool]] = {}
-    content = inline.content
-    bold_line = _BOLD_LINE_RE.fullmatch(content)
-    if bold_line and src.joined.startswith(content, base + col):
-        # The commonest markup of a saved page, a line in bold ("**II. NHIỆM VỤ**"): read
-        # as markdown-it reads it, without running it.
-        at = src.to_pass1(base + col + 2)
-        text = bold_line.group("text")
-        by_line = {start_line: [Piece(text, at, at + len(text), True)]}
+    wrapped = _WRAPPED_RE.fullmatch(content)
+    if wrapped and src.joined.startswith(content, base + col):
+        # The commonest markup of a saved page: read as markdown-it reads it, without it.
+        by_line, bold_at = _wrapped_lines(src, start_line, base + col, wrapped)
     elif _MARKUP_CHARS_RE.search(content):
         walker = _Inline(src, base + col)
-        walker.walk(_parser().parseInline(inline.content)[0].children or [])
+        walker.walk(_inline_tokens(content))
         by_line, bold_at = walker.lines, walker.bold_at
     else:
-        by_line = _plain_lines(src, start_line, inline.map[1], col)
+        by_line = _plain_lines(src, start_line, span[1], col)
     para = next(_ids)
     out: list[Src] = []
     lines = sorted(by_line)
@@ -281,34 +301,50 @@ def _block_lines(src: _Source, start_line: int, inline: Any, heading: int) -> li
 
 def _trimmed(pieces: list[Piece], *, squeeze: bool = True) -> list[Piece]:
     """Pieces with their outer spaces stripped and inner runs of spaces squeezed."""
+    if len(pieces) == 1:
+        piece = pieces[0]
+        text = piece.text
+        if (text == text.strip() and not (squeeze and piece.copy and "  " in text)
+                and (not piece.copy or piece.end == piece.start + len(text))):
+            return pieces if text else []  # one piece with nothing to strip or squeeze
     out: list[Piece] = []
     for piece in pieces:
-        if not piece.copy or not squeeze:
+        if squeeze and piece.copy and "  " in piece.text:
+            out.extend(squeezed_text(piece))
+        else:
             out.append(piece)
-            continue
-        for sub in squeezed_text(piece):
-            out.append(sub)
-    while out and not out[0].text.strip():
-        out.pop(0)
-    while out and not out[-1].text.strip():
-        out.pop()
-    if out:
-        first = out[0]
-        text = first.text.lstrip()
-        out[0] = first._replace(text=text, start=first.start + len(first.text) - len(text))
-        last = out[-1]
-        text = last.text.rstrip()
-        out[-1] = last._replace(text=text, end=last.start + len(text) if last.copy else last.end)
-    squeezed_out: list[Piece] = []
-    for piece in out:
-        if squeezed_out and squeezed_out[-1].text.endswith(" ") and piece.text.startswith(" "):
+    first, end = 0, len(out)
+    while first < end and not out[first].text.strip():
+        first += 1
+    while end > first and not out[end - 1].text.strip():
+        end -= 1
+    if first == end:
+        return []
+    out = out[first:end]
+    piece = out[0]
+    text = piece.text.lstrip()
+    if text != piece.text:
+        out[0] = Piece(text, piece.start + len(piece.text) - len(text), piece.end, piece.bold,
+                       piece.copy)
+    piece = out[-1]
+    text = piece.text.rstrip()
+    stop = piece.start + len(text) if piece.copy else piece.end
+    if text != piece.text or stop != piece.end:
+        out[-1] = Piece(text, piece.start, stop, piece.bold, piece.copy)
+    if len(out) == 1:
+        return out
+    # A space that ends a piece and one that opens the next are one space.
+    joined = [out[0]]
+    for piece in out[1:]:
+        if piece.text.startswith(" ") and joined[-1].text.endswith(" "):
             text = piece.text.lstrip()
             if not text:
                 continue
-            piece = piece._replace(text=text, start=piece.start + len(piece.text) - len(text))
+            piece = Piece(text, piece.start + len(piece.text) - len(text), piece.end, piece.bold,
+                          piece.copy)
         if piece.text:
-            squeezed_out.append(piece)
-    return squeezed_out
+            joined.append(piece)
+    return joined
 
 
 def squeezed_text(piece: Piece) -> list[Piece]:
@@ -319,7 +355,7 @@ def squeezed_text(piece: Piece) -> list[Piece]:
     return [Piece(p.text, piece.start + p.start, piece.start + p.end, piece.bold) for p in parts]
 
 
-def _table_rows(src: _Source, tokens: Sequence[Any], i: int) -> tuple[list[list[list[Src]]], int]:
+def _table_rows(src: _Source, tokens: Sequence[Token], i: int) -> tuple[list[list[list[Src]]], int]:
     """Rows of a pipe table (``| a | b |`` with a delimiter row): cells of one line each."""
     rows: list[list[list[Src]]] = []
     while i < len(tokens) and tokens[i].type != "table_close":
@@ -341,9 +377,15 @@ def _pipe_row(src: _Source, line: int) -> list[list[Src]]:
     base = src.starts[line]
     cells: list[list[Src]] = []
     for a, b in pairwise(bounds):
-        walker = _Inline(src, base + a + 1)
-        walker.walk(_parser().parseInline(text[a + 1 : b])[0].children or [])
-        pieces = _trimmed([p for ps in walker.lines.values() for p in ps], squeeze=False)
+        cell = text[a + 1 : b]
+        if _PLAIN_CELL_RE.fullmatch(cell):  # markdown-it gives it whole as one text token
+            at = src.to_pass1(base + a + 1)
+            found = [Piece(cell, at, at + len(cell))] if cell else []
+        else:
+            walker = _Inline(src, base + a + 1)
+            walker.walk(_inline_tokens(cell))
+            found = [p for ps in walker.lines.values() for p in ps]
+        pieces = _trimmed(found, squeeze=False)
         if phys is None:
             continue
         cells.append([Src(pieces, phys.indent, phys.width, phys.blank_before, phys.page)]
@@ -386,7 +428,7 @@ def flow_lines(physical: Physical, lines: Sequence[Phys],
                               for line in lines if not line.furniture):
         return _plain_run(physical, lines)
     src = _source(physical, lines, breaks)
-    tokens = _blocks().parse(src.joined)
+    tokens = block_tokens(src.texts)
     out: list[Src] = []
     heading = 0
     i = 0
@@ -406,7 +448,7 @@ def flow_lines(physical: Physical, lines: Sequence[Phys],
                     out.append(Src(squeezed(physical.text, phys.start, phys.end), phys.indent,
                                    phys.width, phys.blank_before, phys.page))
         elif tok.type == "inline" and tok.map:
-            out.extend(_block_lines(src, tok.map[0], tok, heading))
+            out.extend(_block_lines(src, tok.map, tok.content, heading))
         i += 1
     return out
 
@@ -465,18 +507,20 @@ def _cells_from(physical: Physical, i: int) -> tuple[list[_Cell], int]:
             column = 0
         k = j
         chars = 0
+        parted = heading = False  # a blank line inside the chunk, a markdown heading in it
         while k < n and not lines[k].pipe:
-            chars += lines[k].end - lines[k].start
-            k += 1
-        chunk = list(lines[j:k])
-        for line in chunk:
+            line = lines[k]
+            chars += line.end - line.start
+            parted = parted or (k > j and line.blank_before)
+            heading = heading or _ATX_RE.match(physical.text, line.start) is not None
             if line.number:  # "1" alone in a cell is its row's number, not a page number
                 line.furniture = False
+            k += 1
+        chunk = lines[j:k]
         closed = k < n
         if (not chunk or not closed or chunk[0].blank_before or len(chunk) > _MAX_CELL_LINES
-                or chars > _MAX_CELL_CHARS or any(line.blank_before for line in chunk[1:])
-                or (cells and _opens_appendix(physical, chunk[0]))
-                or any(_ATX_RE.match(physical.text, line.start) for line in chunk)):
+                or chars > _MAX_CELL_CHARS or parted
+                or (cells and _opens_appendix(physical, chunk[0])) or heading):
             return cells, j  # no cell holds a markdown heading: the page goes on after
         cells.append(_Cell(chunk, row, column))
         column += 1
@@ -489,9 +533,7 @@ _ATX_RE = regex.compile(r"#{1,6} ")
 
 def _opens_appendix(physical: Physical, line: Phys) -> bool:
     words = physical.text[line.start:line.end].strip("*_# ")
-    return (is_caps(words, share=1.0, least=3)
-            and cues().appendix.match(physical.folded[line.start:line.end].strip("*_# "))
-            is not None)
+    return is_caps(words, share=1.0, least=3) and cues().appendix.match(fold(words)) is not None
 
 
 def cell_lines(physical: Physical, cells: list[_Cell]) -> list[Src]:

@@ -67,16 +67,32 @@ class Src:
     ends_para: bool = False  # the markdown paragraph ends with this line
     para_lines: int = 1  # how many printed lines its markdown paragraph has
     cell_breaks: list[int] = field(default_factory=list)  # first piece of each cell of a row
+    # The pieces never change once the line is made: its text and bold state are kept once
+    # read (each step after reads them several times).
+    _content: str | None = field(default=None, init=False, repr=False, compare=False)
+    _bold: bool | None = field(default=None, init=False, repr=False, compare=False)
+    _caps: bool | None = field(default=None, init=False, repr=False, compare=False)
 
     @property
     def content(self) -> str:
-        return "".join(p.text for p in self.pieces)
+        if self._content is None:
+            self._content = "".join([p.text for p in self.pieces])
+        return self._content
 
     @property
     def bold(self) -> bool:
         """The whole line is bold."""
-        seen = [p.bold for p in self.pieces if p.text.strip()]
-        return bool(seen) and all(seen)
+        if self._bold is None:
+            seen = [p.bold for p in self.pieces if p.text.strip()]
+            self._bold = bool(seen) and all(seen)
+        return self._bold
+
+    @property
+    def caps(self) -> bool:
+        """The line is printed in capitals (:func:`~.cues.is_caps`)."""
+        if self._caps is None:
+            self._caps = is_caps(self.content)
+        return self._caps
 
     @property
     def bold_len(self) -> int | None:
@@ -123,7 +139,8 @@ class Physical:
 
     @cached_property
     def folded(self) -> str:
-        """The text folded (fold keeps the length): column cues are matched on its slices."""
+        """The text folded (fold keeps the length, one character at a time): its slices are
+        the folded lines, cells and segments every step reads."""
         return fold(self.text)
 
     def content(self, line: Phys) -> str:
@@ -138,32 +155,40 @@ def physical_lines(text: str, page_of: Sequence[int] | None = None) -> Physical:
     blank = False
     pos = 0
     k = cues()
+    furniture_at = k.furniture.match  # is_furniture, once per line
+    folded_text = out.folded
+    lines = out.lines
     for raw_line in text.split("\n"):
         line_start = pos
         pos += len(raw_line) + 1
-        if "\f" in raw_line:
+        feed = "\f" in raw_line
+        if feed:
             page = (page or 1) + raw_line.count("\f")
             raw_line = raw_line.replace("\f", " ")
-        stripped = raw_line.strip()
+        unindented = raw_line.lstrip()
+        stripped = unindented.rstrip()
         if not stripped:
             blank = True
             continue
-        lead = len(raw_line) - len(raw_line.lstrip())
+        lead = len(raw_line) - len(unindented)
         start = line_start + lead
         end = start + len(stripped)
-        # Furniture is short: longer lines are text, and are not folded here.
-        folded = fold(stripped) if len(stripped) <= _FURNITURE_CHARS else ""
-        marker = k.page_marker.match(folded)
-        if marker:
-            page = int(marker.group("page"))
-            continue
+        # Furniture is short: longer lines are text. A page marker is furniture too.
+        folded = ("" if end - start > _FURNITURE_CHARS else
+                  fold(stripped) if feed else folded_text[start:end])
+        furniture = bool(folded) and furniture_at(folded) is not None
+        if furniture:
+            marker = k.page_marker.match(folded)
+            if marker:
+                page = int(marker.group("page"))
+                continue
         line = Phys(line_start, line_start + len(raw_line), start, end, lead, blank, page)
         if stripped == "|":
             line.pipe = True
-        elif folded and not stripped.startswith("|") and is_furniture(folded):
+        elif furniture and not stripped.startswith("|"):
             line.furniture = True
             line.number = stripped.isdigit()
-        out.lines.append(line)
+        lines.append(line)
         blank = False
     return out
 
@@ -201,7 +226,7 @@ def _segments(phys: Physical, line: Phys) -> list[tuple[int, int]]:
             cut = motto.start() if motto else None
             if k.number.match(folded):  # a place-date counts only after a number
                 for m in WORD_START_RE.finditer(folded, 0, cut or len(folded)):
-                    if k.place_date.match(folded[m.start():]):
+                    if k.place_date.match(folded, m.start()):
                         cut = m.start()
                         break
         if cut:

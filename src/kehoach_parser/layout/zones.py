@@ -35,11 +35,12 @@ def is_name(text: str) -> bool:
 
 
 class _Reader:
-    def __init__(self, lines: Sequence[Line], text: str) -> None:
+    def __init__(self, lines: Sequence[Line], text: str, folded: str) -> None:
         self.lines = lines
         self.texts = [text[line.start : line.end] for line in lines]
         # Cues open their line: the folded opening is enough.
-        self.folded = [fold(t[:_CUE_WINDOW]) for t in self.texts]
+        self.folded = [folded[line.start : min(line.end, line.start + _CUE_WINDOW)]
+                       for line in lines]
         self.caps = [line.caps for line in lines]
         self.k = cues()
         self.issuer: list[str] | None = None  # read once the header's roles are set
@@ -323,12 +324,12 @@ def _mark_title(r: _Reader, kinds: list[ZoneKind], i: int, zone: ZoneKind) -> in
     return end
 
 
-def assign(lines: Sequence[Line], text: str) -> list[Zone]:
-    """Set every line's zone and role; the zones in order."""
+def assign(lines: Sequence[Line], text: str, folded: str) -> list[Zone]:
+    """Set every line's zone and role; the zones in order. ``folded``: the text folded."""
     n = len(lines)
     if not n:
         return []
-    r = _Reader(lines, text)
+    r = _Reader(lines, text, folded)
     kinds: list[ZoneKind] = ["body"] * n
     start = _start(r)
     for i in range(start):
