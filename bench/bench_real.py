@@ -14,10 +14,11 @@
   scans — Roman parts, cited numbers, percentages — and a JSON dump of the text) on the real
   texts (``.txt``, ``.md``), in CPU chars/s; and the same texts with every 50th marked letter
   decomposed (not NFC), as a time ratio to the NFC text.
-- First document: in a fresh process, the import and the first ``parse_text`` (patterns
-  compiled on the way) timed apart; wall time of a fresh ``python -c 'from kehoach_parser
-  import parse_text; parse_text(…)'``, of ``kehoach parse`` of one seed, and of a bare
-  python.
+- First document: in a fresh process, the import and the first ``parse_text`` timed apart;
+  wall time of a fresh ``python -c 'from kehoach_parser import parse_text; parse_text(…)'``,
+  of ``kehoach parse`` of one seed, and of a bare python; each warm (the patterns read from
+  the machine's cache, :mod:`kehoach_parser.patterns`) and cold (``cold_``: an empty cache,
+  every pattern compiled, as on the first run on a new machine).
 
 Prints a table; writes the figures into ``bench/results.json`` under ``"real"`` (other keys
 are kept). ``--json FILE`` writes them to FILE alone instead.
@@ -29,6 +30,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import re
 import statistics
 import subprocess
@@ -224,33 +226,47 @@ def _decomposed(text: str) -> str:
 
 
 def _first_document(repeat: int) -> dict[str, float]:
+    """In fresh processes: the import and the first ``parse_text`` timed apart, the whole
+    ``python -c`` and ``kehoach parse`` of one seed; warm (the machine's cache of compiled
+    patterns written by an earlier run, as on every run but the first) and cold (an empty
+    cache folder each time: every pattern compiled, as on a new machine)."""
     seed = sorted((ROOT / "corpus").glob("*.txt"))[0]
     bin_dir = Path(sys.executable).parent
     kehoach = str(bin_dir / "kehoach")
     code = ("from pathlib import Path; from kehoach_parser import parse_text; "
             f"parse_text(Path({str(seed)!r}).read_text(encoding='utf-8'))")
-    # In a fresh process: the import, then the first parse alone (patterns compiled).
     inside = ("import time; t = time.perf_counter(); from kehoach_parser import parse_text; "
               "from pathlib import Path; u = time.perf_counter(); "
               f"parse_text(Path({str(seed)!r}).read_text(encoding='utf-8')); "
               "print(u - t, time.perf_counter() - u)")
 
-    def split() -> tuple[float, float]:
-        runs = [subprocess.run([sys.executable, "-c", inside], check=True, capture_output=True,
-                               text=True).stdout.split() for _ in range(repeat)]
+    def run(argv: list[str], cache: str | None) -> subprocess.CompletedProcess[str]:
+        env = dict(os.environ)
+        if cache is None:  # cold: a new empty folder for this run alone
+            with tempfile.TemporaryDirectory() as empty:
+                env["KEHOACH_PARSER_CACHE_DIR"] = empty
+                return subprocess.run(argv, check=True, capture_output=True, text=True, env=env)
+        env["KEHOACH_PARSER_CACHE_DIR"] = cache
+        return subprocess.run(argv, check=True, capture_output=True, text=True, env=env)
+
+    def split(cache: str | None) -> tuple[float, float]:
+        runs = [run([sys.executable, "-c", inside], cache).stdout.split() for _ in range(repeat)]
         return (statistics.median(float(r[0]) for r in runs),
                 statistics.median(float(r[1]) for r in runs))
 
-    def wall(argv: list[str]) -> float:
-        return _median_time(lambda: subprocess.run(argv, check=True, capture_output=True),
-                            repeat)
+    def wall(argv: list[str], cache: str | None) -> float:
+        return _median_time(lambda: run(argv, cache), repeat)
 
-    import_s, first_parse_s = split()
-    with tempfile.TemporaryDirectory() as tmp:
-        return {"python_s": wall([sys.executable, "-c", "pass"]),
-                "import_s": import_s, "first_parse_text_s": first_parse_s,
-                "process_with_first_parse_s": wall([sys.executable, "-c", code]),
-                "kehoach_parse_s": wall([kehoach, "parse", str(seed), "--out", tmp])}
+    out: dict[str, float] = {}
+    with tempfile.TemporaryDirectory() as warm, tempfile.TemporaryDirectory() as tmp:
+        run([sys.executable, "-c", code], warm)  # writes the warm cache
+        parse_seed = [kehoach, "parse", str(seed), "--out", tmp]
+        out["python_s"] = wall([sys.executable, "-c", "pass"], warm)
+        for name, cache in (("", warm), ("cold_", None)):
+            out[f"{name}import_s"], out[f"{name}first_parse_text_s"] = split(cache)
+            out[f"{name}process_with_first_parse_s"] = wall([sys.executable, "-c", code], cache)
+            out[f"{name}kehoach_parse_s"] = wall(parse_seed, cache)
+    return out
 
 
 def main(argv: list[str] | None = None) -> int:
