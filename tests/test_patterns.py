@@ -133,3 +133,14 @@ def test_a_second_process_reads_what_the_first_compiled(tmp_path: Path) -> None:
     (first_count, first_new), (second_count, second_new) = runs
     assert first_new == "True" and second_new == "False"  # nothing left to compile
     assert int(second_count) >= int(first_count) > 100
+
+
+# Patterns built from a document's own words, compiled afresh and never kept: by module.
+_BUILT_FROM_THE_DOCUMENT = {"citations.py": 1}  # the numbers a document cites in full
+
+
+def test_only_patterns_built_from_a_document_bypass_the_cache() -> None:
+    package = ROOT / "src" / "kehoach_parser"
+    direct = {str(p.relative_to(package)): p.read_text(encoding="utf-8").count("regex.compile(")
+              for p in package.rglob("*.py") if p.name != "patterns.py"}
+    assert {name: n for name, n in direct.items() if n} == _BUILT_FROM_THE_DOCUMENT
