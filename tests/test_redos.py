@@ -9,6 +9,7 @@ compiled patterns (data files, caches) are audited too.
 from __future__ import annotations
 
 import json
+import os
 import re
 import subprocess
 import sys
@@ -33,7 +34,10 @@ seen = {}
 def recording(module):
     original = module.compile
     def compile(pattern, flags=0, *args, **kwargs):
-        caller = sys._getframe(1).f_code.co_filename
+        frame = sys._getframe(1)
+        if frame.f_code.co_filename == str(Path(package) / "patterns.py"):
+            frame = frame.f_back
+        caller = frame.f_code.co_filename
         if caller.startswith(package) and isinstance(pattern, str):
             seen[(module.__name__, pattern, int(flags))] = caller
         return original(pattern, flags, *args, **kwargs)
@@ -87,6 +91,7 @@ def _patterns() -> list[tuple[str, str, int, str]]:
     out = subprocess.run(
         [sys.executable, "-c", RECORDER, str(ROOT), str(CORPUS)],
         check=True, capture_output=True, text=True,
+        env={**os.environ, "KEHOACH_PARSER_CACHE_DIR": ""},
     )
     return [tuple(row) for row in json.loads(out.stdout)]  # type: ignore[misc]
 
