@@ -21,8 +21,7 @@ from __future__ import annotations
 from functools import cache, lru_cache
 from typing import Any
 
-import regex
-
+from . import patterns
 from .agency_names import Body, Context, read_list
 from .agency_places import Assignment, Reader
 from .agency_registry import Entry
@@ -40,8 +39,8 @@ __all__ = ["Context", "find_agencies"]
 def _relations() -> tuple[Any, Any]:
     """The relation patterns, matched on the lower-cased task (quicker than ignoring case)."""
     relations = {r["kind"]: r["pattern"] for r in load("agencies")["relation"]}
-    return (regex.compile(rf"(?:{relations['leads']})\s+"),
-            regex.compile(rf"(?:{relations['coordinates']})\s+"))
+    return (patterns.compile(rf"(?:{relations['leads']})\s+"),
+            patterns.compile(rf"(?:{relations['coordinates']})\s+"))
 
 
 def _partners(body: Body, tasks: list[str], context: Context) -> tuple[list[str], list[str]]:

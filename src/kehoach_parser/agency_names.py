@@ -27,6 +27,7 @@ from typing import Any, Literal
 
 import regex
 
+from . import patterns
 from .agency_registry import (
     BodyMatch,
     Entry,
@@ -45,9 +46,9 @@ from .normalize import fold_tones
 
 # Runs of spaces are matched possessively and from their first space only, so that a
 # long blank run costs linear time (tests/test_redos.py).
-SEPARATOR_RE = regex.compile(r"(?<!\s)\s*+[,;]\s*+(?:và\s++)?|(?<!\s)\s++và\s++")
-ASIDE_RE = regex.compile(r"\s*\([^()\n]{0,160}\)")
-MEMBERS_RE = regex.compile(r"[ ]*:[ ]*")
+SEPARATOR_RE = patterns.compile(r"(?<!\s)\s*+[,;]\s*+(?:và\s++)?|(?<!\s)\s++và\s++")
+ASIDE_RE = patterns.compile(r"\s*\([^()\n]{0,160}\)")
+MEMBERS_RE = patterns.compile(r"[ ]*:[ ]*")
 
 
 @dataclass(frozen=True, slots=True)
@@ -141,7 +142,7 @@ def _phrase(words: str) -> str:
 
 
 def _alternation(words: list[str]) -> str:
-    return "|".join(_phrase(w) for w in sorted(set(words), key=len, reverse=True))
+    return "|".join(_phrase(w) for w in patterns.longest_first(words))
 
 
 def _holders(heads: list[str]) -> list[str]:
@@ -175,28 +176,28 @@ def cues() -> _Cues:
     classes = data["classes"]
     generic_words = _alternation(classes["generic_words"])
     return _Cues(
-        prefix=regex.compile(rf"(?i:(?P<requested>{requested})|{commanded})\s+"),
-        generic=regex.compile("|".join(f"(?:{g['pattern']})" for g in data["generic"]),
+        prefix=patterns.compile(rf"(?i:(?P<requested>{requested})|{commanded})\s+"),
+        generic=patterns.compile("|".join(f"(?:{g['pattern']})" for g in data["generic"]),
                               regex.IGNORECASE),
         # A head word in either case ("Giao phòng Quản lý …"), then a capitalised word.
-        head=regex.compile(rf"(?i:(?P<head>{head_words}))[ ](?=\p{{Lu}})"),
+        head=patterns.compile(rf"(?i:(?P<head>{head_words}))[ ](?=\p{{Lu}})"),
         # "Ban xây dựng đảng Đảng ủy": lower-case words, closed by a Party committee.
-        lower_head=regex.compile(
+        lower_head=patterns.compile(
             rf"(?i:(?P<head>{head_words}))[ ](?=(?:\p{{Ll}}+[ ]){{1,5}}(?:{party})(?!\w))"),
         head_levels={h["word"].casefold(): h.get("level") for h in data["head"]},
         # A verb after a plural word is a noun: "các tổ chức phi chính phủ".
-        stop=regex.compile(rf"[:;(\n]|\.(?!\w)|(?<!\s)\s++(?<!(?:các|những)\s+)"
+        stop=patterns.compile(rf"[:;(\n]|\.(?!\w)|(?<!\s)\s++(?<!(?:các|những)\s+)"
                            rf"(?<!(?i:{compounds})\s+)(?!(?i:{nouns})(?!\w))(?:{verbs})(?!\w)"
                            rf"|{SEPARATOR_RE.pattern}"),
         class_stop=frozenset(_head_key(w) for w in data["verbs"]["class_words"]),
-        class_start=regex.compile(rf"(?i:{_alternation(data['verbs']['class_words'])})(?!\w)"),
-        holder=regex.compile(rf"(?i:{_alternation(_holders(heads))})[ ]+(?=\w)"),
-        shared=regex.compile(
+        class_start=patterns.compile(rf"(?i:{_alternation(data['verbs']['class_words'])})(?!\w)"),
+        holder=patterns.compile(rf"(?i:{_alternation(_holders(heads))})[ ]+(?=\w)"),
+        shared=patterns.compile(
             rf"(?:(?P<cac>(?i:các)[ ]+)(?P<head>(?i:{head_words}))"
             rf"(?:(?:[ ]*,[ ]*(?i:ban[ ]*,[ ]*)?(?i:ngành))?[ ]*:[ ]*|[ ]+)"
             rf"|(?P<head2>(?i:{head_words}))[ ]*:[ ]*)(?=\p{{Lu}})"),
-        member_end=regex.compile(rf"[\n(]|\.(?!\w)|:|(?<![ ])[ ]++(?:{verbs})(?!\w)"),
-        klass=regex.compile(
+        member_end=patterns.compile(rf"[\n(]|\.(?!\w)|:|(?<![ ])[ ]++(?:{verbs})(?!\w)"),
+        klass=patterns.compile(
             rf"(?:(?P<cac>(?i:các|những)[ ]+))?(?P<noun>(?i:{_alternation(classes['nouns'])}))"
             rf"(?![ ]*,[ ]*(?i:{generic_words})(?!\w))"
             rf"(?:[ ]+|[ ]*,[ ]*)(?!(?i:{_alternation(classes['qualifiers'])})(?!\w))(?=\w)"),
@@ -214,15 +215,15 @@ def cues() -> _Cues:
             "generic": [f for g in data["generic"] for f in g["first"]],
             "head": heads,
         }.items()},
-        of_group=regex.compile(rf"(?<![ ])[ ]++(?i:các)[ ]+(?i:{generic_words})(?!\w)"),
+        of_group=patterns.compile(rf"(?<![ ])[ ]++(?i:các)[ ]+(?i:{generic_words})(?!\w)"),
     )
 
 
 # --- one item of a list --------------------------------------------------------------------
 
 
-_WORD_RE = regex.compile(r"\w+")
-_MEMBER_SEP_RE = regex.compile(r"(?<![ ])[ ]*+[;,][ ]*+(?:và[ ]+)?|(?<![ ])[ ]++và[ ]+")
+_WORD_RE = patterns.compile(r"\w+")
+_MEMBER_SEP_RE = patterns.compile(r"(?<![ ])[ ]*+[;,][ ]*+(?:và[ ]+)?|(?<![ ])[ ]++và[ ]+")
 
 
 def _item_at(text: str, pos: int, context: Context, first: bool = False) -> list[_Item]:

@@ -24,8 +24,7 @@ from dataclasses import dataclass, field
 from functools import cache, lru_cache
 from typing import Any
 
-import regex
-
+from . import patterns
 from .agency_names import Body, BodyList, Context, may_open, read_list
 from .context import Context as DocContext
 from .data import load
@@ -35,8 +34,8 @@ from .models import Section
 from .sections import walk
 
 _TASK_TRIM = " \t:;,.-–"
-_ROMAN_RE = regex.compile(r"^[IVXLC]+$")
-_WORD_RE = regex.compile(r"\w+")
+_ROMAN_RE = patterns.compile(r"^[IVXLC]+$")
+_WORD_RE = patterns.compile(r"\w+")
 # How far into a line its opening cues ("Cơ quan thực hiện:", "Giao", "chủ trì") may reach.
 _OPENING = 48
 _CONTENT = ("body", "appendix", "attached")
@@ -47,11 +46,11 @@ _WRAPPED = 60
 # How many lines above its verb the sentence that charges office-holders may start.
 _EXECUTES_REACH = 6
 # A line that breaks off after a connector, its name going on in the next line.
-_DANGLING_RE = regex.compile(r"(?:\s(?i:và|va)|[,&–-])[\s*]*$")
+_DANGLING_RE = patterns.compile(r"(?:\s(?i:và|va)|[,&–-])[\s*]*$")
 # Points whose headings name bodies that make a part one that divides the tasks among them.
 _DIVIDING = 2
-_NOTE_RE = regex.compile(r"\s*\(([^()]{3,200})\)")
-_BETWEEN_SEMICOLONS_RE = regex.compile(r"[^;]+")
+_NOTE_RE = patterns.compile(r"\s*\(([^()]{3,200})\)")
+_BETWEEN_SEMICOLONS_RE = patterns.compile(r"[^;]+")
 
 
 @dataclass
@@ -90,23 +89,23 @@ def _cues() -> _Cues:
     data = load("agencies")
     p, t = data["places"], data["table"]
     return _Cues(
-        parts=regex.compile(p["parts"]),
-        lead=regex.compile(p["lead"]),
-        label=regex.compile(p["label"]),
-        attribution=regex.compile(p["attribution"]),
-        performs=regex.compile(p["performs"]),
-        executes=regex.compile(p["executes"]),
-        delegates=regex.compile(p["delegates"]),
-        anywhere=regex.compile(p["anywhere"]),
-        clauses=regex.compile(p["clauses"]),
-        decides=regex.compile(p["decides"]),
-        receipt=regex.compile(p["receipt"]),
+        parts=patterns.compile(p["parts"]),
+        lead=patterns.compile(p["lead"]),
+        label=patterns.compile(p["label"]),
+        attribution=patterns.compile(p["attribution"]),
+        performs=patterns.compile(p["performs"]),
+        executes=patterns.compile(p["executes"]),
+        delegates=patterns.compile(p["delegates"]),
+        anywhere=patterns.compile(p["anywhere"]),
+        clauses=patterns.compile(p["clauses"]),
+        decides=patterns.compile(p["decides"]),
+        receipt=patterns.compile(p["receipt"]),
         opening_first=frozenset([*p["label_first"], *p["anywhere_first"]]),
         reporting=frozenset(p["reporting_types"]),
-        closing=regex.compile(data["closing"]["pattern"]),
-        table_lead=regex.compile(t["lead"]),
-        table_coordinates=regex.compile(t["coordinates"]),
-        table_task=regex.compile(t["task"]),
+        closing=patterns.compile(data["closing"]["pattern"]),
+        table_lead=patterns.compile(t["lead"]),
+        table_coordinates=patterns.compile(t["coordinates"]),
+        table_task=patterns.compile(t["task"]),
     )
 
 

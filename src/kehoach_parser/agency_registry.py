@@ -37,6 +37,7 @@ from typing import Any
 import regex
 from rapidfuzz import fuzz, process
 
+from . import patterns
 from .data import load
 from .localities import expand
 from .models import Level
@@ -46,12 +47,12 @@ from .normalize import fold_tones
 # ("Sở Văn hóa, Thể thao" / "Sở Văn hoá Thể thao", "Lao động-Thương binh"); never by a line
 # break. The head word is followed by a space only ("phòng, chống" is not "Phòng Chống").
 _SEP = r"(?:[ ]*[-,][ ]*|[ ]+)"
-_SPLIT_RE = regex.compile(r"[\s,\-]+")
-_WORD_RE = regex.compile(r"\w+")
+_SPLIT_RE = patterns.compile(r"[\s,\-]+")
+_WORD_RE = patterns.compile(r"\w+")
 # The second word of a name after its first: after spaces, or inside "TB & XH" (possessive
 # and after no space or "&": linear on a long run of either).
-_SECOND_RE = regex.compile(r"(?<![ &])(?:[ ]++&?+|&)[ ]*+(\w+)")
-_KEY_RE = regex.compile(r"[\s,\-&.:;()]+")
+_SECOND_RE = patterns.compile(r"(?<![ &])(?:[ ]++&?+|&)[ ]*+(\w+)")
+_KEY_RE = patterns.compile(r"[\s,\-&.:;()]+")
 # A place name: up to four capitalised syllables ("Lai Châu", "Bà Rịa - Vũng Tàu").
 _PLACE = r"(?-i:\p{Lu}\p{Ll}*(?:(?:[ ]|[ ]?-[ ]?)\p{Lu}\p{Ll}*){0,3})(?!\w)"
 _FUZZY_CUTOFF = 90.0
@@ -234,7 +235,7 @@ def registry() -> Registry:
     data = load("agencies")
     words = _level_words()
     tail_re = _tail_pattern(words, with_place=True)
-    tail_end = regex.compile(rf"(?<! )[ ]++(?:{_tail_pattern(words, with_place=False)})$")
+    tail_end = patterns.compile(rf"(?<! )[ ]++(?:{_tail_pattern(words, with_place=False)})$")
     by_key: dict[str, tuple[Entry, ...]] = {}
     by_stem: dict[str, tuple[Entry, ...]] = {}
     stems: set[str] = set()
@@ -247,7 +248,7 @@ def registry() -> Registry:
         for stem in entry_stems:
             _add(by_stem, name_key(stem), entry)
             stems.add(stem)
-    ordered = sorted(stems, key=len, reverse=True)
+    ordered = patterns.longest_first(stems)
     by_lead: dict[tuple[str, ...], tuple[str, ...]] = {}
     for stem in ordered:
         lead = _lead(stem)
@@ -258,15 +259,15 @@ def registry() -> Registry:
         entries=tuple(entries),
         by_key=by_key,
         by_stem=by_stem,
-        level_words=tuple((regex.compile(rf"(?i:{w.pattern})(?!\w)"), w.levels) for w in words),
+        level_words=tuple((patterns.compile(rf"(?i:{w.pattern})(?!\w)"), w.levels) for w in words),
         places=places,
         stems=tuple(ordered),
         tail_end=tail_end,
-        name_tail=regex.compile(rf"(?<! )[ ]++(?P<tail>{tail_re})$"),
+        name_tail=patterns.compile(rf"(?<! )[ ]++(?P<tail>{tail_re})$"),
         by_head=_by_head(by_key),
         first_words=frozenset(lead[0] for lead in by_lead),
         stems_by_lead=by_lead,
-        tail=regex.compile(rf"(?<![ ])[ ]++(?P<tail>{tail_re})"),
+        tail=patterns.compile(rf"(?<![ ])[ ]++(?P<tail>{tail_re})"),
     )
 
 
@@ -275,7 +276,7 @@ def _gazetteer() -> Any:
     """Every stem in one pattern, to search a text (compiled at first search only: matching
     at a position uses the small pattern of its first word)."""
     alternatives = "|".join(_stem_pattern(s) for s in registry().stems)
-    return regex.compile(rf"(?<!\w)(?P<stem>{alternatives})(?!\w)")
+    return patterns.compile(rf"(?<!\w)(?P<stem>{alternatives})(?!\w)")
 
 
 @lru_cache(maxsize=2048)
@@ -289,7 +290,7 @@ def _gazetteer_for(lead: tuple[str, ...]) -> Any:
     by_lead = registry().stems_by_lead
     stems = {*by_lead.get(lead[:1], ()), *by_lead.get(lead, ())}
     alternatives = "|".join(_stem_pattern(s) for s in registry().stems if s in stems)
-    return regex.compile(rf"(?<!\w)(?P<stem>{alternatives})(?!\w)")
+    return patterns.compile(rf"(?<!\w)(?P<stem>{alternatives})(?!\w)")
 
 
 @lru_cache(maxsize=1024)

@@ -22,8 +22,7 @@ from functools import cache
 from itertools import pairwise
 from typing import Any
 
-import regex
-
+from . import patterns
 from .agency_registry import resolve
 from .data import load
 from .layout import fold
@@ -33,9 +32,9 @@ from .normalize import fold_tones
 # has a fifth of them marked; an OCR without marks, none but stray symbols).
 _MARKED_SHARE = 0.05
 _LONGEST = 8  # words in the longest phrase restored at once
-_WORD_RE = regex.compile(r"[\p{L}\p{M}]+")
+_WORD_RE = patterns.compile(r"[\p{L}\p{M}]+")
 # A capitalised word of two or three letters and the words after it on its line.
-_SHORT_RE = regex.compile(
+_SHORT_RE = patterns.compile(
     r"(?<!\w)(?P<token>\p{Lu}[\p{L}\d]{1,2})(?!\w)(?P<rest>(?:[ ]++\p{L}+){1,4})")
 _INSIDE = frozenset([" ", ", ", " - ", "-", " – ", " & ", "&"])
 

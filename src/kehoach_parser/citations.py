@@ -36,6 +36,7 @@ from typing import Generic, TypeVar
 import regex
 from rapidfuzz import fuzz, process
 
+from . import patterns
 from .context import Context, Found
 from .data import load
 from .dates import VnDate, find_dates
@@ -69,7 +70,7 @@ _DANGLING = frozenset({"và", "hoặc", "các", ","})  # words a cut-off subject
 @cache
 def _re(pattern: str) -> regex.Pattern[str]:
     """A small helper pattern, compiled at first use."""
-    return regex.compile(pattern)
+    return patterns.compile(pattern)
 
 
 def _squeeze(text: str) -> str:
@@ -95,7 +96,7 @@ def _phrase(words: Iterable[str], ascii: bool = True) -> str:
             parts = [regex.escape(p).replace(",", f"{_OPT},").replace(r"\-", "-")
                      .replace("-", f"{_OPT}-{_OPT}") for p in tight.split()]
             forms.add(_SP.join(parts))
-    return "(?i:" + "|".join(sorted(forms, key=len, reverse=True)) + ")"
+    return "(?i:" + "|".join(patterns.longest_first(forms)) + ")"
 
 
 def _strip_marks(text: str) -> str:
@@ -292,38 +293,38 @@ def _patterns() -> _Patterns:
     name_stops = _phrase(named["stops"], ascii=False)
     and_stops = _phrase(named["and_stops"], ascii=False)
     return _Patterns(
-        core=regex.compile(core),
-        ident=regex.compile(rf"(?:{_PARTY}|{_STATE})"),
-        prefix=regex.compile(prefix),
-        short_prefix=regex.compile(
+        core=patterns.compile(core),
+        ident=patterns.compile(rf"(?:{_PARTY}|{_STATE})"),
+        prefix=patterns.compile(prefix),
+        short_prefix=patterns.compile(
             rf"(?r){word_start}(?P<tw>{type_words}){_SP}(?:{number_word}{_SP})?"),
-        date_lead=regex.compile(
+        date_lead=patterns.compile(
             rf"{_HSP},?{_HSP}\(?{_HSP}(?:(?P<ngay>{_phrase(cues['date']['words'])}){_OPT})?"),
-        issuer_lead=regex.compile(rf"{_OPT},?{_OPT}{_phrase(cues['issuer']['words'])}{_SP}"),
-        issuer=regex.compile(issuer),
-        generic_issuer=regex.compile(generic),
-        title_cue=regex.compile(
+        issuer_lead=patterns.compile(rf"{_OPT},?{_OPT}{_phrase(cues['issuer']['words'])}{_SP}"),
+        issuer=patterns.compile(issuer),
+        generic_issuer=patterns.compile(generic),
+        title_cue=patterns.compile(
             rf"{_HSP}(?:(?P<strip>{title_strip}){_SP}(?:{title_strip}{_SP})?|(?={title_words}\s))"),
-        title_end=regex.compile(
+        title_end=patterns.compile(
             rf"\n|;|\||\.(?=\s|$)|:\s|\s\((?!\d)|,\s(?=\p{{Lu}})|\s{end_words}(?!\p{{L}})"),
-        not_before=regex.compile(
+        not_before=patterns.compile(
             rf"(?<!\p{{L}}){_phrase(cues['not_before']['words'])}{_OPT}(?:{number_word}{_OPT})?$"),
-        list_head=regex.compile(
+        list_head=patterns.compile(
             rf"(?<!\p{{L}})(?P<tw>{type_words}){_SP}{_phrase(cues['issuer']['words'])}{_SP}"),
-        issuer_word=regex.compile(_phrase(cues["issuer"]["words"])),
-        list_sep=regex.compile(r"[ \t]{0,3}(?:[,;]|và|,[ \t]{0,3}và)[ \t]{0,3}"),
-        name_stop=regex.compile(
+        issuer_word=patterns.compile(_phrase(cues["issuer"]["words"])),
+        list_sep=patterns.compile(r"[ \t]{0,3}(?:[,;]|và|,[ \t]{0,3}và)[ \t]{0,3}"),
+        name_stop=patterns.compile(
             rf"[;.:()|\n\[\]\"“”]|,|\s\d|\s(?:{name_stops})(?!\p{{L}})"
             rf"|\s(?P<and>(?i:và))\s(?P<hard>(?=\p{{Lu}}|{and_stops}(?!\p{{L}})))?|\s-\s"),
-        not_name=regex.compile(
+        not_name=patterns.compile(
             rf"(?:{_phrase(named['not_names'], ascii=False)}"
             rf"|{'|'.join(map(regex.escape, named['lower_not_names']))})(?!\p{{L}})"),
-        amending=regex.compile(named["amending"]),
-        abbreviations=tuple((regex.compile(rf"(?<!\p{{L}}){regex.escape(k)}(?!\p{{L}})"), v)
+        amending=patterns.compile(named["amending"]),
+        abbreviations=tuple((patterns.compile(rf"(?<!\p{{L}}){regex.escape(k)}(?!\p{{L}})"), v)
                             for k, v in named["abbreviations"].items()),
-        comma_idiom=regex.compile(rf"(?i:{'|'.join(idioms)})"),
-        then_number=regex.compile(rf"{_SP}{number_word}{_OPT}(?=\d)"),
-        opening_line=regex.compile(r"^(?:[IVXLC]+|\d{1,2})[.)]\s", regex.MULTILINE),
+        comma_idiom=patterns.compile(rf"(?i:{'|'.join(idioms)})"),
+        then_number=patterns.compile(rf"{_SP}{number_word}{_OPT}(?=\d)"),
+        opening_line=patterns.compile(r"^(?:[IVXLC]+|\d{1,2})[.)]\s", regex.MULTILINE),
     )
 
 
@@ -484,11 +485,11 @@ def _date_at(text: str, pos: int) -> tuple[VnDate | None, int]:
 
 
 # A short aside after an issuer's name: its abbreviation.
-_ASIDE_RE = regex.compile(r"\s?\([^()\n]{1,20}\)")
-_TITLE_PUNCTUATION_RE = regex.compile(r"[,;\-–]")
+_ASIDE_RE = patterns.compile(r"\s?\([^()\n]{1,20}\)")
+_TITLE_PUNCTUATION_RE = patterns.compile(r"[,;\-–]")
 # "Ngày 28 tháng 10 năm 2025, Chủ tịch UBND Thành phố đã ban hành Công văn số …": the date
 # of issue opens the sentence, before the document.
-_ISSUED_RE = regex.compile(r",[^.;\n]{0,120}?\b(?:ban hành|ký)\b[^.;\n]{0,40}$")
+_ISSUED_RE = patterns.compile(r",[^.;\n]{0,120}?\b(?:ban hành|ký)\b[^.;\n]{0,40}$")
 
 
 # How far back the sentence of a citation may open, and how far into it its date may end:
@@ -630,10 +631,10 @@ def _law_name(text: str, pos: int) -> int | None:
     return end if end > pos else None
 
 
-_INNER_LAW_RE = regex.compile(r"(?:Bộ\s{1,3}[Ll]uật|Luật)\s{1,3}")
+_INNER_LAW_RE = patterns.compile(r"(?:Bộ\s{1,3}[Ll]uật|Luật)\s{1,3}")
 # The next law of the list, after a name's own lower-case tail ("Luật Thuế xuất khẩu, thuế nhập
 # khẩu, Luật Đầu tư").
-_NEXT_LAW_RE = regex.compile(r"(?:,\s{0,3}\p{Ll}[\p{Ll} ]{0,40}?)?"
+_NEXT_LAW_RE = patterns.compile(r"(?:,\s{0,3}\p{Ll}[\p{Ll} ]{0,40}?)?"
                              r"(?:\s{0,3},\s{0,3}(?:và\s{1,3})?|\s{1,3}và\s{1,3})"
                              r"(?=(?:Bộ\s{1,3}[Ll]uật|Luật)\s)")
 
@@ -717,7 +718,7 @@ class _Reader:
         if not numbers:
             return
         pats, text = _patterns(), self.text
-        alternatives = "|".join(regex.escape(n) for n in sorted(numbers, key=len, reverse=True))
+        alternatives = "|".join(regex.escape(n) for n in patterns.longest_first(numbers))
         pattern = regex.compile(rf"(?<![\d/.,])0*(?:{alternatives})"
                                 rf"(?!\d|\s?[-/]\s?[\p{{L}}\d]|[.,]\d)")
         for hit in pattern.finditer(text):

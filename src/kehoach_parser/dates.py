@@ -21,6 +21,8 @@ from dataclasses import dataclass
 
 import regex
 
+from . import patterns
+
 # A numeric date needs a 4-digit year; a 2-part "28/9" is not a date here (too ambiguous
 # with identifiers and fractions such as "10/10 huyện").
 _NUMERIC = (
@@ -34,7 +36,7 @@ _WORDS = (
     r"ng[àad]y[\s.…_/]{0,20}(?P<wd>\d{1,2})?[\s.…_/]{0,20}th[áad]ng[\s.…_/]{0,20}(?P<wm>\d{1,2})?"
     r"[\s.…_]{0,20}n[ăa]m[\s.…_]{0,5}(?P<wy>(?:19|20)\d{2})?(?!\d)"
 )
-DATE_RE = regex.compile(rf"{_NUMERIC}|{_WORDS}", regex.IGNORECASE)
+DATE_RE = patterns.compile(rf"{_NUMERIC}|{_WORDS}", regex.IGNORECASE)
 
 
 @dataclass(frozen=True, slots=True)

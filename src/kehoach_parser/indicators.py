@@ -28,6 +28,7 @@ from typing import Any
 import regex
 from rapidfuzz import fuzz
 
+from . import patterns
 from .data import load
 from .errors import FileMissingError, InputError
 from .normalize import fold_tones
@@ -115,7 +116,7 @@ class Catalogue:
         self.name = name
         self.indicators = tuple(indicators)
         self._by_id = {indicator.id: indicator for indicator in self.indicators}
-        self._domain = tuple(regex.compile(p, regex.IGNORECASE) for p in domain)
+        self._domain = tuple(patterns.compile(p, regex.IGNORECASE) for p in domain)
         # The answers of recent look-ups: a clause a document repeats (a table restating its
         # text, a list of alike items) is matched once.
         self._answers: dict[tuple[Any, ...], str | None] = {}

@@ -21,6 +21,7 @@ from typing import Any
 
 import regex
 
+from . import patterns
 from .data import load
 from .layout import fold
 from .models import Level, Locality
@@ -40,7 +41,7 @@ class _Vocabulary:
 
 def _alternation(forms: list[str]) -> str:
     return "|".join(regex.escape(f).replace(r"\ ", r"\s+")
-                    for f in sorted(set(forms), key=len, reverse=True))
+                    for f in patterns.longest_first(forms))
 
 
 @cache
@@ -71,11 +72,11 @@ def vocabulary() -> _Vocabulary:
     return _Vocabulary(
         provinces=provinces,
         levels=levels,
-        level_re=regex.compile(
+        level_re=patterns.compile(
             rf"(?<!\w)(?P<word>{level_words})\s+(?P<name>\p{{Lu}}.*?)\s*$", regex.IGNORECASE),
-        province_re=regex.compile(rf"(?<!\w)(?:tinh|thanh\s+pho|tp\.?)\s+(?P<name>{names})(?!\w)"),
-        central=regex.compile(meta["central_issuer"]["pattern"]),
-        expansions=tuple((regex.compile(rf"(?<!\w){regex.escape(k)}(?!\w)"), v)
+        province_re=patterns.compile(rf"(?<!\w)(?:tinh|thanh\s+pho|tp\.?)\s+(?P<name>{names})(?!\w)"),
+        central=patterns.compile(meta["central_issuer"]["pattern"]),
+        expansions=tuple((patterns.compile(rf"(?<!\w){regex.escape(k)}(?!\w)"), v)
                          for k, v in expansions.items()),
         expansion_names=tuple(expansions.values()),
         phrases=phrases,

@@ -31,6 +31,7 @@ from typing import Any
 
 import regex
 
+from . import patterns
 from .data import load
 from .layout import fold
 from .localities import vocabulary as localities
@@ -45,7 +46,7 @@ PER_YEAR = {"day": 365, "week": 52, "month": 12, "quarter": 4, "half_year": 2, "
 _EDGES = " \t\n,;:.-–|/"
 _SYLLABLE_RE = re.compile(r"[^\W_]+")
 # A place's name: a few capitalized words (possessive, bounded: linear on any input).
-_NAME_RE = regex.compile(r"(?<![ \t])(?:[ \t]++\p{Lu}[\p{L}\p{M}\d]*+){1,4}")
+_NAME_RE = patterns.compile(r"(?<![ \t])(?:[ \t]++\p{Lu}[\p{L}\p{M}\d]*+){1,4}")
 _BASELINE_REACH = 30  # characters before a year where "so với" makes it a baseline
 _SUFFIX_REACH = 20  # characters after a number where a bound ("trở lên") is looked for
 _WORD_START = "(?<![^\\W_])"
@@ -179,9 +180,9 @@ def _words(words: Iterable[str]) -> _Words:
 
 def _folded(forms: dict[str, set[str]]) -> _Words:
     body = "|".join(regex.escape(f).replace(r"\ ", r"\s+")
-                    for f in sorted(forms, key=len, reverse=True))
-    return _Words(regex.compile(f"{_WORD_START}(?:{body}){_WORD_END}"),
-                  regex.compile(f"(?:{body})"), forms,
+                    for f in patterns.longest_first(forms))
+    return _Words(patterns.compile(f"{_WORD_START}(?:{body}){_WORD_END}"),
+                  patterns.compile(f"(?:{body})"), forms,
                   max((len(f.split()) for f in forms), default=1))
 
 
@@ -213,7 +214,7 @@ class _Vocabulary:
 
 def _alternation(words: Iterable[str]) -> str:
     return "|".join(regex.escape(fold(w)).replace(r"\ ", r"\s+")
-                    for w in sorted(set(words), key=len, reverse=True))
+                    for w in patterns.longest_first(words))
 
 
 @cache
@@ -222,12 +223,12 @@ def _vocabulary() -> _Vocabulary:
     horizon = data["horizon"]
     units = [w for u in extractor_data("units") for w in u["written"]]
     percent = extractor_data("percent")["pattern"]
-    numbers = regex.compile(
+    numbers = patterns.compile(
         rf"(?<![\w.,/])(?:\d+/\d+|{NUMBER_PATTERN})(?:\s*(?:-|den|toi)\s*(?:{NUMBER_PATTERN}))?"
         rf"(?:\s*(?:{fold(percent)}|(?:{_alternation(units)}){_WORD_END}))?{_WORD_END}")
     year = r"(?:19|20)\d\d"
     before = _alternation(horizon["before"])
-    horizon_re = regex.compile(
+    horizon_re = patterns.compile(
         rf"{_WORD_START}(?:(?:{before})\s+)?(?:{_alternation(horizon['year'])})\s+"
         rf"(?P<year>{year})(?:\s*[-–]\s*{year})?(?:\s+(?:{_alternation(horizon['after'])}))?"
         rf"{_WORD_END}"
@@ -246,10 +247,10 @@ def _vocabulary() -> _Vocabulary:
         numbers=numbers,
         number_words=_words([*number_words(), *extractor_data("everything")["words"]]),
         horizon=horizon_re,
-        baseline=regex.compile(rf"(?:{_alternation(horizon['baseline'])})\s+$"),
+        baseline=patterns.compile(rf"(?:{_alternation(horizon['baseline'])})\s+$"),
         # written to end a prefix ("…ít nhất" + a number): here they must end a word too
-        cues=tuple(regex.compile(f"(?:{p}){_WORD_END}", regex.IGNORECASE) for p in cues),
-        suffixes=tuple(regex.compile(entry["pattern"], regex.IGNORECASE)
+        cues=tuple(patterns.compile(f"(?:{p}){_WORD_END}", regex.IGNORECASE) for p in cues),
+        suffixes=tuple(patterns.compile(entry["pattern"], regex.IGNORECASE)
                        for entry in targets.get("suffixes", ())),
         rates=_words(cue_words),
         opening=_words(w for entry in data["cues"] for w in entry.get("opening", ())),
@@ -263,7 +264,7 @@ def _vocabulary() -> _Vocabulary:
         not_levels=_words(data["locality"]["not_levels"]),
         before_place=_words(data["locality"]["before"]),
         alone=_words(data["locality"]["alone"]),
-        kept_after=regex.compile(
+        kept_after=patterns.compile(
             rf"{_WORD_START}(?:{_alternation(data['locality']['kept_after'])})\s+$"),
     )
 

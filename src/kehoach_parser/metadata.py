@@ -16,6 +16,7 @@ from typing import Any
 
 import regex
 
+from . import patterns
 from .agency_registry import name_key, resolve
 from .data import load
 from .dates import find_dates
@@ -34,15 +35,15 @@ from .localities import (
 from .models import DateParts, Metadata, Section
 from .signature import read_recipients, read_signer
 
-_SPACES_RE = regex.compile(r"\s+")
-_SLASHES_RE = regex.compile(r"/{2,}")
-_YEAR_FIRST_RE = regex.compile(r"((?:19|20)\d{2})/(.+)$")  # "2025/QĐ-UBND"
-_SYMBOL_PARTS_RE = regex.compile(r"([-/])")
-_SYMBOL_HEAD_RE = regex.compile(r"[-/]")
-_WORD_AFTER_SPACE_RE = regex.compile(r"(?<=\s)\S")
+_SPACES_RE = patterns.compile(r"\s+")
+_SLASHES_RE = patterns.compile(r"/{2,}")
+_YEAR_FIRST_RE = patterns.compile(r"((?:19|20)\d{2})/(.+)$")  # "2025/QĐ-UBND"
+_SYMBOL_PARTS_RE = patterns.compile(r"([-/])")
+_SYMBOL_HEAD_RE = patterns.compile(r"[-/]")
+_WORD_AFTER_SPACE_RE = patterns.compile(r"(?<=\s)\S")
 # A title that cites a document ("… Kế hoạch số 12/KH-UBND"): the year is that document's.
 # (Only whether there is one: a run of digits is tried from its first digit, linear.)
-_CITES_RE = regex.compile(r"\bsố\s+\d|(?<!\d)\d++/[\p{L}Đ]")
+_CITES_RE = patterns.compile(r"\bsố\s+\d|(?<!\d)\d++/[\p{L}Đ]")
 
 
 @dataclass(frozen=True)
@@ -66,16 +67,16 @@ def _rules() -> _Rules:
         for form in [t["code"], *t.get("aliases", [])]:
             codes[fold(form)] = t["code"]
     return _Rules(
-        number=regex.compile(d["number_line"]["pattern"]),
-        issuer_in_body=regex.compile(d["issuer_in_body"]["pattern"]),
+        number=patterns.compile(d["number_line"]["pattern"]),
+        issuer_in_body=patterns.compile(d["issuer_in_body"]["pattern"]),
         plan_types=frozenset(d["plan_types"]["codes"]),
         type_codes=codes,
-        own_year=regex.compile(d["plan_year"]["pattern"], regex.IGNORECASE),
-        own_year_unmarked=regex.compile(d["plan_year"]["unmarked"]),
-        issues_plan=regex.compile(d["plan_year"]["issues_plan"], regex.IGNORECASE),
-        proper_names=regex.compile(
+        own_year=patterns.compile(d["plan_year"]["pattern"], regex.IGNORECASE),
+        own_year_unmarked=patterns.compile(d["plan_year"]["unmarked"]),
+        issues_plan=patterns.compile(d["plan_year"]["issues_plan"], regex.IGNORECASE),
+        proper_names=patterns.compile(
             "(?:" + "|".join(map(regex.escape, d["proper_names"]["heads"])) + r")\s+"),
-        adopted_by=regex.compile(d["adopted_by"]["pattern"]),
+        adopted_by=patterns.compile(d["adopted_by"]["pattern"]),
     )
 
 
@@ -209,7 +210,7 @@ def _clean(name: str) -> str:
     head = _rules().proper_names.match(text)
     if caps and head:
         rest = text[head.end():]
-        for full in sorted(vocabulary().expansion_names, key=len, reverse=True):
+        for full in patterns.longest_first(vocabulary().expansion_names):
             if rest.lower().startswith(full.lower() + " "):
                 head_len = head.end() + len(full) + 1
                 text = text[:head_len] + text[head_len:].title()

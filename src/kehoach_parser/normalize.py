@@ -26,6 +26,8 @@ from typing import TYPE_CHECKING, Protocol
 
 import regex
 
+from . import patterns
+
 _DASHES = dict.fromkeys(
     map(ord, "\u2010\u2011\u2012\u2013\u2014\u2015\u2212\ufe58\ufe63\uff0d"), "-"
 )
@@ -38,15 +40,15 @@ _LOOKALIKES = {0x01A3: "ư", 0x01A2: "Ư"}
 _CHAR_TABLE = {**_DASHES, **_SPACES, **_LOOKALIKES}
 _REPLACED = [(chr(code), char) for code, char in _CHAR_TABLE.items()]
 # A letter with its combining marks (or marks alone): what NFC may compose.
-_MARKED_RE = regex.compile(r"\P{M}?\p{M}+")
-_CLUSTER_RE = regex.compile(r"\X")
+_MARKED_RE = patterns.compile(r"\P{M}?\p{M}+")
+_CLUSTER_RE = patterns.compile(r"\X")
 # Dropped characters: zero-width marks, soft hyphen, BOM, carriage return.
 _DROPPED = "\u200b\u200c\u200d\u2060\ufeff\u00ad\r"
-_DROP_RE = regex.compile(f"[{_DROPPED}]+")
+_DROP_RE = patterns.compile(f"[{_DROPPED}]+")
 _TONES = "\u0300\u0301\u0303\u0309\u0323"
 # An open syllable ending in oa/oe/uy with the tone on its last vowel (old convention);
 # "qu" + y keeps its tone on y in both conventions ("quý").
-_OLD_TONE_RE = regex.compile(
+_OLD_TONE_RE = patterns.compile(
     r"(?<![qQ])([oO])([áàảãạÁÀẢÃẠéèẻẽẹÉÈẺẼẸ])(?!\p{L})|(?<![qQ])([uU])([ýỳỷỹỵÝỲỶỸỴ])(?!\p{L})"
 )
 class OffsetMap:

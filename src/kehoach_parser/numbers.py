@@ -46,6 +46,7 @@ from typing import Any
 
 import regex
 
+from . import patterns
 from .data import load
 
 # At most 15 digits before the decimal mark (999 nghìn tỷ): exact as a float and far from
@@ -59,8 +60,8 @@ NUMBER_PATTERN = (
     rf"(?<!\d)(?<!\d[.,])(?:\d{{1,3}}(?:\.\d{{3}}){{1,{(MAX_DIGITS - 3) // 3}}}(?:,\d+)?"
     rf"|{INTEGER_PATTERN}(?:,\d+)?|{INTEGER_PATTERN}\.\d{{1,2}})(?!\d|\.\d{{3}})"
 )
-NUMBER_RE = regex.compile(NUMBER_PATTERN)
-_GROUPED_RE = regex.compile(r"\d{1,3}(?:\.\d{3})+(?:,\d+)?")
+NUMBER_RE = patterns.compile(NUMBER_PATTERN)
+_GROUPED_RE = patterns.compile(r"\d{1,3}(?:\.\d{3})+(?:,\d+)?")
 # How far (characters) from "lần" a frequency may start or end.
 _FREQUENCY_REACH = 60
 # A stretch this short after a digit may be one number and nothing after it (a table's
@@ -68,9 +69,9 @@ _FREQUENCY_REACH = 60
 _LAST_NUMBER = 24
 # How far back (characters) the condition of a conditional unit is looked for.
 _UNIT_CONDITION = 24
-_TIMES_RE = regex.compile(r"\blần\b", regex.IGNORECASE)
-_TIMES_OPENING_RE = regex.compile(r"\blần", regex.IGNORECASE)
-_DIGIT_RE = regex.compile(r"\d")
+_TIMES_RE = patterns.compile(r"\blần\b", regex.IGNORECASE)
+_TIMES_OPENING_RE = patterns.compile(r"\blần", regex.IGNORECASE)
+_DIGIT_RE = patterns.compile(r"\d")
 
 
 def parse_number(text: str) -> int | float:
@@ -97,7 +98,7 @@ def number_word(word: str) -> int | None:
 
 def number_words() -> tuple[str, ...]:
     """All known number words, longest first (for building patterns)."""
-    return tuple(sorted(_words(), key=len, reverse=True))
+    return tuple(patterns.longest_first(_words()))
 
 
 # ---------------------------------------------------------------------------------------------
@@ -131,7 +132,7 @@ class Quantity:
 def alternation(words: Iterable[str]) -> str:
     """A regex alternation of ``words``, longest first, spaces matching any run of spaces."""
     return "|".join(regex.escape(w).replace(r"\ ", r"\s+")
-                    for w in sorted(set(words), key=len, reverse=True))
+                    for w in patterns.longest_first(words))
 
 
 @dataclass(frozen=True)
@@ -188,7 +189,7 @@ def _quantity_pattern(data: dict[str, Any]) -> Any:
     upper = rf"(?P<num2>{NUMBER_PATTERN})(?!\d)(?P<u2>{unit})?"
     per = rf"(?:{data['rate']['pattern']})\s*+(?:{NUMBER_PATTERN})(?!\d)"
     rate = rf"(?P<rate>(?:\s++{word}){{0,4}}?\s*+{per})?"
-    return regex.compile(
+    return patterns.compile(
         rf"(?<![\p{{L}}\d/.,%])(?:"
         rf"(?P<fa>{INTEGER_PATTERN})/(?P<fb>{NUMBER_PATTERN})(?![\d/%]|\p{{L}})"
         rf"\s+(?!(?:{not_counted})(?!\p{{L}}))(?P<fnoun>\p{{Ll}}+)"
@@ -212,11 +213,11 @@ def _quantity_starts(data: dict[str, Any]) -> tuple[Any, Any, Any, Any, tuple[An
     words = [*number_words(), *data["everything"]["words"]]
     written = alternation([*words, *(w.capitalize() for w in words)])
     openings = sorted({w.split()[0].lower() for w in words})
-    return (regex.compile(r"(?<![\p{L}\d/.,%])\d"),
-            regex.compile(rf"(?<!\p{{L}})(?:{written})(?!\p{{L}})"),
-            regex.compile(rf"(?<!\p{{L}})(?:{written})"),
-            regex.compile(rf"\b(?:{written})\b"),
-            tuple(regex.compile(regex.escape(w)) for w in openings))
+    return (patterns.compile(r"(?<![\p{L}\d/.,%])\d"),
+            patterns.compile(rf"(?<!\p{{L}})(?:{written})(?!\p{{L}})"),
+            patterns.compile(rf"(?<!\p{{L}})(?:{written})"),
+            patterns.compile(rf"\b(?:{written})\b"),
+            tuple(patterns.compile(regex.escape(w)) for w in openings))
 
 
 @cache
@@ -229,7 +230,7 @@ def _grammar() -> _Grammar:
     number = rf"(?:{NUMBER_PATTERN}|(?<!\p{{L}})(?:{alternation(number_words())})(?!\p{{L}}))"
     period = alternation(period_words)
     frequencies = tuple(
-        regex.compile(f["pattern"].replace("{n}", number).replace("{p}", period), regex.I)
+        patterns.compile(f["pattern"].replace("{n}", number).replace("{p}", period), regex.I)
         for f in data["frequencies"])
     digit_start, word_start, word_opening, words, openings = _quantity_starts(data)
     return _Grammar(
@@ -239,10 +240,10 @@ def _grammar() -> _Grammar:
         word_opening=word_opening,
         words=words,
         openings=openings,
-        percent=regex.compile(data["percent"]["pattern"]),
+        percent=patterns.compile(data["percent"]["pattern"]),
         frequencies=frequencies,
         units={w.lower(): u["unit"] for u in data["units"] for w in u["written"]},
-        conditional={w: (u["unit"], regex.compile(u["after"], regex.I))
+        conditional={w: (u["unit"], patterns.compile(u["after"], regex.I))
                      for u in data["units"] if "after" in u for w in u["written"]},
         period_words=period_words,
         sessions=frozenset(n for g in data["nouns"] if g.get("sessions") for n in g["nouns"]),

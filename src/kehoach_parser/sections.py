@@ -23,9 +23,9 @@ from dataclasses import dataclass, field
 from functools import cache
 from typing import Any
 
-import regex
 from rapidfuzz import fuzz
 
+from . import patterns
 from .data import load
 from .layout import Layout, Line, fold
 from .layout.cues import is_caps
@@ -40,17 +40,17 @@ _MAX_TITLE = 200
 _HEADING_WORDS = 12
 _OPENING_WORDS = 6
 # A heading's own number, when a caller passes the whole line.
-_NUMBER_RE = regex.compile(
+_NUMBER_RE = patterns.compile(
     r"^(?:(?:PHẦN|Phần|CHƯƠNG|Chương)\s+)?(?:[IVXLC]++|\d++(?:\.\d++)*+|[a-zđ])[.)]\s+")
 _KIND_ORDER: list[SectionKind] = ["purpose", "requirements", "targets", "other", "tasks",
                                   "solutions", "funding", "implementation"]
 # Zones whose headings are the document's sections (a quyết định's attached plan is body).
-_DIGITS_RE = regex.compile(r"\d+")
-_NOT_LETTER_RE = regex.compile(r"[^\p{L}\s]")
-_TITLE_CUT_RE = regex.compile(r"[.;](?=\s)")
+_DIGITS_RE = patterns.compile(r"\d+")
+_NOT_LETTER_RE = patterns.compile(r"[^\p{L}\s]")
+_TITLE_CUT_RE = patterns.compile(r"[.;](?=\s)")
 # A heading's title cut into its phrases, each with its own kind ("mục đích, yêu cầu").
 # (A break starts where a run of spaces starts: linear on a long run of spaces.)
-_PHRASE_BREAK_RE = regex.compile(r"(?<!\s)(?:\s*+[,;:]\s*+|\s++va\s++)")
+_PHRASE_BREAK_RE = patterns.compile(r"(?<!\s)(?:\s*+[,;:]\s*+|\s++va\s++)")
 _BODY = ("body",)
 
 
@@ -69,12 +69,12 @@ def _words() -> _Words:
     # One pattern for all kinds: the first that matches wins, as trying each in turn would
     # (a match ends with its branch), at one match per phrase.
     return _Words(
-        kind=regex.compile("|".join(f"(?P<k{i}>{entry['pattern']})"
+        kind=patterns.compile("|".join(f"(?P<k{i}>{entry['pattern']})"
                                     for i, entry in enumerate(data["kinds"]))),
         kind_names=tuple(entry["kind"] for entry in data["kinds"]),
         words=tuple((entry["kind"], word) for entry in data["kinds"] for word in entry["words"]),
-        lead=regex.compile(data["lead"]["pattern"]),
-        heads=regex.compile(data["heads"]["pattern"]),
+        lead=patterns.compile(data["lead"]["pattern"]),
+        heads=patterns.compile(data["heads"]["pattern"]),
     )
 
 

@@ -18,6 +18,7 @@ from functools import cache
 
 import regex
 
+from . import patterns
 from .data import load
 from .layout import fold
 from .layout.cues import cues
@@ -25,10 +26,10 @@ from .layout.zones import is_name
 from .localities import restore, sentence_case
 from .models import Signer
 
-_PREFIX_RE = regex.compile(r"^\s*(t\s*/\s*m|tm|kt|tl|tuq|q)\s*[.:]?\s*", regex.IGNORECASE)
+_PREFIX_RE = patterns.compile(r"^\s*(t\s*/\s*m|tm|kt|tl|tuq|q)\s*[.:]?\s*", regex.IGNORECASE)
 # The mark that opens each item of a recipients list written on one line.
-_ITEM_MARK_RE = regex.compile(r"(?:^|\s)[-+•]\s+")
-_WORD_AFTER_SPACE_RE = regex.compile(r"(?<= )\S")
+_ITEM_MARK_RE = patterns.compile(r"(?:^|\s)[-+•]\s+")
+_WORD_AFTER_SPACE_RE = patterns.compile(r"(?<= )\S")
 
 
 @cache

@@ -14,17 +14,18 @@ from __future__ import annotations
 from functools import cache
 from typing import NamedTuple
 
-import regex
 from markdown_it import MarkdownIt
 from markdown_it.common.utils import MD_TRIM_CHARS
 
+from .. import patterns
+
 # What another block rule may read: a table's pipe, a block quote or a fence at a line's
 # start; characters markdown-it rewrites or counts apart (tabs, NUL, CR).
-_OTHER_RE = regex.compile(r"[|\t\0\r]|\n *[>`~]")
-_FENCE_RE = regex.compile(r"\n *[`~]")
+_OTHER_RE = patterns.compile(r"[|\t\0\r]|\n *[>`~]")
+_FENCE_RE = patterns.compile(r"\n *[`~]")
 # An ATX heading line: up to six "#", then a space or the end (any indentation: the "code"
 # rule is off).
-_HEADING_RE = regex.compile(r"[ ]*(#{1,6})(?: |$)")
+_HEADING_RE = patterns.compile(r"[ ]*(#{1,6})(?: |$)")
 
 
 class Token(NamedTuple):

@@ -20,6 +20,7 @@ from typing import Any
 
 import regex
 
+from .. import patterns
 from ..data import load
 
 # Code points below this are folded by the table; the rest are only lowered.
@@ -112,7 +113,7 @@ def _unanchored(pattern: str) -> str:
 
 
 def _compile(entry: dict[str, Any]) -> Any:
-    return regex.compile(entry["pattern"])
+    return patterns.compile(entry["pattern"])
 
 
 def type_names() -> dict[str, str]:
@@ -129,10 +130,9 @@ def cues() -> Cues:
     c, f, h = data["cues"], data["furniture"], data["headings"]
     types = {fold(name): code for name, code in type_names().items()}
     positions = "|".join(regex.escape(fold(p)).replace(r"\ ", r"\s+")
-                         for p in sorted(load("issuers")["positions"]["words"], key=len,
-                                         reverse=True))
+                         for p in patterns.longest_first(load("issuers")["positions"]["words"]))
     alternation = "|".join(regex.escape(name).replace(r"\ ", r"\s+")
-                           for name in sorted(types, key=len, reverse=True))
+                           for name in patterns.longest_first(types))
     block = "|".join(rf"(?P<{name}>{pattern})" for name, pattern in (
         ("motto", f"{c['motto']['pattern']}|{c['motto_line2']['pattern']}"),
         ("number", c["number"]["pattern"]),
@@ -143,11 +143,11 @@ def cues() -> Cues:
     furniture = "|".join(f"(?:{f[name]['pattern']})"
                          for name in ("rule", "page_number", "page_marker", "ocr_noise"))
     return Cues(
-        block=regex.compile(block),
-        inner_motto=regex.compile(rf"(?<= )(?:{_unanchored(c['motto']['pattern'])})"),
-        inner_cue=regex.compile(f"(?:{_unanchored(c['motto_line2']['pattern'])})"
+        block=patterns.compile(block),
+        inner_motto=patterns.compile(rf"(?<= )(?:{_unanchored(c['motto']['pattern'])})"),
+        inner_cue=patterns.compile(f"(?:{_unanchored(c['motto_line2']['pattern'])})"
                                 f"|(?:{_unanchored(c['authority']['pattern'])})"),
-        furniture=regex.compile(furniture),
+        furniture=patterns.compile(furniture),
         page_number=_compile(f["page_number"]),
         page_marker=_compile(f["page_marker"]),
         rule=_compile(f["rule"]),
@@ -162,7 +162,7 @@ def cues() -> Cues:
         issuer_head=_compile(c["issuer_head"]),
         recipients=_compile(c["recipients"]),
         authority=_compile(c["authority"]),
-        position=regex.compile(rf"^(?:{positions})$"),
+        position=patterns.compile(rf"^(?:{positions})$"),
         signed=_compile(c["signed"]),
         appendix=_compile(c["appendix"]),
         attached=_compile(c["attached"]),
@@ -173,13 +173,13 @@ def cues() -> Cues:
                                     "lettered")),
         types=types,
         issuing=frozenset(data["zones"]["issuing"]["types"]),
-        type_re=regex.compile(rf"^(?P<name>{alternation})(?=$|\s|:)"),
+        type_re=patterns.compile(rf"^(?P<name>{alternation})(?=$|\s|:)"),
     )
 
 
 # Where a word starts inside a line (a cue a flattened cell or an OCR line ran on into).
-WORD_START_RE = regex.compile(r"(?<= )\S")
-_UPPER_RE = regex.compile(r"\p{Lu}")
+WORD_START_RE = patterns.compile(r"(?<= )\S")
+_UPPER_RE = patterns.compile(r"\p{Lu}")
 # Whether a line is printed in capitals shows in its opening: long lines are not read whole.
 _CAPS_WINDOW = 120
 _ASCII_LOWER = bytes(range(ord("a"), ord("z") + 1))

@@ -12,16 +12,16 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-import regex
 from markdown_it.common.utils import isMdAsciiPunct, isPunctChar, isWhiteSpace
 
+from .. import patterns
 from .blocks import Token
 
 # Any of these and markdown-it reads more than text, breaks and "*" (or replaces a NUL): an
 # underscore, an escape, code, a link or an image (both open with "["), an autolink or HTML,
 # what may be an entity ("TN&MT" is text). "!", "]", "~" and ">" alone are text to it.
-_OTHER_MARKUP_RE = regex.compile(r"[_\\`\[<\0\r]|&(?=#|[A-Za-z][A-Za-z0-9]*;)")
-_PLAIN_RUN_RE = regex.compile(r"[^*\n]+")
+_OTHER_MARKUP_RE = patterns.compile(r"[_\\`\[<\0\r]|&(?=#|[A-Za-z][A-Za-z0-9]*;)")
+_PLAIN_RUN_RE = patterns.compile(r"[^*\n]+")
 
 
 @dataclass(slots=True)

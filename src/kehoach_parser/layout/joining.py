@@ -24,23 +24,22 @@ from dataclasses import dataclass
 from functools import cache
 from typing import Any
 
-import regex
-
+from .. import patterns
 from .cues import block_cue, cues, fold, is_caps, is_mixed
 from .shapes import is_bullet, read_shape
 from .source import Src
 
 # A number that opens a list item even with its words on the next line ("**1.**").
-_LIST_NUMBER_RE = regex.compile(r"(?:\d{1,2}(?:\.\d{1,2})*|[IVX]{1,5}|[a-zđ])[.)](?:\s|$)")
-_CUT_IDENTIFIER_RE = regex.compile(r"[\p{L}\d]-$")
+_LIST_NUMBER_RE = patterns.compile(r"(?:\d{1,2}(?:\.\d{1,2})*|[IVX]{1,5}|[a-zđ])[.)](?:\s|$)")
+_CUT_IDENTIFIER_RE = patterns.compile(r"[\p{L}\d]-$")
 # A range cut at its dash by the wrap: a line ends in a number, the next opens "- 06%".
-_ENDS_NUMBER_RE = regex.compile(r"(?<![\d.,/])\d{1,3}$")
-_DASH_NUMBER_RE = regex.compile(r"[-–] ?\d{1,3}(?:[,.]\d+)?(?:%|\s|$)")
+_ENDS_NUMBER_RE = patterns.compile(r"(?<![\d.,/])\d{1,3}$")
+_DASH_NUMBER_RE = patterns.compile(r"[-–] ?\d{1,3}(?:[,.]\d+)?(?:%|\s|$)")
 # What a number line's number and symbol open with ("2820/QĐ-UBND", "/KH-UBND", "26-NQ/TU",
 # "87/2025/QĐ-UBND" with the year of a legal document).
-_IDENTIFIER_START_RE = regex.compile(
+_IDENTIFIER_START_RE = patterns.compile(
     r"(?:\d{1,6}(?:\.\d{1,3})?\s*)?(?:/\s*(?:19|20)\d\d\s*)?[/-]\s*\p{L}")
-_SENTENCE_END_RE = regex.compile(r"[.;:!?](?:[\s)\"”'’*]|\./)*$|\./\.?$")
+_SENTENCE_END_RE = patterns.compile(r"[.;:!?](?:[\s)\"”'’*]|\./)*$|\./\.?$")
 # What may follow a sentence's stop in _SENTENCE_END_RE (besides white space): the stop is
 # looked for only before them, not along the whole line.
 _AFTER_STOP = ")\"”'’*./"

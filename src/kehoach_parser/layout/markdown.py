@@ -27,6 +27,7 @@ from typing import Any
 import regex
 from markdown_it.common.utils import MD_WHITESPACE
 
+from .. import patterns
 from .blocks import Token, block_tokens, parser
 from .cues import block_cue, cue_starts, cues, fold, is_caps
 from .emphasis import inline_tokens
@@ -35,28 +36,29 @@ from .source import Phys, Physical, Piece, Src, squeezed
 # A chunk between two lone "|" lines longer than this is not a cell but text.
 _MAX_CELL_LINES = 20
 _MAX_CELL_CHARS = 1500
-_PREFIX_RE = regex.compile(r"^\s*(?:>\s?)*")
-_HEADING_RE = regex.compile(r"#{1,6}(?:\s+|$)")
+_PREFIX_RE = patterns.compile(r"^\s*(?:>\s?)*")
+_HEADING_RE = patterns.compile(r"#{1,6}(?:\s+|$)")
 # Lines with none of these hold no markdown at all (nor a "+ " bullet to rewrite).
-_BLOCK_MARKUP_RE = regex.compile(r"[*_\\`\[\]<>&!~#|]|^\+ ")
+_BLOCK_MARKUP_RE = patterns.compile(r"[*_\\`\[\]<>&!~#|]|^\+ ")
 # What markdown-it's inline rules start at: a paragraph with none of them is plain text.
 _MARKS = r"*_\\`\[\]<>&!~"
-_MARKUP_CHARS_RE = regex.compile(f"[{_MARKS}]")
+_MARKUP_CHARS_RE = patterns.compile(f"[{_MARKS}]")
 # A table cell of plain text (NUL, which markdown-it replaces, is not).
-_PLAIN_CELL_RE = regex.compile(f"[^{_MARKS}\\0]*")
+_PLAIN_CELL_RE = patterns.compile(f"[^{_MARKS}\\0]*")
 # A paragraph in bold or in italics and nothing else ("**II. NHIỆM VỤ**", "*Căn cứ …;*" over
 # lines): markdown-it gives one run of text tokens and line breaks. Its text starts and ends
 # with what markdown-it does not take for white space (else the marks would not pair).
 _SPACE = "".join(map(chr, sorted(MD_WHITESPACE))) + "\u2000-\u200a"
 _EDGE = f"[^{_MARKS}{_SPACE}]"
-_WRAPPED_RE = regex.compile(rf"(?P<mark>\*\*?)(?P<text>{_EDGE}(?:[^{_MARKS}]*{_EDGE})?)(?P=mark)")
+_WRAPPED_RE = patterns.compile(
+    rf"(?P<mark>\*\*?)(?P<text>{_EDGE}(?:[^{_MARKS}]*{_EDGE})?)(?P=mark)")
 # Inside a flattened layout cell: a rule, a wide gap, or a bullet after ":" or ";".
-_CELL_BREAK_RE = regex.compile(r"\s*[-_=]{4,}\s*|\s{2,}|(?<=[:;])\s+(?=[-+•]\s)")
+_CELL_BREAK_RE = patterns.compile(r"\s*[-_=]{4,}\s*|\s{2,}|(?<=[:;])\s+(?=[-+•]\s)")
 
 _ids = count()
-_LOOSE_EMPHASIS_RE = regex.compile(
+_LOOSE_EMPHASIS_RE = patterns.compile(
     r"\*{2,3}|(?:(?<=^|\s)[*_](?=\S|$)|(?<=\S)[*_](?=\s|$))")
-_MARKDOWN_RE = regex.compile(
+_MARKDOWN_RE = patterns.compile(
     r"\*\*\S|^#{1,6} |^\|[ \t]*$|^\|.*\|[ \t]*$|^[ \t]*\* \S|\\[-.*_#+()\[\]!`>|]", regex.MULTILINE)
 
 
@@ -528,7 +530,7 @@ def _cells_from(physical: Physical, i: int) -> tuple[list[_Cell], int]:
     return cells, j
 
 
-_ATX_RE = regex.compile(r"#{1,6} ")
+_ATX_RE = patterns.compile(r"#{1,6} ")
 
 
 def _opens_appendix(physical: Physical, line: Phys) -> bool:

@@ -16,13 +16,12 @@ from __future__ import annotations
 
 from functools import lru_cache
 
-import regex
-
+from .. import patterns
 from .cues import cues
 
 _ROMAN = {"I": 1, "V": 5, "X": 10, "L": 50, "C": 100}
-_SPACES_RE = regex.compile(r"\s+")
-_VALID_ROMAN = regex.compile(r"^(?=[IVXLC]+$)C{0,3}(?:XC|XL|L?X{0,3})(?:IX|IV|V?I{0,3})$")
+_SPACES_RE = patterns.compile(r"\s+")
+_VALID_ROMAN = patterns.compile(r"^(?=[IVXLC]+$)C{0,3}(?:XC|XL|L?X{0,3})(?:IX|IV|V?I{0,3})$")
 
 
 def roman_value(numeral: str) -> int:
@@ -51,7 +50,7 @@ def roman_readings(raw: str) -> tuple[str, ...]:
 
 
 # What a heading can open with: most lines of text are rejected by this one test.
-_OPENING_RE = regex.compile(r"^(?:[IVXL]|\d|[a-zđ]\)|[A-E][.:]|Điều|ĐIỀU|Dieu|DIEU|Ch|CH|PH|Ph)")
+_OPENING_RE = patterns.compile(r"^(?:[IVXL]|\d|[a-zđ]\)|[A-E][.:]|Điều|ĐIỀU|Dieu|DIEU|Ch|CH|PH|Ph)")
 
 
 def read_shape(text: str) -> tuple[str, str, tuple[str, ...], int] | None:

@@ -15,21 +15,20 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from typing import NamedTuple
 
-import regex
-
+from .. import patterns
 from .cues import WORD_START_RE, block_cue, cues, fold, is_caps, is_furniture
 
 # Runs of spaces inside a line that separate two columns of a block.
 # A column gap: three spaces or more (pdftotext -layout), or the " | " between the cells of a
 # table row that a DOCX extraction wrote on one line ("V/v … | Hà Nội, ngày …").
-_GAP_RE = regex.compile(r" {3,}| ?\t?\| (?=\S)")
+_GAP_RE = patterns.compile(r" {3,}| ?\t?\| (?=\S)")
 # What a number line's wide gaps separate: the number itself, or the "/symbol" after it.
-_NUMBER_PART_RE = regex.compile(r"^(?:\d{1,6}[a-z]?\s*(?:/\S*)?|[/-]\s*\S+)$")
-_SPACE_RUN_RE = regex.compile(r" {2,}")
+_NUMBER_PART_RE = patterns.compile(r"^(?:\d{1,6}[a-z]?\s*(?:/\S*)?|[/-]\s*\S+)$")
+_SPACE_RUN_RE = patterns.compile(r" {2,}")
 # A right-column segment may start this many characters left of the block's right edge
 # (centered lines of the right column start at different places).
 _COLUMN_SLACK = 10
-_NAME_RE = regex.compile(r"^\p{Lu}\p{Ll}*(?:\s+\p{Lu}\p{Ll}*){1,4}$")
+_NAME_RE = patterns.compile(r"^\p{Lu}\p{Ll}*(?:\s+\p{Lu}\p{Ll}*){1,4}$")
 _FURNITURE_CHARS = 100
 # Lines looked at for a header block, from the start of the document.
 _HEADER_REACH = 40

@@ -17,8 +17,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-import regex
-
+from .. import patterns
 from .cues import block_cue, cues, fold
 from .model import Line, Role, Zone, ZoneKind
 
@@ -26,7 +25,7 @@ _HEADER_REACH = 80  # lines in which a header block is looked for
 _TITLE_REACH = 8  # lines a title may take
 _TITLE_CHARS = 400
 _CUE_WINDOW = 100
-_NAME_RE = regex.compile(r"^\p{Lu}\p{Ll}*(?:\s+\p{Lu}\p{Ll}*){1,4}$")
+_NAME_RE = patterns.compile(r"^\p{Lu}\p{Ll}*(?:\s+\p{Lu}\p{Ll}*){1,4}$")
 
 
 def is_name(text: str) -> bool:
@@ -291,7 +290,7 @@ def _after(r: _Reader, i: int) -> ZoneKind | None:
     return None
 
 
-_DIGITS_RE = regex.compile(r"(\d{1,6})\s*[/-]")
+_DIGITS_RE = patterns.compile(r"(\d{1,6})\s*[/-]")
 
 
 def _own_number(r: _Reader, start: int, end: int) -> str | None:

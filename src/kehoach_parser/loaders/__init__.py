@@ -29,6 +29,7 @@ from pathlib import Path
 
 import regex
 
+from .. import patterns
 from ..errors import (
     CorruptFileError,
     EmptyInputError,
@@ -116,7 +117,7 @@ _ENCRYPTED_PACKAGE = "EncryptedPackage".encode("utf-16-le")
 _OTHER_OLE2 = (("Workbook", "an Excel workbook"), ("Book", "an Excel workbook"),
                ("PowerPoint Document", "a PowerPoint deck"))
 # Formats the parser does not read, by their first bytes: named for what they are.
-_OTHER_FORMATS = tuple((regex.compile(magic, regex.DOTALL), kind) for magic, kind in (
+_OTHER_FORMATS = tuple((patterns.compile(magic, regex.DOTALL), kind) for magic, kind in (
     (rb"\xff\xd8\xff", "a JPEG image"), (rb"\x89PNG\r\n\x1a\n", "a PNG image"),
     (rb"GIF8[79]a", "a GIF image"), (rb"II\*\x00|MM\x00\*", "a TIFF image"),
     (rb"RIFF.{4}WEBP", "a WebP image"), (rb"\x00\x00\x00\x0cjP  ", "a JPEG 2000 image"),
@@ -246,7 +247,7 @@ def check_length(text: str, options: LoadOptions, *, path: str | Path | None = N
         raise LimitExceededError(_too_long(len(text), options), path=path)
 
 
-_SURROGATE_RE = regex.compile("[\ud800-\udfff]")
+_SURROGATE_RE = patterns.compile("[\ud800-\udfff]")
 
 
 def replace_surrogates(text: str) -> tuple[str, list[str]]:

@@ -26,13 +26,12 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 
-import regex
-
+from .. import patterns
 from ..layout.cues import block_cue, cues, fold
 from ..normalize import normalize_chars
 
-_SPACES_RE = regex.compile(r"[ \t\u00a0]+")
-_HEADING_MARK_RE = regex.compile(r"^(#+)(?=\s)")
+_SPACES_RE = patterns.compile(r"[ \t\u00a0]+")
+_HEADING_MARK_RE = patterns.compile(r"^(#+)(?=\s)")
 
 
 @dataclass

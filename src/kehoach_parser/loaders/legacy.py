@@ -21,13 +21,13 @@ from functools import cache
 
 import regex
 
-from .. import data
+from .. import data, patterns
 
 ENCODINGS = ("tcvn3", "vni")
 _SAMPLE = 20_000  # characters looked at to detect an encoding
 _MIN_SIGNATURE_SHARE = 0.01  # of the letters: below it a few © or ñ are just symbols
 _MIN_SIGNATURE = 4
-_BEYOND_LATIN1 = regex.compile("[\u0100-\u01b0\u1ea0-\u1ef9]+")
+_BEYOND_LATIN1 = patterns.compile("[\u0100-\u01b0\u1ea0-\u1ef9]+")
 _TCVN3_SHARE_OF_VNI = 0.2  # TCVN3 text holds its own marks far more often than VNI's
 _NO_DIACRITICS_MIN_LETTERS = 400  # shorter texts say too little
 _NO_DIACRITICS_SHARE = 0.01  # Vietnamese prose has ~25% letters with marks
@@ -47,14 +47,14 @@ class _Table:
 def _table(encoding: str) -> _Table:
     entry = data.load("legacy_encodings")[encoding]
     mapping: dict[str, str] = entry["map"]
-    keys = sorted(mapping, key=len, reverse=True)
+    keys = patterns.longest_first(mapping)
     return _Table(
         name=entry["name"],
-        pattern=regex.compile("|".join(regex.escape(k) for k in keys)),
+        pattern=patterns.compile("|".join(regex.escape(k) for k in keys)),
         mapping=mapping,
-        signature=regex.compile(entry["signature"]),
-        fonts=tuple(regex.compile(p) for p in entry["fonts"]),
-        upper_fonts=tuple(regex.compile(p) for p in entry["upper_fonts"]),
+        signature=patterns.compile(entry["signature"]),
+        fonts=tuple(patterns.compile(p) for p in entry["fonts"]),
+        upper_fonts=tuple(patterns.compile(p) for p in entry["upper_fonts"]),
     )
 
 

@@ -19,14 +19,14 @@ from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 
-import regex
-
+from .. import patterns
 from ..layout.cues import cues, fold
 from .blocks import Para, is_layout_line, para_lines
 from .pdf_text import Run
 
-_BLOCK_START_RE = regex.compile(r"^(?:[-+•●▪◦–]\s|[IVXLC]+[.)]\s|\d+(?:\.\d+)*[.)]\s|\p{Ll}\)\s)")
-_DIGITS_RE = regex.compile(r"\d+")
+_BLOCK_START_RE = patterns.compile(
+    r"^(?:[-+•●▪◦–]\s|[IVXLC]+[.)]\s|\d+(?:\.\d+)*[.)]\s|\p{Ll}\)\s)")
+_DIGITS_RE = patterns.compile(r"\d+")
 _SENTENCE_END = tuple(".;:!?")
 _SPACES = " \t\u00a0"  # what the markup collapses within a run
 _PAGE_MARK = "\x00"  # placed where a page starts while paragraphs are written

@@ -29,7 +29,9 @@ from typing import Any
 
 import regex
 
-_BOLD_RE = regex.compile(r"bold|black|heavy|semibold|demi|,b$", regex.IGNORECASE)
+from .. import patterns
+
+_BOLD_RE = patterns.compile(r"bold|black|heavy|semibold|demi|,b$", regex.IGNORECASE)
 _VOID = ctypes.c_void_p
 _INT = ctypes.c_int
 _TILT = 1e-3  # radians: text turned further is a stamp or a margin note, not body text

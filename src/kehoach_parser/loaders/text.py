@@ -6,8 +6,7 @@ from __future__ import annotations
 import codecs
 from pathlib import Path
 
-import regex
-
+from .. import patterns
 from ..errors import BinaryInputError, DecodingError, EmptyInputError
 from ..models import SourceFormat
 from . import Loaded, legacy, sha256
@@ -34,7 +33,7 @@ def _looks_utf16(data: bytes) -> str | None:
     return None
 
 
-_ASCII_OR_BAD = regex.compile("[\x00-\x7f\ufffd]+")
+_ASCII_OR_BAD = patterns.compile("[\x00-\x7f\ufffd]+")
 
 
 def _damaged_utf8(data: bytes) -> bool:

@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from functools import cache
 from typing import Any
 
-from .. import data
+from .. import data, patterns
 
 # The measures run on every page read, so they work on the page's text as ASCII bytes with
 # the marks set aside (all of Vietnamese is then a-z), with the standard library's ``re``,
@@ -47,7 +47,7 @@ def rules() -> _Rules:
     entry: dict[str, Any] = data.load("loader_cues")["text_layer"]
 
     def alternatives(key: str) -> str:
-        return "|".join(sorted(entry[key], key=len, reverse=True))
+        return "|".join(patterns.longest_first(entry[key]))
 
     syllable = (f"(?:{alternatives('initials')})?(?:{alternatives('vowels')})"
                 f"(?:{alternatives('finals')})?")

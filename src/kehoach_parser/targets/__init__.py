@@ -29,6 +29,7 @@ from collections.abc import Sequence
 
 import regex
 
+from .. import patterns
 from ..context import Context, Found
 from ..indicators import Catalogue, load_catalogue
 from ..models import Comparator, Mention, Target
@@ -50,7 +51,7 @@ _WORDY = ("word", "all")
 _MAX_ITEMS = 8
 _MAX_CLAUSE = 2000
 # "Số bác sĩ … đạt 11 bác sĩ": the noun a count repeats.
-_COUNTED_RE = regex.compile(r"\bsố\s+(\p{L}+)", regex.IGNORECASE)
+_COUNTED_RE = patterns.compile(r"\bsố\s+(\p{L}+)", regex.IGNORECASE)
 # How many characters after a number its statement runs (for telling restatements apart).
 _STATEMENT_AFTER = 80
 

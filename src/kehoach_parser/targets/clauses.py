@@ -14,14 +14,15 @@ from dataclasses import dataclass, field
 
 import regex
 
+from .. import patterns
 from ..numbers import Quantity
 from .rules import cue_at, rules
 
-_SEPARATOR_RE = regex.compile(r"[,;]\s*+|(?<!\s)\s++(?:và|hoặc)\s++")
-_CLAUSE_END_RE = regex.compile(r";|:(?=\s)|\.(?=\s+[\p{Lu}\d\-]|\s*$)")
-_RESTATED_RE = regex.compile(r"\s*\($")
+_SEPARATOR_RE = patterns.compile(r"[,;]\s*+|(?<!\s)\s++(?:và|hoặc)\s++")
+_CLAUSE_END_RE = patterns.compile(r";|:(?=\s)|\.(?=\s+[\p{Lu}\d\-]|\s*$)")
+_RESTATED_RE = patterns.compile(r"\s*\($")
 # Existential "có" right before a number ("Đến năm 2030 có 70% cơ sở …") is no predicate.
-_EXISTS_RE = regex.compile(r"(?:^|\s)có\s*$", regex.IGNORECASE)
+_EXISTS_RE = patterns.compile(r"(?:^|\s)có\s*$", regex.IGNORECASE)
 
 
 @dataclass

@@ -9,8 +9,7 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from typing import NamedTuple
 
-import regex
-
+from .. import patterns
 from ..context import CONTENT, Context
 from ..indicators import Catalogue
 from ..layout.cues import cues, fold
@@ -22,7 +21,7 @@ from .rules import rules
 # How many lines back a lead-in ("Phấn đấu đến năm 2025:") is looked for.
 _LEAD_LINES = 30
 _CONTENT = frozenset(CONTENT) - {"title"}
-_SENTENCE_END_RE = regex.compile(r"[.;]\s+(?=\p{Lu})")
+_SENTENCE_END_RE = patterns.compile(r"[.;]\s+(?=\p{Lu})")
 
 
 class Segment(NamedTuple):

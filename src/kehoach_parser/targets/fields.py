@@ -4,15 +4,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-import regex
-
+from .. import patterns
 from ..models import Comparator
 from ..numbers import Quantity
 from .clauses import Item
 from .document import Document, year_in
 from .rules import Match, bound, cue_at, rules
 
-_PARENTHESES_RE = regex.compile(r"\([^()]*\)")
+_PARENTHESES_RE = patterns.compile(r"\([^()]*\)")
 # Comparators a value cannot satisfy: more than all of a set.
 _IMPOSSIBLE: dict[str, float] = {"gt": 100.0}
 

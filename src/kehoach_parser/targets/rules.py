@@ -8,6 +8,7 @@ from typing import Any, cast
 
 import regex
 
+from .. import patterns
 from ..data import load
 from ..models import Comparator
 
@@ -20,7 +21,7 @@ CUE_WINDOW = 80
 
 
 def _compile(pattern: str, case: bool = False) -> Pattern:
-    return regex.compile(pattern, 0 if case else regex.IGNORECASE)
+    return patterns.compile(pattern, 0 if case else regex.IGNORECASE)
 
 
 @dataclass(frozen=True)

@@ -13,8 +13,7 @@ from __future__ import annotations
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 
-import regex
-
+from .. import patterns
 from ..layout.model import Line
 from ..models import Comparator, Mention, Target
 from ..numbers import NUMBER_PATTERN, is_counted_noun, parse_number, unit_of
@@ -24,7 +23,7 @@ from .rules import bound, rules
 
 # How many lines above a table its caption is looked for.
 _CAPTION_LINES = 4
-_VALUE_RE = regex.compile(
+_VALUE_RE = patterns.compile(
     rf"^(?P<pre>\D{{0,40}}+)(?P<num>{NUMBER_PATTERN})(?!\d)"
     rf"(?:\s*(?:-|–|đến)\s*(?P<num2>{NUMBER_PATTERN})(?!\d))?\s*(?P<pct>%)?\s*$")
 _MARKUP = " *_\t"
