@@ -13,7 +13,7 @@ from kehoach_parser.layout import joining, markdown, read_layout
 from kehoach_parser.layout.blocks import READ, Token, _block_parser, block_tokens, parser
 from kehoach_parser.layout.cues import WORD_START_RE, cue_starts, cues, fold, is_caps
 from kehoach_parser.layout.emphasis import inline_tokens
-from kehoach_parser.layout.source import Piece, Src, physical_lines
+from kehoach_parser.layout.source import Piece, Src, physical_lines, trimmed
 from kehoach_parser.normalize import normalize_chars
 
 # Lines that exercise every block rule the layout keeps on, and the text between them.
@@ -234,7 +234,7 @@ def test_one_piece_is_trimmed_as_in_a_line_of_pieces(text: str, start: int, copy
     (an empty piece after it sends the line down the general path)."""
     end = start + len(text) - (1 if short and text else 0)
     piece = Piece(text, start, end, copy=copy)
-    assert markdown._trimmed([piece], squeeze=squeeze) == markdown._trimmed(
+    assert trimmed([piece], squeeze=squeeze) == trimmed(
         [piece, Piece("", end, end)], squeeze=squeeze)
 
 

@@ -25,10 +25,11 @@ from collections.abc import Sequence
 from ..normalize import Builder, normalize_chars
 from .cues import fold, is_caps
 from .joining import join_lines
-from .markdown import cell_lines, flow_lines, looks_markdown, pipe_regions
+from .markdown import cell_lines, flow_lines, looks_markdown
 from .model import Layout, Line, Zone
 from .shapes import is_bullet, read_shape
 from .source import Physical, Src, column_lines, physical_lines
+from .tables import pipe_regions
 from .zones import assign
 
 __all__ = ["Layout", "Line", "Zone", "fold", "read_layout"]

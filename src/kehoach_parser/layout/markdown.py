@@ -4,7 +4,7 @@ markdown-it-py parses the blocks (paragraphs, headings, lists, pipe tables) and 
 markup (emphasis across lines, escapes, entities, links); each text token is found again in
 the source, so every piece keeps its offset. A saved web page often writes a table as cells
 between lone ``|`` lines (the header block, the signature block, appendix tables): those are
-read as rows of cells first (:func:`pipe_regions`).
+read as rows of cells first (:func:`.tables.pipe_regions`).
 
 Where markdown-it could only find plain text it is not run, and what it would give is made
 here: the paragraphs and headings between blank lines (:mod:`.blocks`), a paragraph without
@@ -19,9 +19,9 @@ is decided by :mod:`.joining`, as for every other form.
 from __future__ import annotations
 
 from bisect import bisect_right
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
-from itertools import count, pairwise
+from itertools import pairwise
 from typing import Any
 
 import regex
@@ -29,13 +29,10 @@ from markdown_it.common.utils import MD_WHITESPACE
 
 from .. import patterns
 from .blocks import Token, block_tokens, parser
-from .cues import block_cue, cue_starts, cues, fold, is_caps
 from .emphasis import inline_tokens
-from .source import Phys, Physical, Piece, Src, squeezed
+from .source import Phys, Physical, Piece, Src, ids, squeezed, squeezed_text, trimmed
+from .tables import Cell, table_lines
 
-# A chunk between two lone "|" lines longer than this is not a cell but text.
-_MAX_CELL_LINES = 20
-_MAX_CELL_CHARS = 1500
 _PREFIX_RE = patterns.compile(r"^\s*(?:>\s?)*")
 _HEADING_RE = patterns.compile(r"#{1,6}(?:\s+|$)")
 # Lines with none of these hold no markdown at all (nor a "+ " bullet to rewrite).
@@ -52,10 +49,7 @@ _SPACE = "".join(map(chr, sorted(MD_WHITESPACE))) + "\u2000-\u200a"
 _EDGE = f"[^{_MARKS}{_SPACE}]"
 _WRAPPED_RE = patterns.compile(
     rf"(?P<mark>\*\*?)(?P<text>{_EDGE}(?:[^{_MARKS}]*{_EDGE})?)(?P=mark)")
-# Inside a flattened layout cell: a rule, a wide gap, or a bullet after ":" or ";".
-_CELL_BREAK_RE = patterns.compile(r"\s*[-_=]{4,}\s*|\s{2,}|(?<=[:;])\s+(?=[-+•]\s)")
 
-_ids = count()
 _LOOSE_EMPHASIS_RE = patterns.compile(
     r"\*{2,3}|(?:(?<=^|\s)[*_](?=\S|$)|(?<=\S)[*_](?=\s|$))")
 _MARKDOWN_RE = patterns.compile(
@@ -280,7 +274,7 @@ def _block_lines(src: _Source, span: tuple[int, int], content: str, heading: int
         by_line, bold_at = walker.lines, walker.bold_at
     else:
         by_line = _plain_lines(src, start_line, span[1], col)
-    para = next(_ids)
+    para = next(ids)
     out: list[Src] = []
     lines = sorted(by_line)
     for k, line in enumerate(lines):
@@ -291,7 +285,7 @@ def _block_lines(src: _Source, span: tuple[int, int], content: str, heading: int
         if phys is None:
             continue
         bold, emph, hard = bold_at.get(line, (False, False, False))
-        out.append(Src(_trimmed(pieces), phys.indent, phys.width, phys.blank_before, phys.page,
+        out.append(Src(trimmed(pieces), phys.indent, phys.width, phys.blank_before, phys.page,
                        heading=heading, para=para, bold_into=bold, emph_into=emph,
                        hard_before=hard))
     if out:
@@ -299,62 +293,6 @@ def _block_lines(src: _Source, span: tuple[int, int], content: str, heading: int
         for line_src in out:
             line_src.para_lines = len(out)
     return [s for s in out if s.pieces]
-
-
-def _trimmed(pieces: list[Piece], *, squeeze: bool = True) -> list[Piece]:
-    """Pieces with their outer spaces stripped and inner runs of spaces squeezed."""
-    if len(pieces) == 1:
-        piece = pieces[0]
-        text = piece.text
-        if (text == text.strip() and not (squeeze and piece.copy and "  " in text)
-                and (not piece.copy or piece.end == piece.start + len(text))):
-            return pieces if text else []  # one piece with nothing to strip or squeeze
-    out: list[Piece] = []
-    for piece in pieces:
-        if squeeze and piece.copy and "  " in piece.text:
-            out.extend(squeezed_text(piece))
-        else:
-            out.append(piece)
-    first, end = 0, len(out)
-    while first < end and not out[first].text.strip():
-        first += 1
-    while end > first and not out[end - 1].text.strip():
-        end -= 1
-    if first == end:
-        return []
-    out = out[first:end]
-    piece = out[0]
-    text = piece.text.lstrip()
-    if text != piece.text:
-        out[0] = Piece(text, piece.start + len(piece.text) - len(text), piece.end, piece.bold,
-                       piece.copy)
-    piece = out[-1]
-    text = piece.text.rstrip()
-    stop = piece.start + len(text) if piece.copy else piece.end
-    if text != piece.text or stop != piece.end:
-        out[-1] = Piece(text, piece.start, stop, piece.bold, piece.copy)
-    if len(out) == 1:
-        return out
-    # A space that ends a piece and one that opens the next are one space.
-    joined = [out[0]]
-    for piece in out[1:]:
-        if piece.text.startswith(" ") and joined[-1].text.endswith(" "):
-            text = piece.text.lstrip()
-            if not text:
-                continue
-            piece = Piece(text, piece.start + len(piece.text) - len(text), piece.end, piece.bold,
-                          piece.copy)
-        if piece.text:
-            joined.append(piece)
-    return joined
-
-
-def squeezed_text(piece: Piece) -> list[Piece]:
-    """A copied piece with its runs of spaces squeezed to one space."""
-    if "  " not in piece.text:
-        return [piece]
-    parts = squeezed(piece.text, 0, len(piece.text))
-    return [Piece(p.text, piece.start + p.start, piece.start + p.end, piece.bold) for p in parts]
 
 
 def _table_rows(src: _Source, tokens: Sequence[Token], i: int) -> tuple[list[list[list[Src]]], int]:
@@ -387,7 +325,7 @@ def _pipe_row(src: _Source, line: int) -> list[list[Src]]:
             walker = _Inline(src, base + a + 1)
             walker.walk(_inline_tokens(cell))
             found = [p for ps in walker.lines.values() for p in ps]
-        pieces = _trimmed(found, squeeze=False)
+        pieces = trimmed(found, squeeze=False)
         if phys is None:
             continue
         cells.append([Src(pieces, phys.indent, phys.width, phys.blank_before, phys.page)]
@@ -409,11 +347,11 @@ def _plain_run(physical: Physical, lines: Sequence[Phys]) -> list[Src]:
             out.extend(para)
             para.clear()
 
-    ident = next(_ids)
+    ident = next(ids)
     for line in lines:
         if line.furniture or line.pipe or line.blank_before:
             close()
-            ident = next(_ids)
+            ident = next(ids)
             if line.furniture or line.pipe:
                 continue
         para.append(Src(squeezed(physical.text, line.start, line.end), line.indent, line.width,
@@ -455,90 +393,7 @@ def flow_lines(physical: Physical, lines: Sequence[Phys],
     return out
 
 
-# -- Tables written as cells between lone "|" lines --------------------------------------
-
-
-@dataclass
-class _Cell:
-    lines: list[Phys]
-    row: int
-    column: int
-
-
-def pipe_regions(physical: Physical) -> Iterator[tuple[str, list[Phys] | list[_Cell]]]:
-    """The document cut into ``("flow", lines)`` and ``("cells", cells)`` parts."""
-    lines = physical.lines
-    i = 0
-    n = len(lines)
-    flow: list[Phys] = []
-    while i < n:
-        if not lines[i].pipe:
-            flow.append(lines[i])
-            i += 1
-            continue
-        cells, j = _cells_from(physical, i)
-        if not cells:
-            i += 1
-            continue
-        if flow:
-            yield "flow", flow
-            flow = []
-        yield "cells", cells
-        i = j
-    if flow:
-        yield "flow", flow
-
-
-def _cells_from(physical: Physical, i: int) -> tuple[list[_Cell], int]:
-    """Cells from the pipe line ``i``: chunks that start right after a pipe and end right
-    before one; runs of two or more pipes end a row. A chunk that opens an appendix in
-    capitals ("**PHỤ LỤC**" right after the signature's cell) ends them: the next table is
-    the appendix's own."""
-    lines = physical.lines
-    cells: list[_Cell] = []
-    row = column = 0
-    n = len(lines)
-    j = i
-    while j < n and lines[j].pipe:
-        pipes = 0
-        while j < n and lines[j].pipe:
-            pipes += 1
-            j += 1
-        if pipes >= 2 and cells:
-            row += 1
-            column = 0
-        k = j
-        chars = 0
-        parted = heading = False  # a blank line inside the chunk, a markdown heading in it
-        while k < n and not lines[k].pipe:
-            line = lines[k]
-            chars += line.end - line.start
-            parted = parted or (k > j and line.blank_before)
-            heading = heading or _ATX_RE.match(physical.text, line.start) is not None
-            if line.number:  # "1" alone in a cell is its row's number, not a page number
-                line.furniture = False
-            k += 1
-        chunk = lines[j:k]
-        closed = k < n
-        if (not chunk or not closed or chunk[0].blank_before or len(chunk) > _MAX_CELL_LINES
-                or chars > _MAX_CELL_CHARS or parted
-                or (cells and _opens_appendix(physical, chunk[0])) or heading):
-            return cells, j  # no cell holds a markdown heading: the page goes on after
-        cells.append(_Cell(chunk, row, column))
-        column += 1
-        j = k
-    return cells, j
-
-
-_ATX_RE = patterns.compile(r"#{1,6} ")
-
-
-def _opens_appendix(physical: Physical, line: Phys) -> bool:
-    words = physical.text[line.start:line.end].strip("*_# ")
-    return is_caps(words, share=1.0, least=3) and cues().appendix.match(fold(words)) is not None
-
-
-def cell_lines(physical: Physical, cells: list[_Cell]) -> list[Src]:
+def cell_lines(physical: Physical, cells: list[Cell]) -> list[Src]:
     """Source lines of a table written as cells between lone ``|`` lines."""
     # All the cells in one reading (a page has thousands: one markdown-it run each would
     # cost more than the rest of the document), each cell a paragraph of its own.
@@ -552,124 +407,3 @@ def cell_lines(physical: Physical, cells: list[_Cell]) -> list[Src]:
     for cell, content in zip(cells, contents, strict=True):
         rows.setdefault(cell.row, []).append(content)
     return table_lines([rows[r] for r in sorted(rows)])
-
-
-def _opens_body(src: Src) -> bool:
-    folded = fold(src.content)
-    return bool(cues().body_start.match(folded)) and not folded.startswith("nam ")
-
-
-def _layout_row(row: list[list[Src]]) -> bool:
-    """A row of a header or signature table: at most two cells, one holding a line of the
-    header or closing block, and not the opening of the body ("Kính gửi: …")."""
-    filled = [cell for cell in row if cell]
-    if not filled or len(filled) > 2:
-        return False
-    # An issuer cell beside a motto cell passes by the motto: issuer names alone do not
-    # make a row layout ("Sở Tài chính" in an assignment table's lead column).
-    return any(block_cue(fold(part.content)) is not None
-               for cell in filled for src in cell for part in split_layout_cell(src))
-
-
-def table_lines(rows: list[list[list[Src]]]) -> list[Src]:
-    """A table's rows as source lines: layout rows (header, signature) column by column as a
-    two-column block; data rows as one row line each, its cells in order."""
-    table = next(_ids)
-    out: list[Src] = []
-    block: list[list[list[Src]]] = []
-
-    def flush() -> None:
-        band = next(_ids)
-        width = max((len(r) for r in block), default=0)
-        for column in range(width):
-            for row in block:
-                if column >= len(row):
-                    continue
-                for src in row[column]:
-                    for part in split_layout_cell(src):
-                        part.column = min(column, 1)
-                        part.band = band
-                        part.layout_table = True
-                        out.append(part)
-        block.clear()
-
-    for number, row in enumerate(rows):
-        # A page that lost a row boundary runs the header's last row on into "Kính gửi:"
-        # and its list: from there on, cells are text of their own.
-        k = next((c for c, cell in enumerate(row) if cell and _opens_body(cell[0])), len(row))
-        head, rest = row[:k], row[k:]
-        if head and _layout_row(head):
-            block.append(head)
-        elif head:
-            if block:
-                flush()
-            data = _data_row(head, table, number)
-            if data.pieces:
-                out.append(data)
-        if rest:
-            if block:
-                flush()
-            out.extend(src for cell in rest for src in cell)
-    if block:
-        flush()
-    return out
-
-
-def _data_row(row: list[list[Src]], table: int, number: int) -> Src:
-    pieces: list[Piece] = []
-    breaks: list[int] = []
-    anchor: Src | None = None
-    for cell in row:
-        content: list[Piece] = []
-        for src in cell:
-            anchor = anchor or src
-            if content and src.pieces:
-                at = src.pieces[0].start
-                content.append(Piece(" ", at, at, copy=False))
-            content.extend(src.pieces)
-        if content:
-            breaks.append(len(pieces))
-            pieces.extend(content)
-    if anchor is None:
-        return Src([])
-    return Src(pieces, anchor.indent, anchor.width, anchor.blank_before, anchor.page,
-               cell=(table, number, 0), cell_breaks=breaks)
-
-
-def split_layout_cell(src: Src) -> list[Src]:
-    """A header or signature cell flattened onto one line ("BỘ Y TẾ  -------",
-    "Nơi nhận: - A; - B;") cut back into its lines."""
-    text = src.content
-    cuts = [(m.start(), m.end()) for m in _CELL_BREAK_RE.finditer(text)]
-    cuts += [(p, p) for p in cue_starts(fold(text))]
-    if not cuts:
-        return [src]
-    out: list[Src] = []
-    pos = 0
-    for a, b in [*sorted(cuts), (len(text), len(text))]:
-        if a < pos:
-            continue
-        part = _slice(src.pieces, pos, a)
-        if part:
-            out.append(Src(part, src.indent, src.width, src.blank_before, src.page,
-                           column=src.column, band=src.band, layout_table=True))
-        pos = b
-    return out or [src]
-
-
-def _slice(pieces: list[Piece], start: int, end: int) -> list[Piece]:
-    """The pieces covering characters ``[start, end)`` of their joined text."""
-    out: list[Piece] = []
-    pos = 0
-    for piece in pieces:
-        a, b = pos, pos + len(piece.text)
-        pos = b
-        lo, hi = max(a, start), min(b, end)
-        if lo >= hi:
-            continue
-        if piece.copy:
-            out.append(Piece(piece.text[lo - a : hi - a], piece.start + lo - a,
-                             piece.start + hi - a, piece.bold))
-        else:
-            out.append(piece._replace(text=piece.text[lo - a : hi - a]))
-    return _trimmed(out)

@@ -13,10 +13,14 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
+from itertools import count
 from typing import NamedTuple
 
 from .. import patterns
 from .cues import WORD_START_RE, block_cue, cues, fold, is_caps, is_furniture
+
+# Ids of paragraphs, tables and bands, one sequence for the whole layout stage.
+ids = count()
 
 # Runs of spaces inside a line that separate two columns of a block.
 # A column gap: three spaces or more (pdftotext -layout), or the " | " between the cells of a
@@ -393,3 +397,59 @@ def column_lines(phys: Physical) -> list[Src]:
         out.extend(right)
         i = band.last + 1
     return out
+
+
+def trimmed(pieces: list[Piece], *, squeeze: bool = True) -> list[Piece]:
+    """Pieces with their outer spaces stripped and inner runs of spaces squeezed."""
+    if len(pieces) == 1:
+        piece = pieces[0]
+        text = piece.text
+        if (text == text.strip() and not (squeeze and piece.copy and "  " in text)
+                and (not piece.copy or piece.end == piece.start + len(text))):
+            return pieces if text else []  # one piece with nothing to strip or squeeze
+    out: list[Piece] = []
+    for piece in pieces:
+        if squeeze and piece.copy and "  " in piece.text:
+            out.extend(squeezed_text(piece))
+        else:
+            out.append(piece)
+    first, end = 0, len(out)
+    while first < end and not out[first].text.strip():
+        first += 1
+    while end > first and not out[end - 1].text.strip():
+        end -= 1
+    if first == end:
+        return []
+    out = out[first:end]
+    piece = out[0]
+    text = piece.text.lstrip()
+    if text != piece.text:
+        out[0] = Piece(text, piece.start + len(piece.text) - len(text), piece.end, piece.bold,
+                       piece.copy)
+    piece = out[-1]
+    text = piece.text.rstrip()
+    stop = piece.start + len(text) if piece.copy else piece.end
+    if text != piece.text or stop != piece.end:
+        out[-1] = Piece(text, piece.start, stop, piece.bold, piece.copy)
+    if len(out) == 1:
+        return out
+    # A space that ends a piece and one that opens the next are one space.
+    joined = [out[0]]
+    for piece in out[1:]:
+        if piece.text.startswith(" ") and joined[-1].text.endswith(" "):
+            text = piece.text.lstrip()
+            if not text:
+                continue
+            piece = Piece(text, piece.start + len(piece.text) - len(text), piece.end, piece.bold,
+                          piece.copy)
+        if piece.text:
+            joined.append(piece)
+    return joined
+
+
+def squeezed_text(piece: Piece) -> list[Piece]:
+    """A copied piece with its runs of spaces squeezed to one space."""
+    if "  " not in piece.text:
+        return [piece]
+    parts = squeezed(piece.text, 0, len(piece.text))
+    return [Piece(p.text, piece.start + p.start, piece.start + p.end, piece.bold) for p in parts]
