@@ -144,3 +144,14 @@ def test_only_patterns_built_from_a_document_bypass_the_cache() -> None:
     direct = {str(p.relative_to(package)): p.read_text(encoding="utf-8").count("regex.compile(")
               for p in package.rglob("*.py") if p.name != "patterns.py"}
     assert {name: n for name, n in direct.items() if n} == _BUILT_FROM_THE_DOCUMENT
+
+
+def test_no_pattern_is_compiled_behind_a_module_level_call() -> None:
+    """``regex.search(r"…", text)`` compiles (or looks up) its pattern at every call and
+    never reaches the cache: patterns are module constants."""
+    package = ROOT / "src" / "kehoach_parser"
+    call = regex.compile(r"\bregex\.(?:sub|subn|search|match|fullmatch|finditer|findall|split)\(")
+    found = [f"{p.relative_to(package)}:{n}" for p in package.rglob("*.py")
+             for n, line in enumerate(p.read_text(encoding="utf-8").splitlines(), 1)
+             if call.search(line)]
+    assert found == []

@@ -35,6 +35,7 @@ from .tables import Cell, table_lines
 
 _PREFIX_RE = patterns.compile(r"^\s*(?:>\s?)*")
 _HEADING_RE = patterns.compile(r"#{1,6}(?:\s+|$)")
+_CELL_PIPE_RE = patterns.compile(r"(?<!\\)\|")  # a pipe table's cell bound, unless escaped
 # Lines with none of these hold no markdown at all (nor a "+ " bullet to rewrite).
 _BLOCK_MARKUP_RE = patterns.compile(r"[*_\\`\[\]<>&!~#|]|^\+ ")
 # What markdown-it's inline rules start at: a paragraph with none of them is plain text.
@@ -308,7 +309,7 @@ def _table_rows(src: _Source, tokens: Sequence[Token], i: int) -> tuple[list[lis
 
 def _pipe_row(src: _Source, line: int) -> list[list[Src]]:
     text = src.texts[line]
-    bounds = [m.start() for m in regex.finditer(r"(?<!\\)\|", text)]
+    bounds = [m.start() for m in _CELL_PIPE_RE.finditer(text)]
     if not text.lstrip().startswith("|"):
         bounds.insert(0, -1)
     if not text.rstrip().endswith("|"):
