@@ -66,6 +66,19 @@ def _sources(raw: str) -> list[tuple[Any, ...]]:
              s.para_lines, s.blank_before) for s in markdown.flow_lines(phys, phys.lines)]
 
 
+def _fast_and_slow(raw: str, name: str, slow_path: Any) -> tuple[Any, Any]:
+    """What the layout gives of ``raw``, and what it gives with ``markdown.<name>`` replaced
+    by ``slow_path`` (a pattern that never matches, a reader that never answers): the fast
+    path turned off, the general one taken."""
+    fast = _sources(raw), _layout_facts(raw)
+    saved = getattr(markdown, name)
+    setattr(markdown, name, slow_path)
+    try:
+        return fast, (_sources(raw), _layout_facts(raw))
+    finally:
+        setattr(markdown, name, saved)
+
+
 _WORDS = st.one_of(st.text(alphabet=st.sampled_from(list("aăđơ ÁẠ.,;()-")), min_size=1, max_size=8),
                    st.sampled_from(["\u3000x", "x\f", "a*b", "(1)", "-"]))
 
@@ -85,12 +98,7 @@ def test_a_paragraph_in_bold_or_italics_reads_as_markdown_it_reads_it(
     included) gives what markdown-it's tokens give."""
     raw = "\n\n".join(prefix + mark + "\n".join(a + words + b for a, words, b in lines) + mark
                       for prefix, mark, lines in paragraphs) + "\n\n*x*"
-    fast = _sources(raw), _layout_facts(raw)
-    saved, markdown._WRAPPED_RE = markdown._WRAPPED_RE, regex.compile(r"(?!)")
-    try:
-        slow = _sources(raw), _layout_facts(raw)
-    finally:
-        markdown._WRAPPED_RE = saved
+    fast, slow = _fast_and_slow(raw, "_WRAPPED_RE", regex.compile(r"(?!)"))
     assert fast == slow
 
 
@@ -158,12 +166,7 @@ def test_a_plain_table_cell_reads_as_markdown_it_reads_it(rows: list[list[str]],
     lines = [" | ".join(["h"] * width), " | ".join(["---"] * width)]
     lines += [" | ".join((row * width)[:width]) for row in rows]
     raw = "\n".join(f"| {line} |" if outer else line for line in lines) + "\n\n**x**"
-    fast = _sources(raw), _layout_facts(raw)
-    saved, markdown._PLAIN_CELL_RE = markdown._PLAIN_CELL_RE, regex.compile(r"(?!)")
-    try:
-        slow = _sources(raw), _layout_facts(raw)
-    finally:
-        markdown._PLAIN_CELL_RE = saved
+    fast, slow = _fast_and_slow(raw, "_PLAIN_CELL_RE", regex.compile(r"(?!)"))
     assert fast == slow
 
 
@@ -216,12 +219,7 @@ def test_emphasis_tokens_leave_other_markup_to_markdown_it() -> None:
 @given(st.lists(_EMPHASIS.filter(lambda text: text.strip()), min_size=1, max_size=4))
 def test_paragraphs_with_emphasis_read_as_with_markdown_it(paragraphs: list[str]) -> None:
     raw = "\n\n".join("x " + text + " y" for text in paragraphs)
-    fast = _sources(raw), _layout_facts(raw)
-    saved, markdown.inline_tokens = markdown.inline_tokens, lambda content: None
-    try:
-        slow = _sources(raw), _layout_facts(raw)
-    finally:
-        markdown.inline_tokens = saved
+    fast, slow = _fast_and_slow(raw, "inline_tokens", lambda content: None)
     assert fast == slow
 
 
