@@ -39,7 +39,7 @@ _TYPE, _CHAR, _SYM, _NO_BREAK_HYPHEN = f"{_W}type", f"{_W}char", f"{_W}sym", f"{
 _P, _R, _TBL, _TR, _TC = f"{_W}p", f"{_W}r", f"{_W}tbl", f"{_W}tr", f"{_W}tc"
 _SDT, _SDT_CONTENT, _TXBX = f"{_W}sdt", f"{_W}sdtContent", f"{_W}txbxContent"
 _PPR, _PSTYLE, _NUMPR = f"{_W}pPr", f"{_W}pStyle", f"{_W}numPr"
-_NUM_ID, _ILVL = f"{_W}numId", f"{_W}ilvl"
+_NUM_ID, _ILVL, _BASED_ON = f"{_W}numId", f"{_W}ilvl", f"{_W}basedOn"
 _ROMAN = ((1000, "m"), (900, "cm"), (500, "d"), (400, "cd"), (100, "c"), (90, "xc"),
           (50, "l"), (40, "xl"), (10, "x"), (9, "ix"), (5, "v"), (4, "iv"), (1, "i"))
 _ROMAN_MAX = 3999  # beyond it Word itself writes the number in digits
@@ -88,7 +88,7 @@ def _on(el: Any, tag: str) -> bool | None:
     """The value of a toggle property (w:b …) in a properties element; None when unset."""
     if el is None:
         return None
-    prop = el.find(f"{_W}{tag}")
+    prop = _child(el, f"{_W}{tag}")
     if prop is None:
         return None
     return prop.get(f"{_W}val", "true").lower() not in _FALSE
@@ -97,7 +97,7 @@ def _on(el: Any, tag: str) -> bool | None:
 def _font_of(rpr: Any) -> str | None:
     if rpr is None:
         return None
-    fonts = rpr.find(f"{_W}rFonts")
+    fonts = _child(rpr, _RFONTS)
     if fonts is None:
         return None
     name = fonts.get(f"{_W}ascii") or fonts.get(f"{_W}hAnsi")
@@ -196,9 +196,13 @@ def _read_numbering(document: Any) -> _Numbering:
 
 
 def _level(lvl: Any) -> _Level:
+    firsts: dict[str, Any] = {}
+    for child in lvl:
+        firsts.setdefault(child.tag, child)
+
     def val(tag: str, default: str) -> str:
-        node = lvl.find(f"{_W}{tag}")
-        return default if node is None else str(node.get(f"{_W}val", default))
+        node = firsts.get(f"{_W}{tag}")
+        return default if node is None else str(node.get(_VAL, default))
 
     suffix = {"tab": " ", "space": " ", "nothing": ""}.get(val("suff", "tab"), " ")
     return _Level(val("numFmt", "decimal"), val("lvlText", ""), _decimal(val("start", "1"), 1),
@@ -218,9 +222,15 @@ def _read_styles(document: Any) -> tuple[dict[str, _Style], bool, str | None]:
     root = document.styles.element
     styles: dict[str, _Style] = {}
     for node in root.iterfind(f"{_W}style"):
-        based = node.find(f"{_W}basedOn")
-        rpr = node.find(f"{_W}rPr")
-        numpr = node.find(f"{_W}pPr/{_W}numPr")
+        based = rpr = numpr = None
+        for child in node:  # the first of each, as find() would take
+            tag = child.tag
+            if tag == _BASED_ON:
+                based = child if based is None else based
+            elif tag == _RPR:
+                rpr = child if rpr is None else rpr
+            elif tag == _PPR and numpr is None:
+                numpr = _child(child, _NUMPR)
         styles[node.get(f"{_W}styleId")] = _Style(
             None if based is None else based.get(f"{_W}val"),
             _on(rpr, "b"), _font_of(rpr), _num_pr(numpr))
