@@ -340,7 +340,9 @@ class _Reader:
                 first_bold = next((b for t, b in runs if t.strip()), False)
                 runs.insert(0, (label, first_bold))
                 chars += len(label)
-        self.budget.spend(chars + sum(len(box.text) for box in found[1:]))
+        if len(found) > 1:
+            chars += sum(len(box.text) for box in found[1:])
+        self.budget.spend(chars)
         return found
 
     def runs(self, node: Any, style: str | None, out: list[tuple[str, bool]]) -> None:
@@ -387,9 +389,11 @@ class _Reader:
             elif tag == _RSTYLE:
                 rstyle = prop.get(_VAL)
         inherited_bold, inherited_font = self._inherited(rstyle, style)
-        text, used = legacy.convert_run(text, font or inherited_font)
-        if used:
-            self.legacy_used.add(used)
+        font = font or inherited_font
+        if legacy.font_encoding(font) is not None:  # the rare legacy font (cached)
+            text, used = legacy.convert_run(text, font)
+            if used:
+                self.legacy_used.add(used)
         return text, inherited_bold if bold is None else bold
 
     def _inherited(self, rstyle: str | None, style: str | None) -> tuple[bool, str | None]:
