@@ -1,6 +1,7 @@
 """The legacy-encoding checks settle text full of Vietnamese marks before counting its
-letters (there are never more letters than characters): the same verdicts as counting them
-first, on texts mixing marked letters, TCVN3 and VNI mojibake, plain letters and symbols."""
+letters (there are never more letters than characters), and text full of the most frequent
+marked letters before any pattern pass: the same verdicts as counting everything first, on
+texts mixing marked letters, TCVN3 and VNI mojibake, plain letters and symbols."""
 
 from __future__ import annotations
 
@@ -17,7 +18,14 @@ _FEW_MARKS = st.builds(lambda plain, n, marked, m: plain * n + marked * m,
                        st.sampled_from(["UY BAN NHAN DAN ", "ke hoach 2026 ", "Noi dung -- "]),
                        st.integers(0, 120), st.sampled_from(["đ", "ư ", "Ủy ", "© ", "ñ "]),
                        st.integers(0, 30))
-_TEXTS = st.one_of(_MIXED, _FEW_MARKS)
+# Plain text with a few of the letters counted without a pattern, and of others: around
+# the floor those counts must pass.
+_FEW_FREQUENT = st.builds(lambda plain, n, pieces: plain * n + "".join(pieces),
+                          st.sampled_from(["ke hoach ", "UY BAN NHAN DAN ", "Uû ban "]),
+                          st.integers(0, 80),
+                          st.lists(st.sampled_from([*legacy._FREQUENT_MARKED, "ả", "Ư", "é",
+                                                    "©", "ñ", " "]), max_size=60))
+_TEXTS = st.one_of(_MIXED, _FEW_MARKS, _FEW_FREQUENT)
 
 
 def _detect_counted(text: str) -> str | None:
@@ -49,6 +57,14 @@ def _lacks_counted(text: str) -> bool:
 def test_verdicts_equal_counting_the_letters_first(text: str) -> None:
     assert legacy.detect(text) == _detect_counted(text)
     assert legacy.lacks_diacritics(text) == _lacks_counted(text)
+
+
+def test_the_letters_counted_without_a_pattern_are_a_floor_under_both_counts() -> None:
+    """Each is a marked letter beyond latin-1, and none is counted twice."""
+    letters = legacy._FREQUENT_MARKED
+    assert len(set(letters)) == len(letters)
+    assert legacy._BEYOND_LATIN1.sub("", letters) == ""
+    assert legacy._VIETNAMESE_MARKED.sub("", letters) == ""
 
 
 def test_both_verdicts_are_reached() -> None:

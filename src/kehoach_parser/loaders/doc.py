@@ -11,6 +11,7 @@ bound on what they write (from ``max_chars``), and are given absolute paths: a f
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
 import subprocess
@@ -64,7 +65,10 @@ def _run(cmd: list[str], path: Path, budget: Budget) -> subprocess.CompletedProc
                     raise LimitExceededError(
                         f"{name} wrote over {limit} bytes, more than {options.max_chars} "
                         "characters of text could take (LoadOptions.max_chars)", path=path)
-                time.sleep(_POLL)
+                # Not a plain sleep: wait() returns as soon as the converter ends (antiword
+                # takes a few milliseconds), and looks again within the poll at the latest.
+                with contextlib.suppress(subprocess.TimeoutExpired):
+                    process.wait(_POLL)
         finally:  # an error, a time-out or Ctrl-C: the converter does not outlive the call
             if process.poll() is None:
                 process.kill()

@@ -35,6 +35,11 @@ _FALSE = {"0", "false", "off", "none"}
 _RPR, _B, _RFONTS, _RSTYLE = f"{_W}rPr", f"{_W}b", f"{_W}rFonts", f"{_W}rStyle"
 _VAL, _ASCII, _HANSI = f"{_W}val", f"{_W}ascii", f"{_W}hAnsi"
 _T, _TABS, _BREAKS = f"{_W}t", (f"{_W}tab", f"{_W}ptab"), (f"{_W}br", f"{_W}cr")
+_TYPE, _CHAR, _SYM, _NO_BREAK_HYPHEN = f"{_W}type", f"{_W}char", f"{_W}sym", f"{_W}noBreakHyphen"
+_P, _R, _TBL, _TR, _TC = f"{_W}p", f"{_W}r", f"{_W}tbl", f"{_W}tr", f"{_W}tc"
+_SDT, _SDT_CONTENT, _TXBX = f"{_W}sdt", f"{_W}sdtContent", f"{_W}txbxContent"
+_PPR, _PSTYLE, _NUMPR = f"{_W}pPr", f"{_W}pStyle", f"{_W}numPr"
+_NUM_ID, _ILVL, _BASED_ON = f"{_W}numId", f"{_W}ilvl", f"{_W}basedOn"
 _ROMAN = ((1000, "m"), (900, "cm"), (500, "d"), (400, "cd"), (100, "c"), (90, "xc"),
           (50, "l"), (40, "xl"), (10, "x"), (9, "ix"), (5, "v"), (4, "iv"), (1, "i"))
 _ROMAN_MAX = 3999  # beyond it Word itself writes the number in digits
@@ -83,7 +88,7 @@ def _on(el: Any, tag: str) -> bool | None:
     """The value of a toggle property (w:b …) in a properties element; None when unset."""
     if el is None:
         return None
-    prop = el.find(f"{_W}{tag}")
+    prop = _child(el, f"{_W}{tag}")
     if prop is None:
         return None
     return prop.get(f"{_W}val", "true").lower() not in _FALSE
@@ -92,7 +97,7 @@ def _on(el: Any, tag: str) -> bool | None:
 def _font_of(rpr: Any) -> str | None:
     if rpr is None:
         return None
-    fonts = rpr.find(f"{_W}rFonts")
+    fonts = _child(rpr, _RFONTS)
     if fonts is None:
         return None
     name = fonts.get(f"{_W}ascii") or fonts.get(f"{_W}hAnsi")
@@ -191,9 +196,13 @@ def _read_numbering(document: Any) -> _Numbering:
 
 
 def _level(lvl: Any) -> _Level:
+    firsts: dict[str, Any] = {}
+    for child in lvl:
+        firsts.setdefault(child.tag, child)
+
     def val(tag: str, default: str) -> str:
-        node = lvl.find(f"{_W}{tag}")
-        return default if node is None else str(node.get(f"{_W}val", default))
+        node = firsts.get(f"{_W}{tag}")
+        return default if node is None else str(node.get(_VAL, default))
 
     suffix = {"tab": " ", "space": " ", "nothing": ""}.get(val("suff", "tab"), " ")
     return _Level(val("numFmt", "decimal"), val("lvlText", ""), _decimal(val("start", "1"), 1),
@@ -213,9 +222,15 @@ def _read_styles(document: Any) -> tuple[dict[str, _Style], bool, str | None]:
     root = document.styles.element
     styles: dict[str, _Style] = {}
     for node in root.iterfind(f"{_W}style"):
-        based = node.find(f"{_W}basedOn")
-        rpr = node.find(f"{_W}rPr")
-        numpr = node.find(f"{_W}pPr/{_W}numPr")
+        based = rpr = numpr = None
+        for child in node:  # the first of each, as find() would take
+            tag = child.tag
+            if tag == _BASED_ON:
+                based = child if based is None else based
+            elif tag == _RPR:
+                rpr = child if rpr is None else rpr
+            elif tag == _PPR and numpr is None:
+                numpr = _child(child, _NUMPR)
         styles[node.get(f"{_W}styleId")] = _Style(
             None if based is None else based.get(f"{_W}val"),
             _on(rpr, "b"), _font_of(rpr), _num_pr(numpr))
@@ -223,11 +238,20 @@ def _read_styles(document: Any) -> tuple[dict[str, _Style], bool, str | None]:
     return styles, bool(_on(defaults, "b")), _font_of(defaults)
 
 
+def _child(el: Any, tag: str) -> Any:
+    """The first child of ``el`` with ``tag``, or None: ``el.find(tag)`` without lxml's
+    path machinery (written in Python, it costs more than looking at a few children)."""
+    for child in el:
+        if child.tag == tag:
+            return child
+    return None
+
+
 def _num_pr(numpr: Any) -> tuple[str, int] | None:
     if numpr is None:
         return None
-    num = numpr.find(f"{_W}numId")
-    ilvl = numpr.find(f"{_W}ilvl")
+    num = _child(numpr, _NUM_ID)
+    ilvl = _child(numpr, _ILVL)
     if num is None:
         return None
     return str(num.get(f"{_W}val")), _decimal(None if ilvl is None else ilvl.get(f"{_W}val"), 0)
@@ -255,20 +279,21 @@ class _Reader:
 
     def blocks(self, container: Any) -> Iterator[Block]:
         for child in container:
-            if child.tag == f"{_W}p":
+            tag = child.tag
+            if tag == _P:
                 yield from self.paragraph(child)
-            elif child.tag == f"{_W}tbl":
+            elif tag == _TBL:
                 yield self.table(child)
-            elif child.tag == f"{_W}sdt":
-                content = child.find(f"{_W}sdtContent")
+            elif tag == _SDT:
+                content = _child(child, _SDT_CONTENT)
                 if content is not None:
                     yield from self.blocks(content)
 
     def table(self, tbl: Any) -> Table:
         rows: list[list[list[Para]]] = []
-        for tr in tbl.iterfind(f"{_W}tr"):
+        for tr in tbl.iterfind(_TR):
             cells: list[list[Para]] = []
-            for tc in tr.iterfind(f"{_W}tc"):
+            for tc in tr.iterfind(_TC):
                 cell: list[Para] = []
                 for block in self.blocks(tc):
                     if isinstance(block, Table):  # nested table: its rows as paragraphs
@@ -281,45 +306,80 @@ class _Reader:
             rows.append(cells)
         return Table(rows)
 
-    def paragraph(self, p: Any) -> Iterator[Para]:
-        ppr = p.find(f"{_W}pPr")
+    def paragraph(self, p: Any) -> list[Para]:
+        """The paragraph, then the paragraphs of the text boxes it holds."""
+        ppr = _child(p, _PPR)
         style = None
         num = None
         if ppr is not None:
-            pstyle = ppr.find(f"{_W}pStyle")
-            style = None if pstyle is None else pstyle.get(f"{_W}val")
-            num = _num_pr(ppr.find(f"{_W}numPr"))
+            pstyle = numpr = None
+            for prop in ppr:  # the first of each, as find() would take
+                tag = prop.tag
+                if tag == _PSTYLE:
+                    pstyle = prop if pstyle is None else pstyle
+                elif tag == _NUMPR:
+                    numpr = prop if numpr is None else numpr
+            style = None if pstyle is None else pstyle.get(_VAL)
+            num = _num_pr(numpr)
         num = num or self._style_value(style, "num")
-        para = Para(list(self.runs(p, style)))
-        boxes = [Para(list(self.runs(box_p, None)))
-                 for box in p.iter(f"{_W}txbxContent") if not _in_fallback(box)
-                 for box_p in box.iterfind(f"{_W}p")]
-        if num is not None and num[0] != "0" and para.text.strip():
+        runs: list[tuple[str, bool]] = []
+        self.runs(p, style, runs)
+        para = Para(runs)
+        found = [para]
+        for box in p.iter(_TXBX):
+            if not _in_fallback(box):
+                for box_p in box.iterfind(_P):
+                    box_runs: list[tuple[str, bool]] = []
+                    self.runs(box_p, None, box_runs)
+                    found.append(Para(box_runs))
+        text = para.text
+        chars = len(text)
+        if num is not None and num[0] != "0" and text.strip():
             label = self.numbering.label(*num)
             if label:
-                first_bold = next((b for t, b in para.runs if t.strip()), False)
-                para.runs.insert(0, (label, first_bold))
-        self.budget.spend(len(para.text) + sum(len(box.text) for box in boxes))
-        yield para
-        yield from boxes
+                first_bold = next((b for t, b in runs if t.strip()), False)
+                runs.insert(0, (label, first_bold))
+                chars += len(label)
+        if len(found) > 1:
+            chars += sum(len(box.text) for box in found[1:])
+        self.budget.spend(chars)
+        return found
 
-    def runs(self, node: Any, style: str | None) -> Iterator[tuple[str, bool]]:
+    def runs(self, node: Any, style: str | None, out: list[tuple[str, bool]]) -> None:
+        """Append the runs under ``node`` to ``out`` (a list, not a generator: a document has
+        a run or two per paragraph, and a generator's set-up would cost as much)."""
         for child in node:
             tag = child.tag
-            if tag in _SKIP:
-                continue
-            if tag == f"{_W}r":
-                yield self.run(child, style)
-            elif tag != f"{_W}p":
-                yield from self.runs(child, style)
+            if tag == _R:
+                out.append(self.run(child, style))
+            elif tag not in _SKIP and tag != _P:
+                self.runs(child, style, out)
 
     def run(self, r: Any, style: str | None) -> tuple[str, bool]:
-        text = "".join(_run_text(r))
+        # The run's children looked at once: its properties and its text together.
+        rpr = None
+        parts: list[str] = []
+        for child in r:
+            tag = child.tag
+            if tag == _T:
+                parts.append(child.text or "")
+            elif tag == _RPR:
+                if rpr is None:
+                    rpr = child
+            elif tag in _TABS:
+                parts.append(" ")
+            elif tag in _BREAKS:
+                if child.get(_TYPE) not in ("page", "column"):
+                    parts.append("\n")
+            elif tag == _NO_BREAK_HYPHEN:
+                parts.append("-")
+            elif tag == _SYM:
+                parts.append(_symbol(child.get(_CHAR, "")))
+        text = "".join(parts)
         if not text:
             return "", False
         bold: bool | None = None
         font = rstyle = None
-        rpr = r.find(_RPR)
         for prop in () if rpr is None else rpr:
             tag = prop.tag
             if tag == _B:
@@ -329,9 +389,11 @@ class _Reader:
             elif tag == _RSTYLE:
                 rstyle = prop.get(_VAL)
         inherited_bold, inherited_font = self._inherited(rstyle, style)
-        text, used = legacy.convert_run(text, font or inherited_font)
-        if used:
-            self.legacy_used.add(used)
+        font = font or inherited_font
+        if legacy.font_encoding(font) is not None:  # the rare legacy font (cached)
+            text, used = legacy.convert_run(text, font)
+            if used:
+                self.legacy_used.add(used)
         return text, inherited_bold if bold is None else bold
 
     def _inherited(self, rstyle: str | None, style: str | None) -> tuple[bool, str | None]:
@@ -355,22 +417,6 @@ def _in_fallback(el: Any) -> bool:
             return True
         parent = parent.getparent()
     return False
-
-
-def _run_text(r: Any) -> Iterator[str]:
-    for child in r:
-        tag = child.tag
-        if tag == _T:
-            yield child.text or ""
-        elif tag in _TABS:
-            yield " "
-        elif tag in _BREAKS:
-            if child.get(f"{_W}type") not in ("page", "column"):
-                yield "\n"
-        elif tag == f"{_W}noBreakHyphen":
-            yield "-"
-        elif tag == f"{_W}sym":
-            yield _symbol(child.get(f"{_W}char", ""))
 
 
 def _symbol(code: str) -> str:
