@@ -203,3 +203,21 @@ def test_a_range_cut_at_its_dash_by_the_wrap_goes_on() -> None:
     assert any(t.endswith("tăng bình quân 08 - 10%/năm. Thị trường chính: Nga, Pakistan.")
                for t in texts), texts
     assert texts[-2:] == ["- Số xã đạt chuẩn năm 2026: 12", "- 15 xã đạt chuẩn nâng cao."]
+
+
+@pytest.mark.parametrize("mark", ["+", "*"])
+@pytest.mark.parametrize("words", [("cộng *một*", "cộng *một*"),
+                                   ("Khi khai thác **khoáng sản**", "Khi khai thác **khoáng sản**"),
+                                   ("NPV dương (> 0) *năm 2025*", "Tỷ lệ *đạt 90%*")])
+def test_a_bullet_paragraph_is_read_where_it_is_written(mark: str, words: tuple[str, str]) -> None:
+    """A paragraph opening with a "+"/"*" bullet (lists are not read as lists) has one "- "
+    mark, and its words come from its own line, not from a later line with the same words."""
+    first, second = words
+    raw = f"**KẾ HOẠCH**\n\n{mark} {first}\n{mark} {second}\n\nHết.\n"
+    lay = read_layout(raw)
+    opening = next(line for line in lay.lines if lay.text[line.start:line.end].startswith("- "))
+    text = lay.text[opening.start:opening.end]
+    assert text == "- " + first.replace("*", "")
+    start, end = lay.offsets.to_raw(opening.start), lay.offsets.to_raw_end(opening.end)
+    assert raw.index(f"{mark} {first}") == start  # the first line's own words
+    assert end <= raw.index(f"\n{mark} {second}", start) + 1

@@ -263,6 +263,10 @@ def _block_lines(src: _Source, span: tuple[int, int], content: str, heading: int
     elif first_text.startswith(("* ", "+ "), col):  # one bullet mark for every list
         at = src.to_pass1(base + col)
         kept.append(Piece("- ", at, at + 1, copy=False))
+        if content.startswith(first_text[col : col + 2]):
+            # The mark is the paragraph's own text (lists are not read as lists): read on
+            # after it, or its words would be looked for, and found, further on.
+            content = content[2:]
         col += 2
     bold_at: dict[int, tuple[bool, bool, bool]] = {}
     wrapped = _WRAPPED_RE.fullmatch(content)
