@@ -25,11 +25,10 @@ from collections.abc import Sequence
 from ..normalize import Builder, normalize_chars
 from .cues import fold, is_caps
 from .joining import join_lines
-from .markdown import cell_lines, flow_lines, looks_markdown
 from .model import Layout, Line, Zone
 from .shapes import is_bullet, read_shape
 from .source import Physical, Src, column_lines, physical_lines
-from .tables import pipe_regions
+from .tables import looks_markdown, pipe_regions
 from .zones import assign
 
 __all__ = ["Layout", "Line", "Zone", "fold", "read_layout"]
@@ -40,6 +39,8 @@ _ROW = " | "
 def _sources(phys: Physical, markdown: bool) -> list[Src]:
     if not markdown:
         return column_lines(phys)
+    from .markdown import cell_lines, flow_lines  # markdown-it: ~50 ms to import, for markdown only
+
     out: list[Src] = []
     for kind, part in pipe_regions(phys):
         if kind == "cells":

@@ -53,15 +53,6 @@ _WRAPPED_RE = patterns.compile(
 
 _LOOSE_EMPHASIS_RE = patterns.compile(
     r"\*{2,3}|(?:(?<=^|\s)[*_](?=\S|$)|(?<=\S)[*_](?=\s|$))")
-_MARKDOWN_RE = patterns.compile(
-    r"\*\*\S|^#{1,6} |^\|[ \t]*$|^\|.*\|[ \t]*$|^[ \t]*\* \S|\\[-.*_#+()\[\]!`>|]", regex.MULTILINE)
-
-
-def looks_markdown(text: str) -> bool:
-    """Does the text carry markdown (emphasis, heading marks, pipe tables, cell lines)?"""
-    return _MARKDOWN_RE.search(text) is not None
-
-
 @dataclass
 class _Source:
     """Lines handed to markdown-it, and the way back to pass-1 offsets."""

@@ -1,5 +1,8 @@
 """Bảng (tables) of saved pages: rows of cells as source lines.
 
+:func:`looks_markdown` tells a saved page (markdown) from other text, before markdown-it is
+imported at all (:mod:`.markdown` imports it: a plain text never pays for it).
+
 A saved web page often writes a table as cells between lone ``|`` lines (the header block,
 the signature block, appendix tables): :func:`pipe_regions` cuts the document into such
 cells and the flowing text around them. :func:`table_lines` makes the rows of a table,
@@ -13,6 +16,8 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass
 
+import regex
+
 from .. import patterns
 from .cues import block_cue, cue_starts, cues, fold, is_caps
 from .source import Phys, Physical, Piece, Src, ids, trimmed
@@ -22,6 +27,14 @@ _MAX_CELL_LINES = 20
 _MAX_CELL_CHARS = 1500
 # Inside a flattened layout cell: a rule, a wide gap, or a bullet after ":" or ";".
 _CELL_BREAK_RE = patterns.compile(r"\s*[-_=]{4,}\s*|\s{2,}|(?<=[:;])\s+(?=[-+•]\s)")
+
+_MARKDOWN_RE = patterns.compile(
+    r"\*\*\S|^#{1,6} |^\|[ \t]*$|^\|.*\|[ \t]*$|^[ \t]*\* \S|\\[-.*_#+()\[\]!`>|]", regex.MULTILINE)
+
+
+def looks_markdown(text: str) -> bool:
+    """Does the text carry markdown (emphasis, heading marks, pipe tables, cell lines)?"""
+    return _MARKDOWN_RE.search(text) is not None
 
 
 @dataclass
