@@ -157,12 +157,7 @@ def _scanned(text: str, start: int, end: int) -> list[Quantity]:
             reached = m.end()
             if (quantity := numbers._quantity(text, m)) is not None:
                 found.append(quantity)
-    found.sort(key=lambda q: (q.start, q.kind != "frequency"))
-    unique: list[Quantity] = []
-    for quantity in found:
-        if not unique or quantity.start >= unique[-1].end:
-            unique.append(quantity)
-    return unique
+    return numbers._in_order(found)  # the same order and overlaps as the index's reading
 
 
 @settings(max_examples=300, deadline=None)

@@ -436,14 +436,20 @@ class Quantities:
                 # cheap form of what _measure says of it
                 if reached != m.end("num") and (quantity := _quantity(text, m)) is not None:
                     found.append(quantity)
-        if len(found) < 2:
-            return found
-        found.sort(key=lambda q: (q.start, q.kind != "frequency"))
-        unique: list[Quantity] = []
-        for quantity in found:
-            if not unique or quantity.start >= unique[-1].end:
-                unique.append(quantity)
-        return unique
+        return _in_order(found)
+
+
+def _in_order(found: list[Quantity]) -> list[Quantity]:
+    """The quantities in order, none overlapping: a frequency wins over the number it holds,
+    else the first."""
+    if len(found) < 2:
+        return found
+    found.sort(key=lambda q: (q.start, q.kind != "frequency"))
+    unique: list[Quantity] = []
+    for quantity in found:
+        if not unique or quantity.start >= unique[-1].end:
+            unique.append(quantity)
+    return unique
 
 
 def find_quantities(text: str, start: int = 0, end: int | None = None) -> list[Quantity]:

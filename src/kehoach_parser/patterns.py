@@ -66,9 +66,7 @@ def compile(pattern: AnyStr, flags: int = 0) -> regex.Pattern[AnyStr]:
     found: regex.Pattern[AnyStr] | None = _compiled.get(key)
     if found is None:
         found = _compiled[key] = regex.compile(pattern, flags)
-        if not _new:
-            _new = True
-            atexit.register(save)
+        _new = True
     return found
 
 
@@ -99,10 +97,14 @@ def save() -> None:
             with os.fdopen(handle, "wb") as stream:
                 pickle.dump(_compiled, stream, protocol=pickle.HIGHEST_PROTOCOL)
             os.replace(temporary, path)
-            _new = False
-        finally:
+        except BaseException:
             with contextlib.suppress(OSError):
-                os.unlink(temporary)  # left only when the write failed
+                os.unlink(temporary)
+            raise
+        _new = False
+
+
+atexit.register(save)  # does nothing unless this process compiled a pattern the file lacks
 
 
 def longest_first(words: Iterable[str]) -> list[str]:
