@@ -73,6 +73,22 @@ def _plain_pdf(path: Path) -> int:
     return chars
 
 
+def _open_pdf(path: Path) -> int:
+    """What any reader of a PDF's characters pays: the document, and each page with its
+    text page (pdfium's analysis of the characters) opened and closed, no text asked."""
+    import pypdfium2 as pdfium
+    import pypdfium2.raw as pdfium_c
+
+    document = pdfium.PdfDocument(path)
+    count = len(document)
+    for index in range(count):
+        page = pdfium_c.FPDF_LoadPage(document.raw, index)
+        pdfium_c.FPDFText_ClosePage(pdfium_c.FPDFText_LoadPage(page))
+        pdfium_c.FPDF_ClosePage(page)
+    document.close()
+    return count
+
+
 def _parses(path: Path) -> bool:
     from kehoach_parser import parse_file
     from kehoach_parser.errors import KehoachError
@@ -86,15 +102,16 @@ def _parses(path: Path) -> bool:
 
 def _pdf_side_by_side(files: list[Path], repeat: int) -> dict[str, Any]:
     """pages/s of a plain read, of ``load_file`` (the loader alone) and of ``parse_file``,
-    over the files with a text layer that parse_file reads."""
+    over the files with a text layer that parse_file reads; and of the two parts of
+    ``parse_file`` that no loader can avoid: opening the pages (``open``) and parsing the
+    loaded text (``text``: ``parse_text`` of ``load_file``'s text). ``ceiling_ratio``: the
+    ratio of a ``parse_file`` whose loader cost nothing but the opening."""
     import pypdfium2 as pdfium
 
-    from kehoach_parser import parse_file
+    from kehoach_parser import parse_file, parse_text
     from kehoach_parser.loaders import load_file
 
-    totals = {"plain": 0.0, "load_file": 0.0, "parse_file": 0.0}
-    readers: dict[str, Callable[[Path], object]] = {
-        "plain": _plain_pdf, "load_file": load_file, "parse_file": parse_file}
+    totals = {"plain": 0.0, "load_file": 0.0, "parse_file": 0.0, "open": 0.0, "text": 0.0}
     pages = chars = compared = refused = 0
     for path in files:
         count = len(pdfium.PdfDocument(path))
@@ -103,8 +120,16 @@ def _pdf_side_by_side(files: list[Path], repeat: int) -> dict[str, Any]:
         if not _parses(path):
             refused += 1
             continue
+        raw = load_file(path).raw
+
+        def parse_loaded(_path: Path, text: str = raw) -> object:
+            return parse_text(text)
+
+        readers: dict[str, Callable[[Path], object]] = {
+            "plain": _plain_pdf, "load_file": load_file, "parse_file": parse_file,
+            "open": _open_pdf, "text": parse_loaded}
         rounds: dict[str, list[float]] = {name: [] for name in readers}
-        for _ in range(repeat):  # in turn, so that a busy spell slows all three
+        for _ in range(repeat):  # in turn, so that a busy spell slows them all
             for name, reader in readers.items():
                 rounds[name].append(_median_time(lambda r=reader, p=path: r(p), 1))
         for name in readers:
@@ -118,7 +143,10 @@ def _pdf_side_by_side(files: list[Path], repeat: int) -> dict[str, Any]:
             "chars_per_page": chars / pages,
             **{f"{name}_pages_per_s": pages / seconds for name, seconds in totals.items()},
             "load_file_ratio": totals["plain"] / totals["load_file"],
-            "ratio": totals["plain"] / totals["parse_file"]}
+            "ratio": totals["plain"] / totals["parse_file"],
+            "open_share_of_plain": totals["open"] / totals["plain"],
+            "text_share_of_plain": totals["text"] / totals["plain"],
+            "ceiling_ratio": totals["plain"] / (totals["open"] + totals["text"])}
 
 
 def _per_char(repeat: int) -> dict[str, float]:
