@@ -22,6 +22,8 @@ def test_layout_cues_recognise_their_examples() -> None:
             pattern = regex.compile(entry["pattern"])
             for example in entry["examples"]:
                 assert pattern.search(fold(normalize_chars(example)[0])), (name, example)
+            for line in entry.get("counterexamples", []):
+                assert not pattern.search(fold(normalize_chars(line)[0])), (name, line)
 
 
 def test_positions_are_read_as_positions() -> None:

@@ -99,10 +99,11 @@ def test_spans_map_inside_raw(raw: str) -> None:
 
 def _general(raw: str) -> tuple[str, OffsetMap]:
     """Pass 1 with no step skipped: every dropped character looked for, every cluster
-    composed, the whole table applied, every old tone looked for."""
+    composed, every tab judged, the whole table applied, every old tone looked for."""
     text, mapping = normalize_mod._dropped(raw)
     text, mapping = normalize_mod._compose(text, mapping, normalize_mod._MARKED_RE)
     text, mapping = normalize_mod._compose(text, mapping, normalize_mod._CLUSTER_RE)
+    text, mapping = normalize_mod._tabs(text, mapping)
     text = text.translate(normalize_mod._CHAR_TABLE)
     return normalize_mod._OLD_TONE_RE.sub(normalize_mod._fix_tone, text), mapping
 

@@ -39,6 +39,13 @@ _SPACES = dict.fromkeys(map(ord, "\u00a0\u2000\u2001\u2002\u2003\u2004\u2005\u20
 _LOOKALIKES = {0x01A3: "ư", 0x01A2: "Ư"}
 _CHAR_TABLE = {**_DASHES, **_SPACES, **_LOOKALIKES}
 _REPLACED = [(chr(code), char) for code, char in _CHAR_TABLE.items()]
+# A tab between two parts of a line is a gap between columns: Word's "save as text" writes
+# a header table's cells with tabs ("ỦY BAN NHÂN DÂN\tCỘNG HÒA XÃ HỘI …"). It is written as
+# the gap the layout reads between two columns (three spaces). A tab opening a line, ending
+# it, or after a list or heading mark ("1.\tMục tiêu", "-\tTăng cường") is one space.
+_TAB_RUN_RE = patterns.compile(r"[ \t]*\t[ \t]*")
+_COLUMN_GAP = "   "
+_MARK_LENGTH = 16  # no list or heading mark is longer ("Điều 125.", "1.2.3.4.")
 # A letter with its combining marks (or marks alone): what NFC may compose.
 _MARKED_RE = patterns.compile(r"\P{M}?\p{M}+")
 _CLUSTER_RE = patterns.compile(r"\X")
@@ -186,12 +193,41 @@ def normalize_chars(raw: str) -> tuple[str, OffsetMap]:
         text, mapping = _compose(text, mapping, _MARKED_RE)
         if not unicodedata.is_normalized("NFC", text):  # Hangul, singletons: every cluster
             text, mapping = _compose(text, mapping, _CLUSTER_RE)
+    if "\t" in text:
+        text, mapping = _tabs(text, mapping)
     # Same-length replacements: the map stays valid. Only the few characters present are
     # replaced, each by one str.replace (translate with a dict walks every character).
     for char, replacement in _REPLACED:
         if char in text:
             text = text.replace(char, replacement)
     return fold_tones(text), mapping
+
+
+def _tabs(text: str, mapping: OffsetMap) -> tuple[str, OffsetMap]:
+    """Each run of blanks with a tab between two parts of a line as a column gap (the
+    other tabs are left to become spaces)."""
+    from .layout.shapes import is_bullet, read_shape
+
+    out = Builder(mapping)
+    last = line_start = 0
+    for match in _TAB_RUN_RE.finditer(text):
+        start, end = match.span()
+        newline = text.rfind("\n", last, start)
+        if newline >= 0:
+            line_start = newline + 1
+        if end == len(text) or text[end] in "\n\f" or text[line_start:start].isspace() \
+                or start == line_start:
+            continue
+        if start - line_start <= _MARK_LENGTH:
+            mark = text[line_start:start].strip()
+            shape = read_shape(mark + " X")  # (a heading's shape wants a title after it)
+            if is_bullet(mark + " x") or (shape is not None and shape[3] > len(mark)):
+                continue
+        out.copy(text[last:start], last)
+        out.put(_COLUMN_GAP, start, end)
+        last = end
+    out.copy(text[last:], last)
+    return out.text(), out.map
 
 
 def _dropped(raw: str) -> tuple[str, OffsetMap]:

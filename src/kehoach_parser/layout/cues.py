@@ -102,6 +102,7 @@ class Cues:
     inner_cue: Any  # the motto's second line or a signature's capacity, matched inside a line
     types: dict[str, str]  # folded type name → code ("ke hoach" → "KH")
     issuing: frozenset[str]  # types that issue documents attached to them
+    name_heads: frozenset[str]  # head words of body names (agencies.toml [[head]])
     type_re: Any
 
 
@@ -134,7 +135,8 @@ def cues() -> Cues:
     alternation = "|".join(regex.escape(name).replace(r"\ ", r"\s+")
                            for name in patterns.longest_first(types))
     block = "|".join(rf"(?P<{name}>{pattern})" for name, pattern in (
-        ("motto", f"{c['motto']['pattern']}|{c['motto_line2']['pattern']}"),
+        ("motto", f"{c['motto']['pattern']}|{c['motto_wrapped']['pattern']}"
+                  f"|{c['motto_line2']['pattern']}"),
         ("number", c["number"]["pattern"]),
         ("recipients", rf"(?=n){c['recipients']['pattern']}"),
         ("authority", c["authority"]["pattern"]),
@@ -173,6 +175,7 @@ def cues() -> Cues:
                                     "lettered")),
         types=types,
         issuing=frozenset(data["zones"]["issuing"]["types"]),
+        name_heads=frozenset(h["word"] for h in load("agencies")["head"]),
         type_re=patterns.compile(rf"^(?P<name>{alternation})(?=$|\s|:)"),
     )
 

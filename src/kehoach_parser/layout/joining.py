@@ -147,6 +147,22 @@ def _bare_chapter(text: str) -> bool:
     return m is not None and not m.group("title").strip()
 
 
+def _head_length(words: list[str]) -> int:
+    """How many of the last ``words`` are the head word of a body's name (0: none)."""
+    heads = cues().name_heads
+    return next((n for n in (2, 1) if len(words) >= n and " ".join(words[-n:]) in heads), 0)
+
+
+def _ends_in_name_head(text: str) -> bool:
+    """The line ends with the head word of a body's name, as printed ("… Sở", "… Ủy
+    ban"): the name is still to come. Not a head after a head ("Văn phòng Sở", the office
+    of the Sở, is a whole name) nor a word that only looks like one ("cơ sở", "hồ sơ",
+    "châu Đại")."""
+    words = text[-40:].split()
+    n = _head_length(words)
+    return n > 0 and _head_length(words[:-n]) == 0
+
+
 def _joins(p: _Facts, c: _Facts, m: Measure) -> bool:
     """Does line ``c`` continue line ``p`` (a wrap), rather than start a line of its own?"""
     prev, cur = p.src, c.src
@@ -185,6 +201,16 @@ def _joins(p: _Facts, c: _Facts, m: Measure) -> bool:
             and _ENDS_NUMBER_RE.search(before, max(len(before) - 4, 0))
             and _DASH_NUMBER_RE.match(text)):
         return True  # "tăng bình quân 05" / "- 06%/năm": no bullet, the range goes on
+    if not cur.blank_before and not c.opens_block and p.opens_block and (
+            (p.caps and c.caps and not ended and len(before) < _SHORT_HEADING
+             and p.bold == c.bold) or _LIST_NUMBER_RE.fullmatch(before.rstrip() + " ")):
+        # A heading a narrow page or table cell wrapped inside its words, its title going
+        # on in capitals ("II. PHẠM" / "VI, ĐỐI TƯỢNG"), or a list item's number alone on
+        # its line ("1." / "Công tác tham mưu"): no blank line between, the item goes on.
+        return True
+    if (not cur.blank_before and p.opens_block and text[:1].isupper() and len(text) <= 80
+            and not c.opens_block and _ends_in_name_head(before)):
+        return True  # "2. Sở" / "Tài chính": a heading naming a body, cut after its head
     soft = (prev.para == cur.para and cur.para >= 0) or (
         cur.para < 0 and m.wrapped and not cur.blank_before)
     if soft:
