@@ -154,4 +154,4 @@ def read_layout(raw: str, page_starts: Sequence[int] | None = None, *,
     text = builder.text()
     _classify(lines, groups, text)
     zones = assign(lines, text, builder.text_in(phys.folded, fold))
-    return Layout(text, builder.map, lines, zones)
+    return Layout(text, builder.finish(), lines, zones)

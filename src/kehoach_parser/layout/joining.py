@@ -43,6 +43,8 @@ _SENTENCE_END_RE = patterns.compile(r"[.;:!?](?:[\s)\"”'’*]|\./)*$|\./\.?$")
 # What may follow a sentence's stop in _SENTENCE_END_RE (besides white space): the stop is
 # looked for only before them, not along the whole line.
 _AFTER_STOP = ")\"”'’*./"
+# The last characters a line that ends a sentence can have (besides white space).
+_ENDINGS = frozenset(".;:!?" + _AFTER_STOP)
 # A numbered line shorter than this is a heading, which never runs on into the next line
 # unless that line goes on in lower case.
 _SHORT_HEADING = 120
@@ -70,13 +72,22 @@ class _Facts:
         self.src = src
         self.text = text = src.content
         # Cues open their line: the folded opening is enough, read off the folded text.
-        self.head = "".join([folded[p.start:p.end] if p.copy else fold(p.text)
-                             for p in src.pieces])[:100]
+        pieces = src.pieces
+        first = pieces[0]
+        if len(pieces) == 1 and first.copy:  # most lines: one slice, no list to join
+            self.head = folded[first.start:min(first.end, first.start + 100)]
+        else:
+            self.head = "".join([folded[p.start:p.end] if p.copy else fold(p.text)
+                                 for p in pieces])[:100]
         self.row = _ROW in text
-        tail = text
-        while (bare := tail.rstrip().rstrip(_AFTER_STOP)) != tail:
-            tail = bare
-        self.ended = _SENTENCE_END_RE.search(text, max(len(tail) - 1, 0)) is not None
+        # Most lines end in a letter or a digit: no stop to look for.
+        if text[-1:] in _ENDINGS or text[-1:].isspace():
+            tail = text
+            while (bare := tail.rstrip().rstrip(_AFTER_STOP)) != tail:
+                tail = bare
+            self.ended = _SENTENCE_END_RE.search(text, max(len(tail) - 1, 0)) is not None
+        else:
+            self.ended = False
         self.caps_type = (len(text) <= 60 and cues().type_re.match(self.head) is not None
                           and is_caps(text, share=1.0, least=1))
         self.bold = src.bold
