@@ -65,6 +65,38 @@ def fold(text: str) -> str:
     return lower if len(lower) == len(out) else out
 
 
+# Openings kept per pattern before the store is emptied (a document has a few hundred).
+_OPENINGS = 1 << 16
+
+
+class Opening:
+    """Whether a line may match a pattern (matched at the line's start), told by its first
+    ``width`` characters: the pattern matched partially against them (as if the line went
+    on) says whether any line that opens with them can match, and that answer is kept for
+    each opening seen. Most lines of text are turned away by a dictionary look-up, not a
+    match of the pattern."""
+
+    __slots__ = ("_known", "_pattern", "_width")
+
+    def __init__(self, pattern: Any, width: int = 2) -> None:
+        self._pattern = pattern
+        self._width = width
+        self._known: dict[str, bool] = {}
+
+    def may_match(self, text: str) -> bool:
+        head = text[: self._width]
+        found = self._known.get(head)
+        if found is None:
+            if len(self._known) >= _OPENINGS:
+                self._known.clear()
+            found = self._known[head] = self._pattern.match(head, partial=True) is not None
+        return found
+
+    def match(self, text: str) -> Any:
+        """``pattern.match(text)``, not run when the opening cannot match."""
+        return self._pattern.match(text) if self.may_match(text) else None
+
+
 @dataclass(frozen=True)
 class Shape:
     """A heading shape: its name and pattern (on the line itself)."""
@@ -103,6 +135,15 @@ class Cues:
     types: dict[str, str]  # folded type name → code ("ke hoach" → "KH")
     issuing: frozenset[str]  # types that issue documents attached to them
     type_re: Any
+    # The patterns tried on most lines, behind their openings (:class:`Opening`).
+    furniture_opening: Opening
+    bullet_opening: Opening
+    chapter_opening: Opening
+    body_start_opening: Opening
+    type_opening: Opening
+    recipients_opening: Opening
+    authority_opening: Opening
+    position_opening: Opening
 
 
 def _unanchored(pattern: str) -> str:
@@ -142,12 +183,22 @@ def cues() -> Cues:
         ("place_date", c["place_date"]["pattern"])))
     furniture = "|".join(f"(?:{f[name]['pattern']})"
                          for name in ("rule", "page_number", "page_marker", "ocr_noise"))
+    furniture_re = patterns.compile(furniture)
+    bullet = _compile(data["shapes"]["bullet"])
+    body_start = _compile(c["body_start"])
+    recipients = _compile(c["recipients"])
+    authority = _compile(c["authority"])
+    position = patterns.compile(rf"^(?:{positions})$")
+    type_re = patterns.compile(rf"^(?P<name>{alternation})(?=$|\s|:)")
+    headings = tuple(Shape(name, _compile(h[name]))
+                     for name in ("division", "roman", "chapter", "article", "numbered",
+                                  "lettered"))
     return Cues(
         block=patterns.compile(block),
         inner_motto=patterns.compile(rf"(?<= )(?:{_unanchored(c['motto']['pattern'])})"),
         inner_cue=patterns.compile(f"(?:{_unanchored(c['motto_line2']['pattern'])})"
                                 f"|(?:{_unanchored(c['authority']['pattern'])})"),
-        furniture=patterns.compile(furniture),
+        furniture=furniture_re,
         page_number=_compile(f["page_number"]),
         page_marker=_compile(f["page_marker"]),
         rule=_compile(f["rule"]),
@@ -158,22 +209,29 @@ def cues() -> Cues:
         place_date=_compile(c["place_date"]),
         subject=_compile(c["subject"]),
         ornament=_compile(c["ornament"]),
-        body_start=_compile(c["body_start"]),
+        body_start=body_start,
         issuer_head=_compile(c["issuer_head"]),
-        recipients=_compile(c["recipients"]),
-        authority=_compile(c["authority"]),
-        position=patterns.compile(rf"^(?:{positions})$"),
+        recipients=recipients,
+        authority=authority,
+        position=position,
         signed=_compile(c["signed"]),
         appendix=_compile(c["appendix"]),
         attached=_compile(c["attached"]),
         footnote=_compile(c["footnote"]),
-        bullet=_compile(data["shapes"]["bullet"]),
-        headings=tuple(Shape(name, _compile(h[name]))
-                       for name in ("division", "roman", "chapter", "article", "numbered",
-                                    "lettered")),
+        bullet=bullet,
+        headings=headings,
         types=types,
         issuing=frozenset(data["zones"]["issuing"]["types"]),
-        type_re=patterns.compile(rf"^(?P<name>{alternation})(?=$|\s|:)"),
+        type_re=type_re,
+        furniture_opening=Opening(furniture_re),
+        bullet_opening=Opening(bullet, 1),
+        chapter_opening=Opening(next(shape.pattern for shape in headings
+                                     if shape.name == "chapter")),
+        body_start_opening=Opening(body_start),
+        type_opening=Opening(type_re),
+        recipients_opening=Opening(recipients),
+        authority_opening=Opening(authority),
+        position_opening=Opening(position),
     )
 
 
@@ -221,7 +279,7 @@ def is_mixed(text: str, caps: bool | None = None) -> bool:
 
 def is_furniture(folded: str) -> bool:
     """A line that is page furniture (page numbers, rules, OCR specks), not text."""
-    return cues().furniture.match(folded) is not None
+    return cues().furniture_opening.match(folded) is not None
 
 
 _BLOCK_CUES = ("motto", "number", "recipients", "authority", "position", "place_date")

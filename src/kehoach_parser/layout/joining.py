@@ -21,8 +21,6 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
-from functools import cache
-from typing import Any
 
 from .. import patterns
 from .cues import block_cue, cues, fold, is_caps, is_mixed
@@ -88,7 +86,7 @@ class _Facts:
             self.ended = _SENTENCE_END_RE.search(text, max(len(tail) - 1, 0)) is not None
         else:
             self.ended = False
-        self.caps_type = (len(text) <= 60 and cues().type_re.match(self.head) is not None
+        self.caps_type = (len(text) <= 60 and cues().type_opening.match(self.head) is not None
                           and is_caps(text, share=1.0, least=1))
         self.bold = src.bold
         self._opens: bool | None = None
@@ -148,13 +146,8 @@ def _starts_new(text: str) -> bool:
     return first.isupper() or first.isdigit() or first in "\"“(['‘"
 
 
-@cache
-def _chapter() -> Any:
-    return next(shape.pattern for shape in cues().headings if shape.name == "chapter")
-
-
 def _bare_chapter(text: str) -> bool:
-    m = _chapter().match(text)
+    m = cues().chapter_opening.match(text)
     return m is not None and not m.group("title").strip()
 
 
@@ -174,14 +167,15 @@ def _joins(p: _Facts, c: _Facts, m: Measure) -> bool:
     head = c.head
     if p.caps_type or c.caps_type or (
             text[:1].isupper() and (block_cue(head) is not None or (
-                cues().body_start.match(head) and c.mixed))):
+                cues().body_start_opening.match(head) and c.mixed))):
         return False
     if _bare_chapter(before) and c.caps:
         return True  # "Chương II" / "QUY ĐỊNH CHUNG": the chapter's title on its own line
     if cur.bold_into and prev.para == cur.para:
         return not c.opens_block
     # (The end patterns are looked for where they can start, a few characters from the end.)
-    if (_CUT_IDENTIFIER_RE.search(before, max(len(before) - 3, 0)) and text[:1].isalnum()
+    if ("-" in before[-2:] and _CUT_IDENTIFIER_RE.search(before, max(len(before) - 3, 0))
+            and text[:1].isalnum()
             and not cur.blank_before):
         return True
     ended = p.ended

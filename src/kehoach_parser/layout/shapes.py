@@ -67,7 +67,7 @@ _SHAPE_WINDOW = 200
 @lru_cache(maxsize=8192)
 def _shape(text: str) -> tuple[str, str, tuple[str, ...], int] | None:
     k = cues()
-    if k.bullet.match(text):
+    if k.bullet_opening.match(text):
         return None
     for shape in k.headings:
         m = shape.pattern.match(text)
@@ -87,4 +87,4 @@ def _shape(text: str) -> tuple[str, str, tuple[str, ...], int] | None:
 
 
 def is_bullet(text: str) -> bool:
-    return cues().bullet.match(text) is not None
+    return cues().bullet_opening.match(text) is not None

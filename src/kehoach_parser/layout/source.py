@@ -158,7 +158,7 @@ def physical_lines(text: str, page_of: Sequence[int] | None = None) -> Physical:
     blank = False
     pos = 0
     k = cues()
-    furniture_at = k.furniture.match  # is_furniture, once per line
+    furniture_at = k.furniture_opening.match  # is_furniture, once per line
     folded_text = out.folded
     lines = out.lines
     for raw_line in text.split("\n"):
@@ -212,14 +212,18 @@ def _segments(phys: Physical, line: Phys) -> list[tuple[int, int]]:
     """Column segments of a printed line: parts separated by runs of three spaces or more,
     and a motto or place-date written after a name with only one space (OCR)."""
     text, folded_text = phys.text, phys.folded
-    parts: list[tuple[int, int]] = []
-    last = line.start
-    for m in _GAP_RE.finditer(text, line.start, line.end):
-        parts.append((last, m.start()))
-        last = m.end()
-    parts.append((last, line.end))
+    start, end = line.start, line.end
+    if text.find("   ", start, end) < 0 and text.find("| ", start, end) < 0:
+        parts = [(start, end)]  # most lines: no gap (each gap holds one of these)
+    else:
+        parts = []
+        last = start
+        for m in _GAP_RE.finditer(text, start, end):
+            parts.append((last, m.start()))
+            last = m.end()
+        parts.append((last, end))
+        parts = _number_joined(folded_text, parts)
     k = cues()
-    parts = _number_joined(folded_text, parts)
     out: list[tuple[int, int]] = []
     for s, e in parts:
         cut = None

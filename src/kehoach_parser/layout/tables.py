@@ -95,7 +95,8 @@ def _cells_from(physical: Physical, i: int) -> tuple[list[Cell], int]:
             line = lines[k]
             chars += line.end - line.start
             parted = parted or (k > j and line.blank_before)
-            heading = heading or _ATX_RE.match(physical.text, line.start) is not None
+            heading = heading or (physical.text[line.start] == "#"  # most lines: no mark
+                                  and _ATX_RE.match(physical.text, line.start) is not None)
             if line.number:  # "1" alone in a cell is its row's number, not a page number
                 line.furniture = False
             k += 1

@@ -1,0 +1,73 @@
+"""Patterns behind their openings (:class:`~kehoach_parser.layout.cues.Opening`) and the
+other pre-checks of the layout stage match as the patterns alone do."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from hypothesis import example, given, settings
+from hypothesis import strategies as st
+
+from kehoach_parser.data import load
+from kehoach_parser.layout import joining, source
+from kehoach_parser.layout.cues import Opening, cues, fold
+
+_NAMES = ["furniture", "bullet", "chapter", "body_start", "type", "recipients", "authority",
+          "position"]
+
+
+def _gated(name: str) -> tuple[Opening, Any]:
+    k = cues()
+    opening = getattr(k, f"{name}_opening")
+    pattern = (next(s.pattern for s in k.headings if s.name == "chapter") if name == "chapter"
+               else k.type_re if name == "type" else k.furniture if name == "furniture"
+               else getattr(k, name))
+    return opening, pattern
+
+
+def _examples() -> list[str]:
+    data = load("layout")
+    lines = [e for part in data.values() for entry in part.values()
+             if isinstance(entry, dict) for e in entry.get("examples", [])]
+    return lines + [fold(line) for line in lines]
+
+
+_TEXT = st.one_of(st.sampled_from(_examples()),
+                  st.text(alphabet=st.sampled_from(list("aCcdhHkmnqstTuv:./- *•12I(Đ")),
+                          max_size=12),
+                  st.text(max_size=6))
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.sampled_from(_NAMES), _TEXT)
+@example("furniture", "trang 2")
+@example("chapter", "Chương II")
+def test_an_opening_turns_away_only_lines_that_cannot_match(name: str, text: str) -> None:
+    opening, pattern = _gated(name)
+    mine, theirs = opening.match(text), pattern.match(text)
+    assert (mine and mine.span()) == (theirs and theirs.span())
+
+
+def test_every_example_line_passes_its_opening() -> None:
+    for name in _NAMES:
+        opening, pattern = _gated(name)
+        for text in _examples():
+            assert opening.may_match(text) or pattern.match(text) is None
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.text(alphabet=st.sampled_from(list("ab -|\t:/")), max_size=20), st.integers(0, 3))
+@example("a   b", 0)
+@example("V/v x | Hà Nội", 1)
+def test_a_column_gap_holds_three_spaces_or_a_pipe_and_a_space(text: str, start: int) -> None:
+    """A line's segments are looked for only when one of these is in it."""
+    end = max(start, len(text) - start)
+    found = source._GAP_RE.search(text, start, end) is not None
+    assert not found or text.find("   ", start, end) >= 0 or text.find("| ", start, end) >= 0
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet=st.sampled_from(list("aB1-–\n .")), max_size=8))
+def test_a_cut_identifier_ends_in_a_hyphen(before: str) -> None:
+    found = joining._CUT_IDENTIFIER_RE.search(before, max(len(before) - 3, 0)) is not None
+    assert not found or "-" in before[-2:]
