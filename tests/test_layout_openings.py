@@ -8,9 +8,12 @@ from typing import Any
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
+from kehoach_parser import layout
 from kehoach_parser.data import load
 from kehoach_parser.layout import joining, source
 from kehoach_parser.layout.cues import Opening, cues, fold
+from kehoach_parser.layout.source import Piece, Src
+from kehoach_parser.normalize import Builder
 
 _NAMES = ["furniture", "bullet", "chapter", "body_start", "type", "recipients", "authority",
           "position"]
@@ -71,3 +74,40 @@ def test_a_column_gap_holds_three_spaces_or_a_pipe_and_a_space(text: str, start:
 def test_a_cut_identifier_ends_in_a_hyphen(before: str) -> None:
     found = joining._CUT_IDENTIFIER_RE.search(before, max(len(before) - 3, 0)) is not None
     assert not found or "-" in before[-2:]
+
+
+_PIECES = st.lists(st.tuples(st.text(alphabet="aĐ -", max_size=6), st.booleans()), min_size=1,
+                   max_size=4)
+
+
+def _src(pieces: list[tuple[str, bool]]) -> Src:
+    out: list[Piece] = []
+    pos = 0
+    for text, copied in pieces:
+        out.append(Piece(text, pos, pos + len(text) + (0 if copied else 1), copy=copied))
+        pos += len(text) + 1
+    return Src(out)
+
+
+@settings(max_examples=300, deadline=None)
+@given(_PIECES)
+def test_the_folded_opening_of_one_piece_is_that_of_its_pieces(pieces: list[tuple[str, bool]]
+                                                                ) -> None:
+    src = _src(pieces)
+    text = " ".join(text for text, _ in pieces) * 30
+    folded = fold(text)
+    general = "".join([folded[p.start:p.end] if p.copy else fold(p.text)
+                       for p in src.pieces])[:100]
+    assert joining._Facts(src, folded).head == general
+
+
+@settings(max_examples=300, deadline=None)
+@given(_PIECES)
+def test_a_line_of_one_source_line_is_put_as_a_group_of_one(pieces: list[tuple[str, bool]]
+                                                             ) -> None:
+    """The shortcut of ``_emit`` for a line of one source line, not a row."""
+    src = _src(pieces)
+    fast, slow = Builder(), Builder()
+    fast.extend(src.pieces)
+    assert layout._put_group([src], slow) == ()
+    assert (fast.parts, fast.segments, fast.length) == (slow.parts, slow.segments, slow.length)

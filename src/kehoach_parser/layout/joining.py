@@ -71,8 +71,8 @@ class _Facts:
         self.text = text = src.content
         # Cues open their line: the folded opening is enough, read off the folded text.
         pieces = src.pieces
-        first = pieces[0]
-        if len(pieces) == 1 and first.copy:  # most lines: one slice, no list to join
+        if len(pieces) == 1 and pieces[0].copy:  # most lines: one slice, no list to join
+            first = pieces[0]
             self.head = folded[first.start:min(first.end, first.start + 100)]
         else:
             self.head = "".join([folded[p.start:p.end] if p.copy else fold(p.text)
