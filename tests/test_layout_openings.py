@@ -10,20 +10,20 @@ from hypothesis import strategies as st
 
 from kehoach_parser import layout
 from kehoach_parser.data import load
+from kehoach_parser.layout import cues as cue
 from kehoach_parser.layout import joining, source
 from kehoach_parser.layout.cues import Opening, cues, fold
 from kehoach_parser.layout.source import Piece, Src
 from kehoach_parser.normalize import Builder
 
-_NAMES = ["furniture", "bullet", "chapter", "body_start", "type", "recipients", "authority",
-          "position"]
+_NAMES = ["furniture", "bullet", "chapter", "recipients", "authority"]
 
 
 def _gated(name: str) -> tuple[Opening, Any]:
     k = cues()
     opening = getattr(k, f"{name}_opening")
     pattern = (next(s.pattern for s in k.headings if s.name == "chapter") if name == "chapter"
-               else k.type_re if name == "type" else k.furniture if name == "furniture"
+               else k.furniture if name == "furniture"
                else getattr(k, name))
     return opening, pattern
 
@@ -111,3 +111,13 @@ def test_a_line_of_one_source_line_is_put_as_a_group_of_one(pieces: list[tuple[s
     fast.extend(src.pieces)
     assert layout._put_group([src], slow) == ()
     assert (fast.parts, fast.segments, fast.length) == (slow.parts, slow.segments, slow.length)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(_TEXT, min_size=1, max_size=6))
+def test_a_block_cue_read_again_is_the_one_read_first(lines: list[str]) -> None:
+    k = cues()
+    for line in [*lines, *lines]:
+        m = k.block.match(line)
+        assert cue.block_cue(line) == (None if m is None else next(
+            name for name in cue._BLOCK_CUES if m.start(name) >= 0))

@@ -86,15 +86,20 @@ class Opening:
     def may_match(self, text: str) -> bool:
         head = text[: self._width]
         found = self._known.get(head)
-        if found is None:
-            if len(self._known) >= _OPENINGS:
-                self._known.clear()
-            found = self._known[head] = self._pattern.match(head, partial=True) is not None
+        return self._learn(head) if found is None else found
+
+    def _learn(self, head: str) -> bool:
+        if len(self._known) >= _OPENINGS:
+            self._known.clear()
+        found = self._known[head] = self._pattern.match(head, partial=True) is not None
         return found
 
     def match(self, text: str) -> Any:
         """``pattern.match(text)``, not run when the opening cannot match."""
-        return self._pattern.match(text) if self.may_match(text) else None
+        found = self._known.get(text[: self._width])
+        if found is None:
+            found = self._learn(text[: self._width])
+        return self._pattern.match(text) if found else None
 
 
 @dataclass(frozen=True)
@@ -139,11 +144,8 @@ class Cues:
     furniture_opening: Opening
     bullet_opening: Opening
     chapter_opening: Opening
-    body_start_opening: Opening
-    type_opening: Opening
     recipients_opening: Opening
     authority_opening: Opening
-    position_opening: Opening
 
 
 def _unanchored(pattern: str) -> str:
@@ -185,11 +187,8 @@ def cues() -> Cues:
                          for name in ("rule", "page_number", "page_marker", "ocr_noise"))
     furniture_re = patterns.compile(furniture)
     bullet = _compile(data["shapes"]["bullet"])
-    body_start = _compile(c["body_start"])
     recipients = _compile(c["recipients"])
     authority = _compile(c["authority"])
-    position = patterns.compile(rf"^(?:{positions})$")
-    type_re = patterns.compile(rf"^(?P<name>{alternation})(?=$|\s|:)")
     headings = tuple(Shape(name, _compile(h[name]))
                      for name in ("division", "roman", "chapter", "article", "numbered",
                                   "lettered"))
@@ -209,11 +208,11 @@ def cues() -> Cues:
         place_date=_compile(c["place_date"]),
         subject=_compile(c["subject"]),
         ornament=_compile(c["ornament"]),
-        body_start=body_start,
+        body_start=_compile(c["body_start"]),
         issuer_head=_compile(c["issuer_head"]),
         recipients=recipients,
         authority=authority,
-        position=position,
+        position=patterns.compile(rf"^(?:{positions})$"),
         signed=_compile(c["signed"]),
         appendix=_compile(c["appendix"]),
         attached=_compile(c["attached"]),
@@ -222,16 +221,13 @@ def cues() -> Cues:
         headings=headings,
         types=types,
         issuing=frozenset(data["zones"]["issuing"]["types"]),
-        type_re=type_re,
+        type_re=patterns.compile(rf"^(?P<name>{alternation})(?=$|\s|:)"),
         furniture_opening=Opening(furniture_re),
         bullet_opening=Opening(bullet, 1),
         chapter_opening=Opening(next(shape.pattern for shape in headings
                                      if shape.name == "chapter")),
-        body_start_opening=Opening(body_start),
-        type_opening=Opening(type_re),
         recipients_opening=Opening(recipients),
         authority_opening=Opening(authority),
-        position_opening=Opening(position),
     )
 
 
@@ -285,13 +281,27 @@ def is_furniture(folded: str) -> bool:
 _BLOCK_CUES = ("motto", "number", "recipients", "authority", "position", "place_date")
 
 
+# Lines read by block_cue, and their cue: the same line is asked about by several steps
+# (joining, zones, tables), and the pattern is the costliest of the cues (several
+# microseconds a line).
+_BLOCK_READ: dict[str, str | None] = {}
+_BLOCK_KEPT, _BLOCK_KEPT_CHARS = 4096, 200  # lines kept, and the longest kept
+
+
 def block_cue(folded: str) -> str | None:
     """The header or closing part a line opens, if any: ``motto``, ``number``,
     ``place_date``, ``recipients``, ``authority``, ``position``; None otherwise."""
+    try:
+        return _BLOCK_READ[folded]
+    except KeyError:
+        pass
     m = cues().block.match(folded)
-    if m is None:
-        return None
-    return next(name for name in _BLOCK_CUES if m.start(name) >= 0)
+    found = None if m is None else next(name for name in _BLOCK_CUES if m.start(name) >= 0)
+    if len(folded) <= _BLOCK_KEPT_CHARS:
+        if len(_BLOCK_READ) >= _BLOCK_KEPT:
+            _BLOCK_READ.clear()
+        _BLOCK_READ[folded] = found
+    return found
 
 
 def cue_starts(folded: str) -> list[int]:

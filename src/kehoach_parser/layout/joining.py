@@ -86,7 +86,7 @@ class _Facts:
             self.ended = _SENTENCE_END_RE.search(text, max(len(tail) - 1, 0)) is not None
         else:
             self.ended = False
-        self.caps_type = (len(text) <= 60 and cues().type_opening.match(self.head) is not None
+        self.caps_type = (len(text) <= 60 and cues().type_re.match(self.head) is not None
                           and is_caps(text, share=1.0, least=1))
         self.bold = src.bold
         self._opens: bool | None = None
@@ -167,7 +167,7 @@ def _joins(p: _Facts, c: _Facts, m: Measure) -> bool:
     head = c.head
     if p.caps_type or c.caps_type or (
             text[:1].isupper() and (block_cue(head) is not None or (
-                cues().body_start_opening.match(head) and c.mixed))):
+                cues().body_start.match(head) and c.mixed))):
         return False
     if _bare_chapter(before) and c.caps:
         return True  # "Chương II" / "QUY ĐỊNH CHUNG": the chapter's title on its own line

@@ -45,7 +45,7 @@ class _Reader:
         self.issuer: list[str] | None = None  # read once the header's roles are set
 
     def type_line(self, i: int) -> bool:
-        return self.caps[i] and self.k.type_opening.match(self.folded[i]) is not None and len(
+        return self.caps[i] and self.k.type_re.match(self.folded[i]) is not None and len(
             self.texts[i]) <= 60
 
     def cue(self, i: int) -> str | None:
@@ -70,7 +70,7 @@ class _Reader:
     def signature(self, i: int) -> bool:
         f = self.folded[i]
         k = self.k
-        return bool(k.authority_opening.match(f) or (k.position_opening.match(f) and len(f) < 40
+        return bool(k.authority_opening.match(f) or (k.position.match(f) and len(f) < 40
                                                      and self.caps[i]))
 
 
@@ -110,7 +110,7 @@ def _header_end(r: _Reader, start: int) -> int:
             continue
         f = r.folded[i]
         cue = r.cue(i)
-        if r.type_line(i) or r.k.body_start_opening.match(f) or r.recipients(i) or (
+        if r.type_line(i) or r.k.body_start.match(f) or r.recipients(i) or (
                 r.heading(i) and cue is None):
             return i
         if cue is not None:
