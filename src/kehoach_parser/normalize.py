@@ -22,7 +22,7 @@ from __future__ import annotations
 import unicodedata
 from bisect import bisect_right
 from collections.abc import Callable, Iterable
-from typing import TYPE_CHECKING, Protocol
+from typing import TYPE_CHECKING, Protocol, cast
 
 import regex
 
@@ -97,38 +97,37 @@ class Span(Protocol):
 
 
 class Builder:
-    """Accumulates output pieces and their offset segments: one tuple per piece (out, raw,
-    raw end, copied), made into the map's lists once, by :meth:`finish` (a piece costs
-    one append, not one per list)."""
+    """Accumulates output pieces and their offset segments: four numbers a piece (out, raw,
+    raw end, copied) in one flat list, cut into the map's lists once, by :meth:`finish` (a
+    piece costs one call, not one append per list)."""
 
     def __init__(self, inner: OffsetMap | None = None) -> None:
         self.parts: list[str] = []
         self.length = 0
-        self.segments: list[tuple[int, int, int, bool]] = []
+        self.segments: list[int] = []
         self._inner = inner
 
     def copy(self, text: str, raw_start: int) -> None:
         if text:
-            self.segments.append((self.length, raw_start, raw_start + len(text), True))
+            self.segments.extend((self.length, raw_start, raw_start + len(text), True))
             self.parts.append(text)
             self.length += len(text)
 
     def put(self, text: str, raw_start: int, raw_end: int) -> None:
         if text:
-            self.segments.append((self.length, raw_start, raw_end, False))
+            self.segments.extend((self.length, raw_start, raw_end, False))
             self.parts.append(text)
             self.length += len(text)
 
     def extend(self, pieces: Iterable[Span]) -> None:
         """:meth:`copy` or :meth:`put` each of ``pieces`` (one call for a line's pieces)."""
-        segments, parts, length = self.segments, self.parts, self.length
+        add, parts, length = self.segments.extend, self.parts, self.length
         for piece in pieces:
             text = piece.text
             if text:
                 start = piece.start
                 copied = piece.copy
-                segments.append((length, start, start + len(text) if copied else piece.end,
-                                 copied))
+                add((length, start, start + len(text) if copied else piece.end, copied))
                 parts.append(text)
                 length += len(text)
         self.length = length
@@ -139,18 +138,20 @@ class Builder:
     def finish(self) -> OffsetMap:
         """The map of the output to the source (the pieces are all in)."""
         mapping = OffsetMap(self._inner)
-        if self.segments:
-            out, raw, raw_end, copied = zip(*self.segments, strict=True)
-            mapping._out, mapping._raw = list(out), list(raw)
-            mapping._raw_end, mapping._copy = list(raw_end), list(copied)
+        segments = self.segments
+        mapping._out, mapping._raw, mapping._raw_end = (segments[0::4], segments[1::4],
+                                                        segments[2::4])
+        mapping._copy = cast(list[bool], segments[3::4])  # the flags, as they were put
         return mapping
 
     def text_in(self, source: str, convert: Callable[[str], str]) -> str:
         """The output as it reads in ``source``, a transform of the raw text that keeps its
         length: copied pieces are read from it, the others converted."""
+        segments = self.segments
         return "".join([source[start:end] if copied else convert(part)
-                        for part, (_, start, end, copied)
-                        in zip(self.parts, self.segments, strict=True)])
+                        for part, start, end, copied
+                        in zip(self.parts, segments[1::4], segments[2::4], segments[3::4],
+                               strict=True)])
 
 
 def _fix_tone(match: regex.Match[str]) -> str:
