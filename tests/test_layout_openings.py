@@ -121,3 +121,29 @@ def test_a_block_cue_read_again_is_the_one_read_first(lines: list[str]) -> None:
         m = k.block.match(line)
         assert cue.block_cue(line) == (None if m is None else next(
             name for name in cue._BLOCK_CUES if m.start(name) >= 0))
+
+
+def _byte_folded() -> list[str]:
+    """Every character that the fold in bytes takes (its lower case is one of the bytes')."""
+    chars = set(cue._BYTE_CHARS) - {"\ufffe"}
+    return [chr(code) for code in range(0x110000) if not 0xD800 <= code < 0xE000
+            and len(lower := chr(code).lower()) == 1 and lower in chars]
+
+
+def test_the_fold_in_bytes_is_the_tables_for_each_character_it_takes() -> None:
+    """Each character alone, and after others (the table's whole-text lower case applies to
+    all or none: no character the bytes take changes length in it)."""
+    for char in _byte_folded():
+        out = char.translate(cue._FOLD)
+        assert len(out.lower()) == 1
+        long = "a" * cue._BYTES_FROM + char
+        assert cue.fold(long) == cue._folded(long)
+        assert cue.fold(char * cue._BYTES_FROM) == cue._folded(char * cue._BYTES_FROM)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet=st.one_of(st.sampled_from(list("ẠạĐđÀàKK“…Σ ΣİAa")),
+                                  st.characters()), max_size=40))
+def test_a_long_text_is_folded_as_by_the_table(text: str) -> None:
+    text = (text * (1 + cue._BYTES_FROM // max(len(text), 1)))[: cue._BYTES_FROM + 40]
+    assert cue.fold(text) == cue._folded(text)

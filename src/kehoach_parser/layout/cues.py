@@ -13,6 +13,7 @@ True
 
 from __future__ import annotations
 
+import codecs
 import unicodedata
 from dataclasses import dataclass
 from functools import cache
@@ -58,11 +59,41 @@ def fold(text: str) -> str:
     """
     if text.isascii():
         return text.lower()
+    if len(text) >= _BYTES_FROM:
+        lower = text.lower()
+        if len(lower) == len(text):
+            try:
+                encoded = codecs.charmap_encode(lower, "strict", _BYTE_OF)[0]
+            except UnicodeEncodeError:  # a character of another script, a rare sign
+                pass
+            else:
+                return codecs.charmap_decode(encoded.translate(_BYTE_FOLD), "strict",
+                                             _BYTE_CHARS)[0]
+    return _folded(text)
+
+
+def _folded(text: str) -> str:
     # A table indexed by code point: str.translate reads it without hashing, about three
     # times faster than decomposing and dropping the marks, and the length never changes.
     out = text.translate(_FOLD)
     lower = out.lower()  # what the table does not cover ("Ａ" → "ａ"), if that keeps length
     return lower if len(lower) == len(out) else out
+
+
+# A text of Vietnamese (lower case, ASCII, the Vietnamese letters and common signs) is
+# folded in bytes, one byte a character: encoded by a charmap, each byte replaced by its
+# folded character's (bytes.translate), decoded back. Every step runs at C speed, without
+# str.translate's look-up of one Python object a character: about three times faster on a
+# whole document. A text with any other character is folded by the table.
+_BYTE_CHARS = "".join(map(chr, range(128))) + (
+    "àáảãạăằắẳẵặâầấẩẫậèéẻẽẹêềếểễệìíỉĩịòóỏõọôồốổỗộơờớởỡợùúủũụưừứửữựỳýỷỹỵđ"
+    "“”‘’…•·°²³±×÷§«»‹›€£₫‰≤≥→←↑↓■□▪◦●○◆♦✓√½¼¾µ©®™¬¦¨´¸ªº¿¡¢¤†‡′″")
+_BYTE_CHARS += "\ufffe" * (256 - len(_BYTE_CHARS))  # (undefined: never encoded)
+_BYTE_OF = codecs.charmap_build(_BYTE_CHARS)
+_BYTE_FOLD = bytes(_BYTE_CHARS.index(_folded(char)) if char != "\ufffe" else code
+                   for code, char in enumerate(_BYTE_CHARS))
+# Short texts (a line, a cell) are folded faster by the table than by three conversions.
+_BYTES_FROM = 200
 
 
 # Openings kept per pattern before the store is emptied (a document has a few hundred).
