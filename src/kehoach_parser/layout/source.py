@@ -79,7 +79,9 @@ class Src:
     @property
     def content(self) -> str:
         if self._content is None:
-            self._content = "".join([p.text for p in self.pieces])
+            pieces = self.pieces
+            self._content = (pieces[0].text if len(pieces) == 1  # most lines: one piece
+                             else "".join([p.text for p in pieces]))
         return self._content
 
     @property
