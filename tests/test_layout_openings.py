@@ -147,3 +147,10 @@ def test_the_fold_in_bytes_is_the_tables_for_each_character_it_takes() -> None:
 def test_a_long_text_is_folded_as_by_the_table(text: str) -> None:
     text = (text * (1 + cue._BYTES_FROM // max(len(text), 1)))[: cue._BYTES_FROM + 40]
     assert cue.fold(text) == cue._folded(text)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet=st.sampled_from(list("a1٣²05.,/ \n")), max_size=8))
+def test_a_line_ending_in_a_number_ends_in_a_digit(before: str) -> None:
+    found = joining._ENDS_NUMBER_RE.search(before, max(len(before) - 4, 0)) is not None
+    assert not found or before[-1:].isdigit() or before.endswith("\n")

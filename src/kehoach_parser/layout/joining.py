@@ -46,6 +46,8 @@ _ENDINGS = frozenset(".;:!?" + _AFTER_STOP)
 # A numbered line shorter than this is a heading, which never runs on into the next line
 # unless that line goes on in lower case.
 _SHORT_HEADING = 120
+# What read_shape gives: shape, number, other readings, title offset.
+Shape = tuple[str, str, tuple[str, ...], int]
 # Loaders write a table row as one line, its cells joined by this: rows are never run on.
 _ROW = " | "
 
@@ -64,7 +66,7 @@ class _Facts:
     """What the joining rules read of one source line: each line is read twice (as the
     line before and as the line after), so each fact is found once."""
 
-    __slots__ = ("_opens", "bold", "caps_type", "ended", "head", "row", "src", "text")
+    __slots__ = ("_opens", "_shape", "bold", "caps_type", "ended", "head", "row", "src", "text")
 
     def __init__(self, src: Src, folded: str) -> None:
         self.src = src
@@ -90,6 +92,7 @@ class _Facts:
                           and is_caps(text, share=1.0, least=1))
         self.bold = src.bold
         self._opens: bool | None = None
+        self._shape: Shape | bool | None = False  # False: not read yet
 
     @property
     def caps(self) -> bool:
@@ -103,8 +106,15 @@ class _Facts:
     def opens_block(self) -> bool:
         """A bullet or a numbered heading with its dot or parenthesis."""
         if self._opens is None:
-            self._opens = _opens_block(self.text)
+            self._opens = _opens_block(self)
         return self._opens
+
+    @property
+    def shape(self) -> Shape | None:
+        """:func:`~.shapes.read_shape` of the line (read as the line after, then before)."""
+        if self._shape is False:
+            self._shape = read_shape(self.text)
+        return self._shape  # type: ignore[return-value]
 
 
 def measure(lines: Sequence[_Facts]) -> Measure:
@@ -129,10 +139,11 @@ def measure(lines: Sequence[_Facts]) -> Measure:
     return Measure(width, wrapped, margin, indented)
 
 
-def _opens_block(text: str) -> bool:
+def _opens_block(line: _Facts) -> bool:
+    text = line.text
     if is_bullet(text) or _LIST_NUMBER_RE.match(text):
         return True
-    shape = read_shape(text)
+    shape = line.shape
     if shape is None:
         return False
     if shape[0] == "numbered":
@@ -187,6 +198,7 @@ def _joins(p: _Facts, c: _Facts, m: Measure) -> bool:
             return True  # "Số:" alone, its number and symbol on the cell's next line
         return not ended and (text[:1].islower() or text[:1].isdigit())
     if (m.wrapped and prev.width >= 0.8 * m.width
+            and (before[-1:].isdigit() or before.endswith("\n"))  # the pattern's end
             and _ENDS_NUMBER_RE.search(before, max(len(before) - 4, 0))
             and _DASH_NUMBER_RE.match(text)):
         return True  # "tăng bình quân 05" / "- 06%/năm": no bullet, the range goes on
@@ -203,7 +215,7 @@ def _joins(p: _Facts, c: _Facts, m: Measure) -> bool:
             if cur.indent >= m.margin + 2:
                 return text[:1].islower() and not ended
             return not (ended and prev.width < 0.8 * m.width)
-        if (read_shape(before) is not None and len(before) < _SHORT_HEADING
+        if (len(before) < _SHORT_HEADING and p.shape is not None
                 and _starts_new(text)):
             return False
         return not (ended and _starts_new(text))
