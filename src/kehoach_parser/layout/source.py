@@ -163,10 +163,11 @@ def physical_lines(text: str, page_of: Sequence[int] | None = None) -> Physical:
     furniture_at = k.furniture_opening.match  # is_furniture, once per line
     folded_text = out.folded
     lines = out.lines
+    feeds = "\f" in text  # most texts have none: no line is looked at for one
     for raw_line in text.split("\n"):
         line_start = pos
         pos += len(raw_line) + 1
-        feed = "\f" in raw_line
+        feed = feeds and "\f" in raw_line
         if feed:
             page = (page or 1) + raw_line.count("\f")
             raw_line = raw_line.replace("\f", " ")
