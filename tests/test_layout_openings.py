@@ -154,3 +154,12 @@ def test_a_long_text_is_folded_as_by_the_table(text: str) -> None:
 def test_a_line_ending_in_a_number_ends_in_a_digit(before: str) -> None:
     found = joining._ENDS_NUMBER_RE.search(before, max(len(before) - 4, 0)) is not None
     assert not found or before[-1:].isdigit() or before.endswith("\n")
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.text(alphabet=" a\u3000", max_size=3), st.booleans())
+def test_a_line_of_one_piece_is_bold_as_a_line_of_pieces(text: str, bold: bool) -> None:
+    """The shortcuts of ``Src.content`` and ``Src.bold`` for one piece."""
+    one = Src([Piece(text, 0, len(text), bold)])
+    two = Src([Piece(text, 0, len(text), bold), Piece("", len(text), len(text), bold)])
+    assert (one.content, one.bold) == (two.content, two.bold)

@@ -88,8 +88,12 @@ class Src:
     def bold(self) -> bool:
         """The whole line is bold."""
         if self._bold is None:
-            seen = [p.bold for p in self.pieces if p.text.strip()]
-            self._bold = bool(seen) and all(seen)
+            pieces = self.pieces
+            if len(pieces) == 1:  # most lines: one piece, bold or not
+                self._bold = pieces[0].bold and bool(pieces[0].text.strip())
+            else:
+                seen = [p.bold for p in pieces if p.text.strip()]
+                self._bold = bool(seen) and all(seen)
         return self._bold
 
     @property
