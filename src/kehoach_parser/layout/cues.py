@@ -164,7 +164,8 @@ class Cues:
     footnote: Any
     bullet: Any
     headings: tuple[Shape, ...]
-    block: Any  # every block cue in one pattern, one named group each (:func:`block_cue`)
+    # The block cues in the order they are tried (:func:`block_cue`), behind their openings.
+    block: tuple[tuple[str, Opening], ...]
     furniture: Any  # every furniture pattern in one
     inner_motto: Any  # a motto opening a word inside a line
     inner_cue: Any  # the motto's second line or a signature's capacity, matched inside a line
@@ -207,7 +208,9 @@ def cues() -> Cues:
                          for p in patterns.longest_first(load("issuers")["positions"]["words"]))
     alternation = "|".join(regex.escape(name).replace(r"\ ", r"\s+")
                            for name in patterns.longest_first(types))
-    block = "|".join(rf"(?P<{name}>{pattern})" for name, pattern in (
+    # Each tried alone: a line is turned away by most of them at its opening, and a match
+    # of the regex module costs about as much to start as to run on a short line.
+    block = tuple((name, Opening(patterns.compile(pattern))) for name, pattern in (
         ("motto", f"{c['motto']['pattern']}|{c['motto_line2']['pattern']}"),
         ("number", c["number"]["pattern"]),
         ("recipients", rf"(?=n){c['recipients']['pattern']}"),
@@ -224,7 +227,7 @@ def cues() -> Cues:
                      for name in ("division", "roman", "chapter", "article", "numbered",
                                   "lettered"))
     return Cues(
-        block=patterns.compile(block),
+        block=block,
         inner_motto=patterns.compile(rf"(?<= )(?:{_unanchored(c['motto']['pattern'])})"),
         inner_cue=patterns.compile(f"(?:{_unanchored(c['motto_line2']['pattern'])})"
                                 f"|(?:{_unanchored(c['authority']['pattern'])})"),
@@ -309,9 +312,6 @@ def is_furniture(folded: str) -> bool:
     return cues().furniture_opening.match(folded) is not None
 
 
-_BLOCK_CUES = ("motto", "number", "recipients", "authority", "position", "place_date")
-
-
 # Lines read by block_cue, and their cue: the same line is asked about by several steps
 # (joining, zones, tables), and the pattern is the costliest of the cues (several
 # microseconds a line).
@@ -326,8 +326,7 @@ def block_cue(folded: str) -> str | None:
         return _BLOCK_READ[folded]
     except KeyError:
         pass
-    m = cues().block.match(folded)
-    found = None if m is None else next(name for name in _BLOCK_CUES if m.start(name) >= 0)
+    found = next((name for name, cue in cues().block if cue.match(folded)), None)
     if len(folded) <= _BLOCK_KEPT_CHARS:
         if len(_BLOCK_READ) >= _BLOCK_KEPT:
             _BLOCK_READ.clear()
