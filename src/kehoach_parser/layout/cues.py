@@ -178,6 +178,9 @@ class Cues:
     chapter_opening: Opening
     recipients_opening: Opening
     authority_opening: Opening
+    page_marker_opening: Opening
+    number_opening: Opening
+    appendix_opening: Opening
 
 
 def _unanchored(pattern: str) -> str:
@@ -223,6 +226,9 @@ def cues() -> Cues:
     bullet = _compile(data["shapes"]["bullet"])
     recipients = _compile(c["recipients"])
     authority = _compile(c["authority"])
+    page_marker = _compile(f["page_marker"])
+    number = _compile(c["number"])
+    appendix = _compile(c["appendix"])
     headings = tuple(Shape(name, _compile(h[name]))
                      for name in ("division", "roman", "chapter", "article", "numbered",
                                   "lettered"))
@@ -233,12 +239,12 @@ def cues() -> Cues:
                                 f"|(?:{_unanchored(c['authority']['pattern'])})"),
         furniture=furniture_re,
         page_number=_compile(f["page_number"]),
-        page_marker=_compile(f["page_marker"]),
+        page_marker=page_marker,
         rule=_compile(f["rule"]),
         ocr_noise=_compile(f["ocr_noise"]),
         motto=_compile(c["motto"]),
         motto_line2=_compile(c["motto_line2"]),
-        number=_compile(c["number"]),
+        number=number,
         place_date=_compile(c["place_date"]),
         subject=_compile(c["subject"]),
         ornament=_compile(c["ornament"]),
@@ -248,7 +254,7 @@ def cues() -> Cues:
         authority=authority,
         position=patterns.compile(rf"^(?:{positions})$"),
         signed=_compile(c["signed"]),
-        appendix=_compile(c["appendix"]),
+        appendix=appendix,
         attached=_compile(c["attached"]),
         footnote=_compile(c["footnote"]),
         bullet=bullet,
@@ -262,6 +268,9 @@ def cues() -> Cues:
                                      if shape.name == "chapter")),
         recipients_opening=Opening(recipients),
         authority_opening=Opening(authority),
+        page_marker_opening=Opening(page_marker),
+        number_opening=Opening(number),
+        appendix_opening=Opening(appendix),
     )
 
 

@@ -23,12 +23,13 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from .. import patterns
-from .cues import block_cue, cues, fold, is_caps, is_mixed
+from .cues import Opening, block_cue, cues, fold, is_caps, is_mixed
 from .shapes import is_bullet, read_shape
 from .source import Src
 
 # A number that opens a list item even with its words on the next line ("**1.**").
-_LIST_NUMBER_RE = patterns.compile(r"(?:\d{1,2}(?:\.\d{1,2})*|[IVX]{1,5}|[a-zđ])[.)](?:\s|$)")
+_LIST_NUMBER = Opening(patterns.compile(
+    r"(?:\d{1,2}(?:\.\d{1,2})*|[IVX]{1,5}|[a-zđ])[.)](?:\s|$)"))
 _CUT_IDENTIFIER_RE = patterns.compile(r"[\p{L}\d]-$")
 # A range cut at its dash by the wrap: a line ends in a number, the next opens "- 06%".
 _ENDS_NUMBER_RE = patterns.compile(r"(?<![\d.,/])\d{1,3}$")
@@ -141,7 +142,7 @@ def measure(lines: Sequence[_Facts]) -> Measure:
 
 def _opens_block(line: _Facts) -> bool:
     text = line.text
-    if is_bullet(text) or _LIST_NUMBER_RE.match(text):
+    if is_bullet(text) or _LIST_NUMBER.match(text):
         return True
     shape = line.shape
     if shape is None:

@@ -260,7 +260,7 @@ def _block_lines(src: _Source, span: tuple[int, int], content: str, heading: int
             content = content[2:]
         col += 2
     bold_at: dict[int, tuple[bool, bool, bool]] = {}
-    wrapped = _WRAPPED_RE.fullmatch(content)
+    wrapped = _WRAPPED_RE.fullmatch(content) if content.startswith("*") else None
     if wrapped and src.joined.startswith(content, base + col):
         # The commonest markup of a saved page: read as markdown-it reads it, without it.
         by_line, bold_at = _wrapped_lines(src, start_line, base + col, wrapped)

@@ -188,7 +188,7 @@ def physical_lines(text: str, page_of: Sequence[int] | None = None) -> Physical:
                   fold(stripped) if feed else folded_text[start:end])
         furniture = bool(folded) and furniture_at(folded) is not None
         if furniture:
-            marker = k.page_marker.match(folded)
+            marker = k.page_marker_opening.match(folded)
             if marker:
                 page = int(marker.group("page"))
                 continue
@@ -207,6 +207,8 @@ def squeezed(text: str, start: int, end: int) -> list[Piece]:
     """Pieces of ``text[start:end]`` with runs of spaces squeezed to one."""
     pieces: list[Piece] = []
     last = start
+    if text.find("  ", start, end) < 0:  # most lines: no run of spaces
+        return [Piece(text[start:end], start, end)] if start < end else []
     for m in _SPACE_RUN_RE.finditer(text, start, end):
         pieces.append(Piece(text[last : m.start() + 1], last, m.start() + 1))
         last = m.end()
@@ -238,7 +240,7 @@ def _segments(phys: Physical, line: Phys) -> list[tuple[int, int]]:
             folded = folded_text[s:e]
             motto = k.inner_motto.search(folded)  # the first word that opens a motto
             cut = motto.start() if motto else None
-            if k.number.match(folded):  # a place-date counts only after a number
+            if k.number_opening.match(folded):  # a place-date counts only after a number
                 for m in WORD_START_RE.finditer(folded, 0, cut or len(folded)):
                     if k.place_date.match(folded, m.start()):
                         cut = m.start()
@@ -255,7 +257,7 @@ def _label_split(phys: Physical, line: Phys) -> list[tuple[int, int]]:
     label and the signature's capacity on one line with one space between ("Nơi nhận: TM.
     BAN THƯỜNG VỤ"): the capacity opens the signature, not the recipients list."""
     k = cues()
-    label = k.recipients.match(phys.folded[line.start:line.end])
+    label = k.recipients_opening.match(phys.folded[line.start:line.end])
     if label and label.group("inline") and k.authority.match(label.group("inline")):
         cut = line.start + label.start("inline")
         return [(line.start, cut), (cut, line.end)]
@@ -274,7 +276,7 @@ def _number_joined(folded_text: str, parts: list[tuple[int, int]]) -> list[tuple
         if joining and block_cue(piece) is None and _NUMBER_PART_RE.match(piece):
             out[-1] = (out[-1][0], e)
             continue
-        joining = bool(k.number.match(piece)) and "/" not in piece and "-" not in piece
+        joining = bool(k.number_opening.match(piece)) and "/" not in piece and "-" not in piece
         out.append((s, e))
     return out
 

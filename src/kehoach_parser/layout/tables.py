@@ -118,7 +118,8 @@ _ATX_RE = patterns.compile(r"#{1,6} ")
 def _opens_appendix(physical: Physical, line: Phys) -> bool:
     words = physical.text[line.start:line.end].strip("*_# ")
     # (The pattern first: it turns most chunks away, and costs less than counting capitals.)
-    return cues().appendix.match(fold(words)) is not None and is_caps(words, share=1.0, least=3)
+    return (cues().appendix_opening.match(fold(words)) is not None
+            and is_caps(words, share=1.0, least=3))
 
 
 def _opens_body(src: Src) -> bool:
