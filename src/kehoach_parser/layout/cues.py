@@ -114,11 +114,6 @@ class Opening:
         self._width = width
         self._known: dict[str, bool] = {}
 
-    def may_match(self, text: str) -> bool:
-        head = text[: self._width]
-        found = self._known.get(head)
-        return self._learn(head) if found is None else found
-
     def _learn(self, head: str) -> bool:
         if len(self._known) >= _OPENINGS:
             self._known.clear()
@@ -322,8 +317,7 @@ def is_furniture(folded: str) -> bool:
 
 
 # Lines read by block_cue, and their cue: the same line is asked about by several steps
-# (joining, zones, tables), and the pattern is the costliest of the cues (several
-# microseconds a line).
+# (joining, zones, tables), and each ask tries six patterns.
 _BLOCK_READ: dict[str, str | None] = {}
 _BLOCK_KEPT, _BLOCK_KEPT_CHARS = 4096, 200  # lines kept, and the longest kept
 

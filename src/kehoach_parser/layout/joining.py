@@ -48,7 +48,7 @@ _ENDINGS = frozenset(".;:!?" + _AFTER_STOP)
 # unless that line goes on in lower case.
 _SHORT_HEADING = 120
 # What read_shape gives: shape, number, other readings, title offset.
-Shape = tuple[str, str, tuple[str, ...], int]
+_ShapeRead = tuple[str, str, tuple[str, ...], int]
 # Loaders write a table row as one line, its cells joined by this: rows are never run on.
 _ROW = " | "
 
@@ -93,7 +93,7 @@ class _Facts:
                           and is_caps(text, share=1.0, least=1))
         self.bold = src.bold
         self._opens: bool | None = None
-        self._shape: Shape | bool | None = False  # False: not read yet
+        self._shape: _ShapeRead | bool | None = False  # False: not read yet
 
     @property
     def caps(self) -> bool:
@@ -111,7 +111,7 @@ class _Facts:
         return self._opens
 
     @property
-    def shape(self) -> Shape | None:
+    def shape(self) -> _ShapeRead | None:
         """:func:`~.shapes.read_shape` of the line (read as the line after, then before)."""
         if self._shape is False:
             self._shape = read_shape(self.text)

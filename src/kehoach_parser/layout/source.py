@@ -205,10 +205,10 @@ def physical_lines(text: str, page_of: Sequence[int] | None = None) -> Physical:
 
 def squeezed(text: str, start: int, end: int) -> list[Piece]:
     """Pieces of ``text[start:end]`` with runs of spaces squeezed to one."""
-    pieces: list[Piece] = []
-    last = start
     if text.find("  ", start, end) < 0:  # most lines: no run of spaces
         return [Piece(text[start:end], start, end)] if start < end else []
+    pieces: list[Piece] = []
+    last = start
     for m in _SPACE_RUN_RE.finditer(text, start, end):
         pieces.append(Piece(text[last : m.start() + 1], last, m.start() + 1))
         last = m.end()
