@@ -210,7 +210,7 @@ def _joins(p: _Facts, c: _Facts, m: Measure) -> bool:
             return False
         if c.bold and not p.bold and not cur.bold_into and c.caps:
             return False  # a title, then the authority line in bold capitals under it
-        if p.caps and c.mixed and _starts_new(text):
+        if _starts_new(text) and p.caps and c.mixed:  # (the cheapest test first)
             return False  # a title or heading in capitals, then the text under it
         if m.indented and cur.para < 0:
             if cur.indent >= m.margin + 2:
