@@ -176,6 +176,7 @@ class Cues:
     page_marker_opening: Opening
     number_opening: Opening
     appendix_opening: Opening
+    type_opening: Opening
 
 
 def _unanchored(pattern: str) -> str:
@@ -224,6 +225,7 @@ def cues() -> Cues:
     page_marker = _compile(f["page_marker"])
     number = _compile(c["number"])
     appendix = _compile(c["appendix"])
+    type_re = patterns.compile(rf"^(?P<name>{alternation})(?=$|\s|:)")
     headings = tuple(Shape(name, _compile(h[name]))
                      for name in ("division", "roman", "chapter", "article", "numbered",
                                   "lettered"))
@@ -256,7 +258,7 @@ def cues() -> Cues:
         headings=headings,
         types=types,
         issuing=frozenset(data["zones"]["issuing"]["types"]),
-        type_re=patterns.compile(rf"^(?P<name>{alternation})(?=$|\s|:)"),
+        type_re=type_re,
         furniture_opening=Opening(furniture_re),
         bullet_opening=Opening(bullet, 1),
         chapter_opening=Opening(next(shape.pattern for shape in headings
@@ -266,6 +268,7 @@ def cues() -> Cues:
         page_marker_opening=Opening(page_marker),
         number_opening=Opening(number),
         appendix_opening=Opening(appendix),
+        type_opening=Opening(type_re),
     )
 
 

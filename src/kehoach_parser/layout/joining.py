@@ -89,7 +89,7 @@ class _Facts:
             self.ended = _SENTENCE_END_RE.search(text, max(len(tail) - 1, 0)) is not None
         else:
             self.ended = False
-        self.caps_type = (len(text) <= 60 and cues().type_re.match(self.head) is not None
+        self.caps_type = (len(text) <= 60 and cues().type_opening.match(self.head) is not None
                           and is_caps(text, share=1.0, least=1))
         self.bold = src.bold
         self._opens: bool | None = None

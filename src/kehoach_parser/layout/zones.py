@@ -45,7 +45,7 @@ class _Reader:
         self.issuer: list[str] | None = None  # read once the header's roles are set
 
     def type_line(self, i: int) -> bool:
-        return self.caps[i] and self.k.type_re.match(self.folded[i]) is not None and len(
+        return self.caps[i] and self.k.type_opening.match(self.folded[i]) is not None and len(
             self.texts[i]) <= 60
 
     def cue(self, i: int) -> str | None:
