@@ -102,16 +102,15 @@ _OPENINGS = 1 << 16
 
 class Opening:
     """Whether a line may match a pattern (matched at the line's start), told by its first
-    ``width`` characters: the pattern matched partially against them (as if the line went
-    on) says whether any line that opens with them can match, and that answer is kept for
-    each opening seen. Most lines of text are turned away by a dictionary look-up, not a
-    match of the pattern."""
+    two characters: the pattern matched partially against them (as if the line went on)
+    says whether any line that opens with them can match, and that answer is kept for each
+    opening seen. Most lines of text are turned away by a dictionary look-up, not a match of
+    the pattern."""
 
-    __slots__ = ("_known", "_pattern", "_width")
+    __slots__ = ("_known", "_pattern")
 
-    def __init__(self, pattern: Any, width: int = 2) -> None:
+    def __init__(self, pattern: Any) -> None:
         self._pattern = pattern
-        self._width = width
         self._known: dict[str, bool] = {}
 
     def _learn(self, head: str) -> bool:
@@ -122,9 +121,9 @@ class Opening:
 
     def match(self, text: str) -> Any:
         """``pattern.match(text)``, not run when the opening cannot match."""
-        found = self._known.get(text[: self._width])
+        found = self._known.get(text[:2])
         if found is None:
-            found = self._learn(text[: self._width])
+            found = self._learn(text[:2])
         return self._pattern.match(text) if found else None
 
 
@@ -260,7 +259,7 @@ def cues() -> Cues:
         issuing=frozenset(data["zones"]["issuing"]["types"]),
         type_re=type_re,
         furniture_opening=Opening(furniture_re),
-        bullet_opening=Opening(bullet, 1),
+        bullet_opening=Opening(bullet),
         chapter_opening=Opening(next(shape.pattern for shape in headings
                                      if shape.name == "chapter")),
         recipients_opening=Opening(recipients),
