@@ -176,6 +176,8 @@ class Cues:
     number_opening: Opening
     appendix_opening: Opening
     type_opening: Opening
+    subject_opening: Opening
+    ornament_opening: Opening
 
 
 def _unanchored(pattern: str) -> str:
@@ -225,6 +227,8 @@ def cues() -> Cues:
     number = _compile(c["number"])
     appendix = _compile(c["appendix"])
     type_re = patterns.compile(rf"^(?P<name>{alternation})(?=$|\s|:)")
+    subject = _compile(c["subject"])
+    ornament = _compile(c["ornament"])
     headings = tuple(Shape(name, _compile(h[name]))
                      for name in ("division", "roman", "chapter", "article", "numbered",
                                   "lettered"))
@@ -242,8 +246,8 @@ def cues() -> Cues:
         motto_line2=_compile(c["motto_line2"]),
         number=number,
         place_date=_compile(c["place_date"]),
-        subject=_compile(c["subject"]),
-        ornament=_compile(c["ornament"]),
+        subject=subject,
+        ornament=ornament,
         body_start=_compile(c["body_start"]),
         issuer_head=_compile(c["issuer_head"]),
         recipients=recipients,
@@ -268,6 +272,8 @@ def cues() -> Cues:
         number_opening=Opening(number),
         appendix_opening=Opening(appendix),
         type_opening=Opening(type_re),
+        subject_opening=Opening(subject),
+        ornament_opening=Opening(ornament),
     )
 
 

@@ -54,9 +54,9 @@ class _Reader:
         found = block_cue(f)
         if found in ("motto", "number", "place_date"):
             return found
-        if k.subject.match(f):
+        if k.subject_opening.match(f):
             return "subject"
-        if k.ornament.match(f):
+        if k.ornament_opening.match(f):
             return "ornament"
         return None
 
@@ -70,8 +70,9 @@ class _Reader:
     def signature(self, i: int) -> bool:
         f = self.folded[i]
         k = self.k
-        return bool(k.authority_opening.match(f) or (k.position.match(f) and len(f) < 40
-                                                     and self.caps[i]))
+        # (The position's pattern last: most lines are long or not in capitals.)
+        return bool(k.authority_opening.match(f) or (len(f) < 40 and self.caps[i]
+                                                     and k.position.match(f)))
 
 
 def _start(r: _Reader) -> int:
