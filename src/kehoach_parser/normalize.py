@@ -22,7 +22,7 @@ from __future__ import annotations
 import unicodedata
 from bisect import bisect_right
 from collections.abc import Callable, Iterable
-from typing import TYPE_CHECKING, Protocol
+from typing import TYPE_CHECKING, Protocol, cast
 
 import regex
 
@@ -104,44 +104,37 @@ class Span(Protocol):
 
 
 class Builder:
-    """Accumulates output pieces and their offset segments (appended to its map's lists
-    here: one call per piece of every line)."""
+    """Accumulates output pieces and their offset segments: four numbers a piece (out, raw,
+    raw end, copied) in one flat list, cut into the map's lists once, by :meth:`finish` (a
+    piece costs one call, not one append per list)."""
 
     def __init__(self, inner: OffsetMap | None = None) -> None:
         self.parts: list[str] = []
         self.length = 0
-        self.map = OffsetMap(inner)
+        self.segments: list[int] = []
+        self._inner = inner
 
     def copy(self, text: str, raw_start: int) -> None:
         if text:
-            m = self.map
-            m._out.append(self.length)
-            m._raw.append(raw_start)
-            m._raw_end.append(raw_start + len(text))
-            m._copy.append(True)
+            self.segments.extend((self.length, raw_start, raw_start + len(text), True))
             self.parts.append(text)
             self.length += len(text)
 
     def put(self, text: str, raw_start: int, raw_end: int) -> None:
         if text:
-            m = self.map
-            m._out.append(self.length)
-            m._raw.append(raw_start)
-            m._raw_end.append(raw_end)
-            m._copy.append(False)
+            self.segments.extend((self.length, raw_start, raw_end, False))
             self.parts.append(text)
             self.length += len(text)
 
     def extend(self, pieces: Iterable[Span]) -> None:
         """:meth:`copy` or :meth:`put` each of ``pieces`` (one call for a line's pieces)."""
-        m, parts, length = self.map, self.parts, self.length
+        add, parts, length = self.segments.extend, self.parts, self.length
         for piece in pieces:
             text = piece.text
             if text:
-                m._out.append(length)
-                m._raw.append(piece.start)
-                m._raw_end.append(piece.start + len(text) if piece.copy else piece.end)
-                m._copy.append(piece.copy)
+                start = piece.start
+                copied = piece.copy
+                add((length, start, start + len(text) if copied else piece.end, copied))
                 parts.append(text)
                 length += len(text)
         self.length = length
@@ -149,12 +142,23 @@ class Builder:
     def text(self) -> str:
         return "".join(self.parts)
 
+    def finish(self) -> OffsetMap:
+        """The map of the output to the source (the pieces are all in)."""
+        mapping = OffsetMap(self._inner)
+        segments = self.segments
+        mapping._out, mapping._raw, mapping._raw_end = (segments[0::4], segments[1::4],
+                                                        segments[2::4])
+        mapping._copy = cast(list[bool], segments[3::4])  # the flags, as they were put
+        return mapping
+
     def text_in(self, source: str, convert: Callable[[str], str]) -> str:
         """The output as it reads in ``source``, a transform of the raw text that keeps its
         length: copied pieces are read from it, the others converted."""
-        m = self.map
-        return "".join([source[start:end] if copied else convert(part) for part, start, end, copied
-                        in zip(self.parts, m._raw, m._raw_end, m._copy, strict=True)])
+        segments = self.segments
+        return "".join([source[start:end] if copied else convert(part)
+                        for part, start, end, copied
+                        in zip(self.parts, segments[1::4], segments[2::4], segments[3::4],
+                               strict=True)])
 
 
 def _fix_tone(match: regex.Match[str]) -> str:
@@ -238,7 +242,7 @@ def _dropped(raw: str) -> tuple[str, OffsetMap]:
         out.copy(raw[pos : match.start()], pos)
         pos = match.end()
     out.copy(raw[pos:], pos)
-    return out.text(), out.map
+    return out.text(), out.finish()
 
 
 def _compose(text: str, mapping: OffsetMap, clusters: regex.Pattern[str]
@@ -255,7 +259,7 @@ def _compose(text: str, mapping: OffsetMap, clusters: regex.Pattern[str]
             composed.put(nfc, match.start(), match.end())
             last = match.end()
     composed.copy(text[last:], last)
-    return composed.text(), composed.map
+    return composed.text(), composed.finish()
 
 
 def normalize(raw: str, page_starts: list[int] | None = None, *,

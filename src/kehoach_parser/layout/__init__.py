@@ -50,50 +50,63 @@ def _sources(phys: Physical, markdown: bool) -> list[Src]:
     return out
 
 
+def _put_group(group: Sequence[Src], builder: Builder) -> tuple[tuple[int, int], ...]:
+    """The pieces of a logical line of several source lines, or of a table row; the spans of
+    its cells."""
+    put, copy = builder.put, builder.copy
+    cells: list[tuple[int, int]] = []
+    cell_start = builder.length
+    previous = None
+    for src in group:
+        if previous is not None and not (previous.endswith("-")
+                                         and previous[-2:-1].isalnum()):
+            at = src.pieces[0].start
+            put(" ", at, at)
+        previous = src.content
+        breaks = src.cell_breaks
+        if not breaks:
+            builder.extend(src.pieces)
+            continue
+        for p, piece in enumerate(src.pieces):
+            if p in breaks:
+                if p:
+                    cells.append((cell_start, builder.length))
+                    put(_ROW, piece.start, piece.start)
+                cell_start = builder.length
+            if piece.copy:
+                copy(piece.text, piece.start)
+            else:
+                put(piece.text, piece.start, piece.end)
+        cells.append((cell_start, builder.length))
+    return tuple(cells)
+
+
 def _emit(groups: Sequence[Sequence[Src]], builder: Builder) -> list[Line]:
     lines: list[Line] = []
-    put, copy = builder.put, builder.copy
+    put = builder.put
     for group in groups:
         first = group[0]
         if lines:
             at = first.pieces[0].start
             put("\n", at, at)
         start = builder.length
-        cells: list[tuple[int, int]] = []
-        cell_start = start
-        previous = None
-        for src in group:
-            if previous is not None and not (previous.endswith("-")
-                                             and previous[-2:-1].isalnum()):
-                at = src.pieces[0].start
-                put(" ", at, at)
-            previous = src.content
-            breaks = src.cell_breaks
-            if not breaks:
-                builder.extend(src.pieces)
-                continue
-            for p, piece in enumerate(src.pieces):
-                if p in breaks:
-                    if p:
-                        cells.append((cell_start, builder.length))
-                        put(_ROW, piece.start, piece.start)
-                    cell_start = builder.length
-                if piece.copy:
-                    copy(piece.text, piece.start)
-                else:
-                    put(piece.text, piece.start, piece.end)
-            cells.append((cell_start, builder.length))
+        single = len(group) == 1
+        cells: tuple[tuple[int, int], ...] = ()
+        if single and not first.cell_breaks:  # most lines: one source line, not a row
+            builder.extend(first.pieces)
+        else:
+            cells = _put_group(group, builder)
         end = builder.length
-        bold = all([src.bold for src in group])
+        bold = first.bold if single else all([src.bold for src in group])
         bold_end = None
         if not bold:
             lead = first.bold_len
             if lead is not None:
                 bold_end = start + lead
-            elif first.bold and len(group) > 1:
+            elif first.bold and not single:
                 bold_end = start + len(first.content)
         lines.append(Line(start, end, bold=bold or first.heading > 0, bold_end=bold_end,
-                          heading=first.heading, page=first.page, cells=tuple(cells),
+                          heading=first.heading, page=first.page, cells=cells,
                           column=first.column, block=first.band,
                           blank_before=first.blank_before or first.ends_para))
     return lines
@@ -154,4 +167,4 @@ def read_layout(raw: str, page_starts: Sequence[int] | None = None, *,
     text = builder.text()
     _classify(lines, groups, text)
     zones = assign(lines, text, builder.text_in(phys.folded, fold))
-    return Layout(text, builder.map, lines, zones)
+    return Layout(text, builder.finish(), lines, zones)

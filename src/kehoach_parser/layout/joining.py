@@ -21,16 +21,15 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
-from functools import cache
-from typing import Any
 
 from .. import patterns
-from .cues import block_cue, cues, fold, is_caps, is_mixed
+from .cues import Opening, block_cue, cues, fold, is_caps, is_mixed
 from .shapes import is_bullet, read_shape
 from .source import Src
 
 # A number that opens a list item even with its words on the next line ("**1.**").
-_LIST_NUMBER_RE = patterns.compile(r"(?:\d{1,2}(?:\.\d{1,2})*|[IVX]{1,5}|[a-zđ])[.)](?:\s|$)")
+_LIST_NUMBER = Opening(patterns.compile(
+    r"(?:\d{1,2}(?:\.\d{1,2})*|[IVX]{1,5}|[a-zđ])[.)](?:\s|$)"))
 _CUT_IDENTIFIER_RE = patterns.compile(r"[\p{L}\d]-$")
 # A range cut at its dash by the wrap: a line ends in a number, the next opens "- 06%".
 _ENDS_NUMBER_RE = patterns.compile(r"(?<![\d.,/])\d{1,3}$")
@@ -43,9 +42,13 @@ _SENTENCE_END_RE = patterns.compile(r"[.;:!?](?:[\s)\"”'’*]|\./)*$|\./\.?$")
 # What may follow a sentence's stop in _SENTENCE_END_RE (besides white space): the stop is
 # looked for only before them, not along the whole line.
 _AFTER_STOP = ")\"”'’*./"
+# The last characters a line that ends a sentence can have (besides white space).
+_ENDINGS = frozenset(".;:!?" + _AFTER_STOP)
 # A numbered line shorter than this is a heading, which never runs on into the next line
 # unless that line goes on in lower case.
 _SHORT_HEADING = 120
+# What read_shape gives: shape, number, other readings, title offset.
+_ShapeRead = tuple[str, str, tuple[str, ...], int]
 # Loaders write a table row as one line, its cells joined by this: rows are never run on.
 _ROW = " | "
 
@@ -64,23 +67,33 @@ class _Facts:
     """What the joining rules read of one source line: each line is read twice (as the
     line before and as the line after), so each fact is found once."""
 
-    __slots__ = ("_opens", "bold", "caps_type", "ended", "head", "row", "src", "text")
+    __slots__ = ("_opens", "_shape", "bold", "caps_type", "ended", "head", "row", "src", "text")
 
     def __init__(self, src: Src, folded: str) -> None:
         self.src = src
         self.text = text = src.content
         # Cues open their line: the folded opening is enough, read off the folded text.
-        self.head = "".join([folded[p.start:p.end] if p.copy else fold(p.text)
-                             for p in src.pieces])[:100]
+        pieces = src.pieces
+        if len(pieces) == 1 and pieces[0].copy:  # most lines: one slice, no list to join
+            first = pieces[0]
+            self.head = folded[first.start:min(first.end, first.start + 100)]
+        else:
+            self.head = "".join([folded[p.start:p.end] if p.copy else fold(p.text)
+                                 for p in pieces])[:100]
         self.row = _ROW in text
-        tail = text
-        while (bare := tail.rstrip().rstrip(_AFTER_STOP)) != tail:
-            tail = bare
-        self.ended = _SENTENCE_END_RE.search(text, max(len(tail) - 1, 0)) is not None
-        self.caps_type = (len(text) <= 60 and cues().type_re.match(self.head) is not None
+        # Most lines end in a letter or a digit: no stop to look for.
+        if text[-1:] in _ENDINGS or text[-1:].isspace():
+            tail = text
+            while (bare := tail.rstrip().rstrip(_AFTER_STOP)) != tail:
+                tail = bare
+            self.ended = _SENTENCE_END_RE.search(text, max(len(tail) - 1, 0)) is not None
+        else:
+            self.ended = False
+        self.caps_type = (len(text) <= 60 and cues().type_opening.match(self.head) is not None
                           and is_caps(text, share=1.0, least=1))
         self.bold = src.bold
         self._opens: bool | None = None
+        self._shape: _ShapeRead | bool | None = False  # False: not read yet
 
     @property
     def caps(self) -> bool:
@@ -94,8 +107,15 @@ class _Facts:
     def opens_block(self) -> bool:
         """A bullet or a numbered heading with its dot or parenthesis."""
         if self._opens is None:
-            self._opens = _opens_block(self.text)
+            self._opens = _opens_block(self)
         return self._opens
+
+    @property
+    def shape(self) -> _ShapeRead | None:
+        """:func:`~.shapes.read_shape` of the line (read as the line after, then before)."""
+        if self._shape is False:
+            self._shape = read_shape(self.text)
+        return self._shape  # type: ignore[return-value]
 
 
 def measure(lines: Sequence[_Facts]) -> Measure:
@@ -120,10 +140,11 @@ def measure(lines: Sequence[_Facts]) -> Measure:
     return Measure(width, wrapped, margin, indented)
 
 
-def _opens_block(text: str) -> bool:
-    if is_bullet(text) or _LIST_NUMBER_RE.match(text):
+def _opens_block(line: _Facts) -> bool:
+    text = line.text
+    if is_bullet(text) or _LIST_NUMBER.match(text):
         return True
-    shape = read_shape(text)
+    shape = line.shape
     if shape is None:
         return False
     if shape[0] == "numbered":
@@ -137,13 +158,8 @@ def _starts_new(text: str) -> bool:
     return first.isupper() or first.isdigit() or first in "\"“(['‘"
 
 
-@cache
-def _chapter() -> Any:
-    return next(shape.pattern for shape in cues().headings if shape.name == "chapter")
-
-
 def _bare_chapter(text: str) -> bool:
-    m = _chapter().match(text)
+    m = cues().chapter_opening.match(text)
     return m is not None and not m.group("title").strip()
 
 
@@ -186,7 +202,8 @@ def _joins(p: _Facts, c: _Facts, m: Measure) -> bool:
     if cur.bold_into and prev.para == cur.para:
         return not c.opens_block
     # (The end patterns are looked for where they can start, a few characters from the end.)
-    if (_CUT_IDENTIFIER_RE.search(before, max(len(before) - 3, 0)) and text[:1].isalnum()
+    if ("-" in before[-2:] and _CUT_IDENTIFIER_RE.search(before, max(len(before) - 3, 0))
+            and text[:1].isalnum()
             and not cur.blank_before):
         return True
     ended = p.ended
@@ -198,6 +215,7 @@ def _joins(p: _Facts, c: _Facts, m: Measure) -> bool:
             return True  # "Số:" alone, its number and symbol on the cell's next line
         return not ended and (text[:1].islower() or text[:1].isdigit())
     if (m.wrapped and prev.width >= 0.8 * m.width
+            and (before[-1:].isdigit() or before.endswith("\n"))  # the pattern's end
             and _ENDS_NUMBER_RE.search(before, max(len(before) - 4, 0))
             and _DASH_NUMBER_RE.match(text)):
         return True  # "tăng bình quân 05" / "- 06%/năm": no bullet, the range goes on
@@ -218,13 +236,13 @@ def _joins(p: _Facts, c: _Facts, m: Measure) -> bool:
             return False
         if c.bold and not p.bold and not cur.bold_into and c.caps:
             return False  # a title, then the authority line in bold capitals under it
-        if p.caps and c.mixed and _starts_new(text):
+        if _starts_new(text) and p.caps and c.mixed:  # (the cheapest test first)
             return False  # a title or heading in capitals, then the text under it
         if m.indented and cur.para < 0:
             if cur.indent >= m.margin + 2:
                 return text[:1].islower() and not ended
             return not (ended and prev.width < 0.8 * m.width)
-        if (read_shape(before) is not None and len(before) < _SHORT_HEADING
+        if (len(before) < _SHORT_HEADING and p.shape is not None
                 and _starts_new(text)):
             return False
         return not (ended and _starts_new(text))

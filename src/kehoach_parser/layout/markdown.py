@@ -213,8 +213,8 @@ def _plain_lines(src: _Source, first: int, last: int, col: int) -> dict[int, lis
             continue
         start = col if line == first else _prefix_end(text)
         base = src.bases[line]
-        out[line] = squeezed_text(Piece(text[start:].rstrip(), base + start,
-                                        base + len(text.rstrip())))
+        kept = text.rstrip()
+        out[line] = squeezed_text(Piece(kept[start:], base + start, base + len(kept)))
     return out
 
 
@@ -260,7 +260,7 @@ def _block_lines(src: _Source, span: tuple[int, int], content: str, heading: int
             content = content[2:]
         col += 2
     bold_at: dict[int, tuple[bool, bool, bool]] = {}
-    wrapped = _WRAPPED_RE.fullmatch(content)
+    wrapped = _WRAPPED_RE.fullmatch(content) if content.startswith("*") else None
     if wrapped and src.joined.startswith(content, base + col):
         # The commonest markup of a saved page: read as markdown-it reads it, without it.
         by_line, bold_at = _wrapped_lines(src, start_line, base + col, wrapped)
@@ -281,9 +281,9 @@ def _block_lines(src: _Source, span: tuple[int, int], content: str, heading: int
         if phys is None:
             continue
         bold, emph, hard = bold_at.get(line, (False, False, False))
-        out.append(Src(trimmed(pieces), phys.indent, phys.width, phys.blank_before, phys.page,
-                       heading=heading, para=para, bold_into=bold, emph_into=emph,
-                       hard_before=hard))
+        # (In the order of Src's fields: positional arguments are read faster.)
+        out.append(Src(trimmed(pieces), phys.indent, phys.width,
+                       phys.blank_before, phys.page, heading, para, bold, emph, hard))
     if out:
         out[-1].ends_para = True
         for line_src in out:

@@ -17,7 +17,7 @@ from __future__ import annotations
 from functools import lru_cache
 
 from .. import patterns
-from .cues import cues
+from .cues import Opening, cues
 
 _ROMAN = {"I": 1, "V": 5, "X": 10, "L": 50, "C": 100}
 _SPACES_RE = patterns.compile(r"\s+")
@@ -50,13 +50,14 @@ def roman_readings(raw: str) -> tuple[str, ...]:
 
 
 # What a heading can open with: most lines of text are rejected by this one test.
-_OPENING_RE = patterns.compile(r"^(?:[IVXL]|\d|[a-zđ]\)|[A-E][.:]|Điều|ĐIỀU|Dieu|DIEU|Ch|CH|PH|Ph)")
+_OPENING = Opening(patterns.compile(
+    r"^(?:[IVXL]|\d|[a-zđ]\)|[A-E][.:]|Điều|ĐIỀU|Dieu|DIEU|Ch|CH|PH|Ph)"))
 
 
 def read_shape(text: str) -> tuple[str, str, tuple[str, ...], int] | None:
     """(shape, number, other readings, title offset) of a heading-shaped line; None for any
     other line (bullets included)."""
-    if not _OPENING_RE.match(text):
+    if not _OPENING.match(text):
         return None
     return _shape(text[:_SHAPE_WINDOW])
 
@@ -67,7 +68,7 @@ _SHAPE_WINDOW = 200
 @lru_cache(maxsize=8192)
 def _shape(text: str) -> tuple[str, str, tuple[str, ...], int] | None:
     k = cues()
-    if k.bullet.match(text):
+    if k.bullet_opening.match(text):
         return None
     for shape in k.headings:
         m = shape.pattern.match(text)
@@ -87,4 +88,4 @@ def _shape(text: str) -> tuple[str, str, tuple[str, ...], int] | None:
 
 
 def is_bullet(text: str) -> bool:
-    return cues().bullet.match(text) is not None
+    return cues().bullet_opening.match(text) is not None

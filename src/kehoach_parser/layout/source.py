@@ -79,15 +79,21 @@ class Src:
     @property
     def content(self) -> str:
         if self._content is None:
-            self._content = "".join([p.text for p in self.pieces])
+            pieces = self.pieces
+            self._content = (pieces[0].text if len(pieces) == 1  # most lines: one piece
+                             else "".join([p.text for p in pieces]))
         return self._content
 
     @property
     def bold(self) -> bool:
         """The whole line is bold."""
         if self._bold is None:
-            seen = [p.bold for p in self.pieces if p.text.strip()]
-            self._bold = bool(seen) and all(seen)
+            pieces = self.pieces
+            if len(pieces) == 1:  # most lines: one piece, bold or not
+                self._bold = pieces[0].bold and bool(pieces[0].text.strip())
+            else:
+                seen = [p.bold for p in pieces if p.text.strip()]
+                self._bold = bool(seen) and all(seen)
         return self._bold
 
     @property
@@ -158,13 +164,14 @@ def physical_lines(text: str, page_of: Sequence[int] | None = None) -> Physical:
     blank = False
     pos = 0
     k = cues()
-    furniture_at = k.furniture.match  # is_furniture, once per line
+    furniture_at = k.furniture_opening.match  # is_furniture, once per line
     folded_text = out.folded
     lines = out.lines
+    feeds = "\f" in text  # most texts have none: no line is looked at for one
     for raw_line in text.split("\n"):
         line_start = pos
         pos += len(raw_line) + 1
-        feed = "\f" in raw_line
+        feed = feeds and "\f" in raw_line
         if feed:
             page = (page or 1) + raw_line.count("\f")
             raw_line = raw_line.replace("\f", " ")
@@ -181,7 +188,7 @@ def physical_lines(text: str, page_of: Sequence[int] | None = None) -> Physical:
                   fold(stripped) if feed else folded_text[start:end])
         furniture = bool(folded) and furniture_at(folded) is not None
         if furniture:
-            marker = k.page_marker.match(folded)
+            marker = k.page_marker_opening.match(folded)
             if marker:
                 page = int(marker.group("page"))
                 continue
@@ -198,6 +205,8 @@ def physical_lines(text: str, page_of: Sequence[int] | None = None) -> Physical:
 
 def squeezed(text: str, start: int, end: int) -> list[Piece]:
     """Pieces of ``text[start:end]`` with runs of spaces squeezed to one."""
+    if text.find("  ", start, end) < 0:  # most lines: no run of spaces
+        return [Piece(text[start:end], start, end)] if start < end else []
     pieces: list[Piece] = []
     last = start
     for m in _SPACE_RUN_RE.finditer(text, start, end):
@@ -212,14 +221,18 @@ def _segments(phys: Physical, line: Phys) -> list[tuple[int, int]]:
     """Column segments of a printed line: parts separated by runs of three spaces or more,
     and a motto or place-date written after a name with only one space (OCR)."""
     text, folded_text = phys.text, phys.folded
-    parts: list[tuple[int, int]] = []
-    last = line.start
-    for m in _GAP_RE.finditer(text, line.start, line.end):
-        parts.append((last, m.start()))
-        last = m.end()
-    parts.append((last, line.end))
+    start, end = line.start, line.end
+    if text.find("   ", start, end) < 0 and text.find("| ", start, end) < 0:
+        parts = [(start, end)]  # most lines: no gap (each gap holds one of these)
+    else:
+        parts = []
+        last = start
+        for m in _GAP_RE.finditer(text, start, end):
+            parts.append((last, m.start()))
+            last = m.end()
+        parts.append((last, end))
+        parts = _number_joined(folded_text, parts)
     k = cues()
-    parts = _number_joined(folded_text, parts)
     out: list[tuple[int, int]] = []
     for s, e in parts:
         cut = None
@@ -227,7 +240,7 @@ def _segments(phys: Physical, line: Phys) -> list[tuple[int, int]]:
             folded = folded_text[s:e]
             motto = k.inner_motto.search(folded)  # the first word that opens a motto
             cut = motto.start() if motto else None
-            if k.number.match(folded):  # a place-date counts only after a number
+            if k.number_opening.match(folded):  # a place-date counts only after a number
                 for m in WORD_START_RE.finditer(folded, 0, cut or len(folded)):
                     if k.place_date.match(folded, m.start()):
                         cut = m.start()
@@ -244,7 +257,7 @@ def _label_split(phys: Physical, line: Phys) -> list[tuple[int, int]]:
     label and the signature's capacity on one line with one space between ("Nơi nhận: TM.
     BAN THƯỜNG VỤ"): the capacity opens the signature, not the recipients list."""
     k = cues()
-    label = k.recipients.match(phys.folded[line.start:line.end])
+    label = k.recipients_opening.match(phys.folded[line.start:line.end])
     if label and label.group("inline") and k.authority.match(label.group("inline")):
         cut = line.start + label.start("inline")
         return [(line.start, cut), (cut, line.end)]
@@ -263,7 +276,7 @@ def _number_joined(folded_text: str, parts: list[tuple[int, int]]) -> list[tuple
         if joining and block_cue(piece) is None and _NUMBER_PART_RE.match(piece):
             out[-1] = (out[-1][0], e)
             continue
-        joining = bool(k.number.match(piece)) and "/" not in piece and "-" not in piece
+        joining = bool(k.number_opening.match(piece)) and "/" not in piece and "-" not in piece
         out.append((s, e))
     return out
 

@@ -95,7 +95,8 @@ def _cells_from(physical: Physical, i: int) -> tuple[list[Cell], int]:
             line = lines[k]
             chars += line.end - line.start
             parted = parted or (k > j and line.blank_before)
-            heading = heading or _ATX_RE.match(physical.text, line.start) is not None
+            heading = heading or (physical.text[line.start] == "#"  # most lines: no mark
+                                  and _ATX_RE.match(physical.text, line.start) is not None)
             if line.number:  # "1" alone in a cell is its row's number, not a page number
                 line.furniture = False
             k += 1
@@ -116,7 +117,9 @@ _ATX_RE = patterns.compile(r"#{1,6} ")
 
 def _opens_appendix(physical: Physical, line: Phys) -> bool:
     words = physical.text[line.start:line.end].strip("*_# ")
-    return is_caps(words, share=1.0, least=3) and cues().appendix.match(fold(words)) is not None
+    # (The pattern first: it turns most chunks away, and costs less than counting capitals.)
+    return (cues().appendix_opening.match(fold(words)) is not None
+            and is_caps(words, share=1.0, least=3))
 
 
 def _opens_body(src: Src) -> bool:

@@ -45,7 +45,7 @@ class _Reader:
         self.issuer: list[str] | None = None  # read once the header's roles are set
 
     def type_line(self, i: int) -> bool:
-        return self.caps[i] and self.k.type_re.match(self.folded[i]) is not None and len(
+        return self.caps[i] and self.k.type_opening.match(self.folded[i]) is not None and len(
             self.texts[i]) <= 60
 
     def cue(self, i: int) -> str | None:
@@ -54,9 +54,9 @@ class _Reader:
         found = block_cue(f)
         if found in ("motto", "number", "place_date"):
             return found
-        if k.subject.match(f):
+        if k.subject_opening.match(f):
             return "subject"
-        if k.ornament.match(f):
+        if k.ornament_opening.match(f):
             return "ornament"
         return None
 
@@ -64,12 +64,15 @@ class _Reader:
         return self.lines[i].shape in ("division", "roman", "article", "chapter")
 
     def recipients(self, i: int) -> bool:
-        return bool(self.k.recipients.match(self.folded[i])) and self.folded[i].startswith("n")
+        f = self.folded[i]
+        return bool(self.k.recipients_opening.match(f)) and f.startswith("n")
 
     def signature(self, i: int) -> bool:
         f = self.folded[i]
-        return bool(self.k.authority.match(f) or (self.k.position.match(f) and len(f) < 40
-                                                     and self.caps[i]))
+        k = self.k
+        # (The position's pattern last: most lines are long or not in capitals.)
+        return bool(k.authority_opening.match(f) or (len(f) < 40 and self.caps[i]
+                                                     and k.position.match(f)))
 
 
 def _start(r: _Reader) -> int:
