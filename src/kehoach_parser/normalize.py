@@ -231,7 +231,7 @@ def _tabs(text: str, mapping: OffsetMap) -> tuple[str, OffsetMap]:
         out.put(_COLUMN_GAP, start, end)
         last = end
     out.copy(text[last:], last)
-    return out.text(), out.map
+    return out.text(), out.finish()
 
 
 def _dropped(raw: str) -> tuple[str, OffsetMap]:

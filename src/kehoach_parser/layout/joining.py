@@ -163,6 +163,13 @@ def _bare_chapter(text: str) -> bool:
     return m is not None and not m.group("title").strip()
 
 
+def _number_alone(text: str) -> bool:
+    """The line is only a list item's number ("1.", "2.3.", "b)")."""
+    number = text.rstrip()
+    found = _LIST_NUMBER.match(number + " ")
+    return found is not None and found.end() == len(number) + 1
+
+
 def _head_length(words: list[str]) -> int:
     """How many of the last ``words`` are the head word of a body's name (0: none)."""
     heads = cues().name_heads
@@ -221,7 +228,7 @@ def _joins(p: _Facts, c: _Facts, m: Measure) -> bool:
         return True  # "tăng bình quân 05" / "- 06%/năm": no bullet, the range goes on
     if not cur.blank_before and not c.opens_block and p.opens_block and (
             (p.caps and c.caps and not ended and len(before) < _SHORT_HEADING
-             and p.bold == c.bold) or _LIST_NUMBER_RE.fullmatch(before.rstrip() + " ")):
+             and p.bold == c.bold) or _number_alone(before)):
         # A heading a narrow page or table cell wrapped inside its words, its title going
         # on in capitals ("II. PHẠM" / "VI, ĐỐI TƯỢNG"), or a list item's number alone on
         # its line ("1." / "Công tác tham mưu"): no blank line between, the item goes on.
