@@ -118,7 +118,8 @@ def _one_block_pattern() -> Any:
     positions = "|".join(regex.escape(fold(p)).replace(r"\ ", r"\s+") for p in
                          patterns.longest_first(load("issuers")["positions"]["words"]))
     return regex.compile("|".join(rf"(?P<{name}>{pattern})" for name, pattern in (
-        ("motto", f"{c['motto']['pattern']}|{c['motto_line2']['pattern']}"),
+        ("motto", f"{c['motto']['pattern']}|{c['motto_wrapped']['pattern']}"
+                  f"|{c['motto_line2']['pattern']}"),
         ("number", c["number"]["pattern"]), ("recipients", rf"(?=n){c['recipients']['pattern']}"),
         ("authority", c["authority"]["pattern"]), ("position", rf"^(?:{positions})$"),
         ("place_date", c["place_date"]["pattern"]))))
@@ -129,7 +130,8 @@ _NAMED = ("motto", "number", "recipients", "authority", "position", "place_date"
 
 @settings(max_examples=300, deadline=None)
 @given(st.lists(_TEXT, min_size=1, max_size=6))
-@example(["cong hoa xa hoi chu nghia viet nam", "so: 12/kh-ubnd", "noi nhan:", "tm. uy ban",
+@example(["cong hoa xa hoi chu nghia viet nam", "cong hoa xa", "so: 12/kh-ubnd", "noi nhan:",
+          "tm. uy ban",
           "chu tich", "lao cai, ngay 5 thang 3 nam 2026", "ha noi, ngay"])
 def test_block_cues_tried_one_by_one_are_the_one_patterns(lines: list[str]) -> None:
     """The first cue that matches is the group the one pattern matches; read again, the
