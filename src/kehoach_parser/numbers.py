@@ -140,7 +140,7 @@ class _Grammar:
     """``data/numbers.toml``, compiled once."""
 
     quantity: Any
-    digit_start: Any  # a digit where a quantity may start
+    digit_start: Any  # a run of digits where a quantity may start
     word_start: Any  # a number word or "tất cả" where a quantity may start
     word_opening: Any  # the same words, whatever follows them (when lower case moves offsets)
     words: Any  # a number word or "tất cả" opening a word (the fast check)
@@ -213,7 +213,9 @@ def _quantity_starts(data: dict[str, Any]) -> tuple[Any, Any, Any, Any, tuple[An
     words = [*number_words(), *data["everything"]["words"]]
     written = alternation([*words, *(w.capitalize() for w in words)])
     openings = sorted({w.split()[0].lower() for w in words})
-    return (patterns.compile(r"(?<![\p{L}\d/.,%])\d"),
+    # A run of digits is matched whole: its later digits, which follow a digit, are no start
+    # either, and one match for the run is about twice as fast as a test at each digit.
+    return (patterns.compile(r"(?<![\p{L}\d/.,%])\d+"),
             patterns.compile(rf"(?<!\p{{L}})(?:{written})(?!\p{{L}})"),
             patterns.compile(rf"(?<!\p{{L}})(?:{written})"),
             patterns.compile(rf"\b(?:{written})\b"),
