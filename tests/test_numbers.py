@@ -178,3 +178,11 @@ def test_the_index_without_lower_case_offsets() -> None:
     assert len(text.lower()) != len(text)
     assert numbers.Quantities(text).within(2, len(text)) == _scanned(text, 2, len(text))
     assert [q.value for q in numbers.Quantities(text).within(2, len(text))] == [3, 100]
+
+
+@given(st.text(st.sampled_from("0123456789٣/.,%aẢ _-\n"), max_size=40))
+def test_a_run_of_digits_starts_where_a_digit_alone_would(text: str) -> None:
+    # The index matches a run of digits whole: the same starts as a test at each digit.
+    each = [i for i, c in enumerate(text) if regex.match(r"\d", c)
+            and (i == 0 or not regex.match(r"[\p{L}\d/.,%]", text[i - 1]))]
+    assert [m.start() for m in numbers._grammar().digit_start.finditer(text)] == each

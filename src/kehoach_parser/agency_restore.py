@@ -19,7 +19,6 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from functools import cache
-from itertools import pairwise
 from typing import Any
 
 from . import patterns
@@ -51,11 +50,15 @@ def _strings(value: Any) -> Iterator[str]:
                 yield from _strings(item)
 
 
+# Folded words → the phrase to them as written and the words that may follow (a trie: a
+# phrase grows a word at a time with one lookup, no tuple of its words built at each step).
+_Trie = dict[str, tuple[tuple[str, ...], "_Trie"]]
+
+
 @cache
-def _vocabulary() -> tuple[dict[tuple[str, ...], tuple[str, ...]], frozenset[str],
-                            frozenset[str]]:
-    """Folded phrases → their words as written; the single words (folded); and those of
-    them that are ambiguous."""
+def _vocabulary() -> tuple[_Trie, frozenset[str], frozenset[str]]:
+    """The folded phrases with their words as written, by word; the single words (folded);
+    and those of them that are ambiguous."""
     sources = [load("agencies"), load("issuers")["levels"], load("issuers")["positions"],
                [p["name"] for p in load("provinces")["provinces"]]]
     phrases: dict[tuple[str, ...], tuple[str, ...]] = {}
@@ -71,7 +74,14 @@ def _vocabulary() -> tuple[dict[tuple[str, ...], tuple[str, ...]], frozenset[str
                         forms.setdefault(key[0], set()).add(gram[0])
                     phrases.setdefault(key, gram)
     ambiguous = frozenset(k for k, v in forms.items() if len(v) > 1)
-    return phrases, frozenset(forms), ambiguous
+    trie: _Trie = {}
+    # every part of a phrase is one too: a phrase's words but its last are a node already
+    for key in sorted(phrases, key=len):
+        level = trie
+        for word in key[:-1]:
+            level = level[word][1]
+        level[key[-1]] = (phrases[key], {})
+    return trie, frozenset(forms), ambiguous
 
 
 def _unmarked(text: str) -> bool:
@@ -95,32 +105,37 @@ def restore(text: str) -> str:
     text itself."""
     if not _unmarked(text):
         return text
-    phrases, known, ambiguous = _vocabulary()
-    words = [(start, end, text[start:end])
-             for start, end in (m.span() for m in _WORD_RE.finditer(text))]
+    trie, known, ambiguous = _vocabulary()
+    spans = [m.span() for m in _WORD_RE.finditer(text)]
     folded = fold(text)  # once: a slice of it is the word folded
-    keys = [folded[start:end].lower() for start, end, _ in words]
-    # A phrase does not cross a line, nor a mark other than those inside names.
-    joins = [text[a[1]:b[0]] in _INSIDE for a, b in pairwise(words)]
+    lowered = folded.lower()
+    # lower case reads each character alone (but "Σ", which fold never leaves)
+    if len(lowered) == len(folded):
+        keys = [lowered[start:end] for start, end in spans]
+    else:
+        keys = [folded[start:end].lower() for start, end in spans]
     pieces: list[str] = []  # the text with the restored words, a word as long as it was
     done = 0
-    i, count = 0, len(words)
+    i, count = 0, len(spans)
     while i < count:
         if keys[i] not in known:  # most words of a text are no word of the vocabulary
             i += 1
             continue
         # The longest known phrase from word i: every part of a phrase is one too (all the
         # n-grams of the vocabulary are keys), so it grows a word at a time until it fails.
-        n, written = 0, None
-        while (n < _LONGEST and i + n < count and (n == 0 or joins[i + n - 1])
-               and (longer := phrases.get(tuple(keys[i:i + n + 1]))) is not None):
-            n, written = n + 1, longer
+        # A phrase does not cross a line, nor a mark other than those inside names.
+        n, written, level = 0, None, trie
+        while (n < _LONGEST and i + n < count
+               and (n == 0 or text[spans[i + n - 1][1]:spans[i + n][0]] in _INSIDE)
+               and (node := level.get(keys[i + n])) is not None):
+            n += 1
+            written, level = node
         if written is None or (n == 1 and keys[i] in ambiguous):
             i += 1
             continue
-        for (start, end, printed), word in zip(words[i:i + n], written, strict=True):
-            if len(word) == len(printed):
-                pieces += (text[done:start], _cased(word, printed))
+        for (start, end), word in zip(spans[i:i + n], written, strict=True):
+            if len(word) == end - start:
+                pieces += (text[done:start], _cased(word, text[start:end]))
                 done = end
         i += n
     pieces.append(text[done:])
@@ -148,10 +163,10 @@ def _misread_heads(text: str) -> str:
     back when the head it is one letter away from makes a known body with the words after
     it. Lengths stay those of the text."""
     out = list(text)
-    phrases, _, _ = _vocabulary()
+    trie, _, _ = _vocabulary()
     for match in _SHORT_RE.finditer(text):
         token = match.group("token")
-        if (fold(token).lower(),) in phrases:
+        if fold(token).lower() in trie:
             continue  # a word of the vocabulary ("Sở", "Bộ"), not a misreading
         for head in _heads().get(len(token), ()):
             if not _near(fold(token).lower(), fold(head).lower()):

@@ -140,7 +140,7 @@ class _Grammar:
     """``data/numbers.toml``, compiled once."""
 
     quantity: Any
-    digit_start: Any  # a digit where a quantity may start
+    digit_start: Any  # a run of digits where a quantity may start
     word_start: Any  # a number word or "tất cả" where a quantity may start
     word_opening: Any  # the same words, whatever follows them (when lower case moves offsets)
     words: Any  # a number word or "tất cả" opening a word (the fast check)
@@ -213,7 +213,9 @@ def _quantity_starts(data: dict[str, Any]) -> tuple[Any, Any, Any, Any, tuple[An
     words = [*number_words(), *data["everything"]["words"]]
     written = alternation([*words, *(w.capitalize() for w in words)])
     openings = sorted({w.split()[0].lower() for w in words})
-    return (patterns.compile(r"(?<![\p{L}\d/.,%])\d"),
+    # A run of digits is matched whole: its later digits, which follow a digit, are no start
+    # either, and one match for the run is about twice as fast as a test at each digit.
+    return (patterns.compile(r"(?<![\p{L}\d/.,%])\d+"),
             patterns.compile(rf"(?<!\p{{L}})(?:{written})(?!\p{{L}})"),
             patterns.compile(rf"(?<!\p{{L}})(?:{written})"),
             patterns.compile(rf"\b(?:{written})\b"),
@@ -391,30 +393,32 @@ class Quantities:
         self._times = [m.start() for m in _TIMES_OPENING_RE.finditer(text, start, stop)]
         lower = text[start:stop].lower()
         if len(lower) == stop - start:
-            self._words = sorted(start + m.start() for opening in grammar.openings
-                                 for m in opening.finditer(lower))
+            words = [start + m.start() for opening in grammar.openings
+                     for m in opening.finditer(lower)]
         else:  # lower case moved the offsets ("İ"): the words' own scan
-            self._words = [m.start() for m in grammar.word_opening.finditer(
+            words = [m.start() for m in grammar.word_opening.finditer(
                 text, start, stop, overlapped=True)]
+        # Digits and words merged once (a digit is never a word's first letter): a stretch
+        # is read in one bisection and no sort.
+        self._at = sorted(self._starts + words) if words else self._starts
 
     def within(self, start: int, end: int) -> list[Quantity]:
         """Tìm đại lượng (find quantities): every number of ``text[start:end]`` with a unit,
         a noun or a period, in order; a frequency wins an overlap. Linear in the length."""
         text, grammar = self._text, _grammar()
-        starts = _within(self._starts, start, end)
-        words = _within(self._words, start, end)
+        at_list = _within(self._at, start, end)
         times_at = _within(self._times, start, end)
-        if not starts:
-            if not words and not times_at:
-                return []  # most lines: nothing where a quantity or a frequency may start
-            # the fast check: no digit and no number word (a frequency's may follow a letter)
-            if _DIGIT_RE.search(text, start, end) is None and not any(
-                    grammar.words.match(text, at, end) for at in words):
-                return []
+        if not at_list and not times_at:
+            return []  # most lines: nothing where a quantity or a frequency may start
+        # the fast check: no digit and no number word (a frequency's may follow a letter)
+        if not _within(self._starts, start, end) and _DIGIT_RE.search(
+                text, start, end) is None and not any(
+                grammar.words.match(text, at, end) for at in at_list):
+            return []
         times = [m for at in times_at if (m := _TIMES_RE.match(text, at, end)) is not None]
         found = _frequencies(text, start, end, times) if times else []
         reached = scanned = start
-        for at in sorted(starts + words) if words else starts:
+        for at in at_list:
             if at < scanned:
                 continue  # inside the previous start, as a scan for starts would skip it
             if text[at].isdigit():  # a digit start (every word opens with a letter)

@@ -79,6 +79,11 @@ def _eligible(text: str, hits: Sequence[Quantity], clause: Clause) -> list[Quant
     return [h for h in kept if h.kind not in _WORDY] or kept
 
 
+def _not_led() -> bool:
+    """The lead-in of an item that is not the first of its clause: none."""
+    return False
+
+
 def _statement(text: str, item: Item) -> str:
     """The words that state an item's commitment: its number with the cue before it and the
     words after it (what a restatement repeats), not the sentence around it."""
@@ -133,7 +138,9 @@ def _targets_of_clause(doc: Document, marks: Marks, clause: Clause, segment: Seg
         # an opener governs its own item, and the items of its list that open with a number
         opened = (opened_lead or marks.any("opener", item.start, hit.start)
                   or (item.opens_with_number and marks.any("opener", clause.sentence, hit.start)))
-        lead_in = index == 0 and doc.lead_in(segment.line, segment.start)
+        # whether a lead-in governs the list, asked only when nothing nearer sets the
+        # comparator (its headings and lines above are read)
+        lead_in = (lambda: doc.lead_in(segment.line, segment.start)) if index == 0 else _not_led
         chosen, cued = comparator(text, item, clause.start, opened, state.comparator, lead_in)
         state.comparator = chosen if cued and chosen != "range" else None
         # An item that continues an accepted list ("…, 50% B") is a commitment too.

@@ -150,8 +150,12 @@ def excluded(doc: Document, marks: Marks, item: Item, where: Where) -> bool:
     text, hit = doc.text, item.hit
     kinds = doc.kinds(hit.start)
     in_clause = (where.sentence, where.clause_end)
+    # Every test is pure: the cheap ones of the part first, so that a number of a funding
+    # or a results part is told without the scans of its segment for the cue words.
     return (
-        _names_something(text, hit, item.start)
+        ("funding" in kinds and "targets" not in kinds)
+        or (doc.in_results(hit.start) and not marks.any("opener", where.sentence, hit.start))
+        or _names_something(text, hit, item.start)
         or _is_past(doc, marks, item, where)
         or marks.any("fees", *in_clause)
         or marks.any("awards", *in_clause)
@@ -160,8 +164,6 @@ def excluded(doc: Document, marks: Marks, item: Item, where: Where) -> bool:
         or marks.any("condition_before", where.sentence, hit.start)
         or marks.any("condition_after", hit.end, where.clause_end)
         or rules().dimension.search(text[max(item.start, hit.start - CUE_WINDOW):hit.start])
-        or ("funding" in kinds and "targets" not in kinds)
-        or (doc.in_results(hit.start) and not marks.any("opener", where.sentence, hit.start))
         or _wordy_excluded(doc, marks, item, where)
     )
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from .. import patterns
@@ -39,9 +40,11 @@ def _change(text: str, clause_start: int, item: Item) -> Comparator | None:
 
 
 def comparator(text: str, item: Item, clause_start: int, opened: bool,
-               inherited: Comparator | None, lead_in: bool) -> tuple[Comparator, bool]:
+               inherited: Comparator | None, lead_in: Callable[[], bool]
+               ) -> tuple[Comparator, bool]:
     """The comparator of an item's number, and whether a cue (not the default) set it.
-    ``opened``: an opener ("phấn đấu") stands earlier in its sentence or before its ':'."""
+    ``opened``: an opener ("phấn đấu") stands earlier in its sentence or before its ':';
+    ``lead_in``: whether one ends the line or heading that opens its list (asked last)."""
     r, hit = rules(), item.hit
     change = _change(text, clause_start, item)
     if change is not None:
@@ -65,7 +68,7 @@ def comparator(text: str, item: Item, clause_start: int, opened: bool,
         if hit.unit == "percent" and hit.value >= _IMPOSSIBLE.get(inherited, float("inf")):
             return "eq", False
         return inherited, True
-    if lead_in:
+    if lead_in():
         return "gte", True
     return "eq", False
 
