@@ -33,6 +33,20 @@ def test_a_motto_wrapped_inside_its_words_is_still_the_motto(motto: str) -> None
     assert m.locality.name == "Quảng Trị"
 
 
+@pytest.mark.parametrize("place_date", [
+    "Quảng\nTrị, ngày 03 tháng 9 năm 2025",
+    "Quảng Trị, ngày\n03 tháng 9 năm 2025",
+])
+def test_a_place_and_date_wrapped_by_a_narrow_cell_are_one(place_date: str) -> None:
+    m = parse_text(_header("CỘNG HÒA XÃ\nHỘI CHỦ NGHĨA VIỆT NAM", place_date)).metadata
+    assert (m.place, m.date.year, m.date.month, m.date.day) == ("Quảng Trị", 2025, 9, 3)
+
+
+def test_a_name_over_a_place_and_date_outside_the_header_stays_apart() -> None:
+    layout = normalize("Nơi nhận:\n- Lưu: VT.\nNguyễn Văn Hùng\nĐông Hà, ngày 5 tháng 3 năm 2026\n")
+    assert "Nguyễn Văn Hùng" in [layout.text[line.start:line.end] for line in layout.lines]
+
+
 def test_a_line_that_only_opens_like_the_motto_is_not_the_motto() -> None:
     text = _header("CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM").replace(
         "Phấn đấu 60%", "Cộng hòa\nxã hội chủ nghĩa Việt Nam là nhà nước pháp quyền. Phấn đấu 60%")

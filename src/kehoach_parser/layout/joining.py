@@ -270,6 +270,26 @@ def _joins(p: _Facts, c: _Facts, m: Measure) -> bool:
     return True
 
 
+# A place's name cut by a narrow header cell: a few words, no digits or punctuation.
+_NAME_PART_RE = patterns.compile(r"\p{Lu}\p{L}*(?: \p{L}+){0,3}")
+
+
+def _place_cut(facts: Sequence[_Facts], k: int) -> bool:
+    """Line ``k`` is the header's place and date, and the line before it the first words
+    of the place that a narrow cell wrapped ("Số: 218/KH-UBND" / "Thành phố Hồ" / "Chí
+    Minh, ngày 18 tháng 11 năm 2025"): the line under the number or the motto, a few words
+    of a name in lower and upper case, nothing else."""
+    if k < 2:
+        return False
+    before, part, line = facts[k - 2], facts[k - 1], facts[k]
+    if (line.src.blank_before or part.src.blank_before or part.caps or part.row
+            or line.src.cell != part.src.cell or line.src.band != part.src.band):
+        return False
+    return (len(part.text) <= 30 and _NAME_PART_RE.fullmatch(part.text) is not None
+            and block_cue(line.head) == "place_date" and block_cue(part.head) is None
+            and block_cue(before.head) in ("number", "motto"))
+
+
 def join_lines(lines: Sequence[Src], folded: str) -> list[list[Src]]:
     """The source lines grouped into logical lines; ``folded``: the folded text their
     pieces' offsets point into."""
@@ -277,7 +297,7 @@ def join_lines(lines: Sequence[Src], folded: str) -> list[list[Src]]:
     m = measure(facts)
     out: list[list[Src]] = []
     for k, line in enumerate(facts):
-        if out and _joins(facts[k - 1], line, m):
+        if out and (_joins(facts[k - 1], line, m) or _place_cut(facts, k)):
             out[-1].append(line.src)
         else:
             out.append([line.src])
