@@ -115,6 +115,8 @@ _PLAN_HEAD = "KẾ HOẠCH\nTăng cường công tác quản lý năm 2031\nI. M
     "Quyết định số 7/QĐ-UBND, ",  # one line of thousands of citations, each looking back
     "- Đạt 85% số thôn.\n",  # thousands of alike targets, each matched to the catalogue
     "Công an tỉnh, ",  # one line of thousands of bodies
+    "ô\t",  # one line of thousands of cells between tabs, each a column gap
+    "\tdòng thụt vào bằng tab\n",  # thousands of lines that open with a tab
 ])
 def test_repeated_shapes_cost_the_same_per_character(unit: str) -> None:
     """Linear: a character of a text four times as long costs what one of the short text

@@ -209,24 +209,26 @@ def normalize_chars(raw: str) -> tuple[str, OffsetMap]:
 
 def _tabs(text: str, mapping: OffsetMap) -> tuple[str, OffsetMap]:
     """Each run of blanks with a tab between two parts of a line as a column gap (the
-    other tabs are left to become spaces)."""
-    from .layout.shapes import is_bullet, read_shape
+    other tabs are left to become spaces). Linear: each stretch of the text is looked at
+    for a line end once, and only a short opening for a mark."""
+    from .layout.shapes import is_bullet, read_shape  # (the layout imports this module)
 
     out = Builder(mapping)
-    last = line_start = 0
+    last = line_start = seen = 0
     for match in _TAB_RUN_RE.finditer(text):
         start, end = match.span()
-        newline = text.rfind("\n", last, start)
+        newline = text.rfind("\n", seen, start)
+        seen = end
         if newline >= 0:
             line_start = newline + 1
-        if end == len(text) or text[end] in "\n\f" or text[line_start:start].isspace() \
-                or start == line_start:
-            continue
+        if end == len(text) or text[end] in "\n\f":
+            continue  # a tab ending its line
         if start - line_start <= _MARK_LENGTH:
             mark = text[line_start:start].strip()
             shape = read_shape(mark + " X")  # (a heading's shape wants a title after it)
-            if is_bullet(mark + " x") or (shape is not None and shape[3] > len(mark)):
-                continue
+            if not mark or is_bullet(mark + " x") or (shape is not None
+                                                      and shape[3] > len(mark)):
+                continue  # a tab opening its line, or after a list or heading mark
         out.copy(text[last:start], last)
         out.put(_COLUMN_GAP, start, end)
         last = end

@@ -279,14 +279,14 @@ def _place_cut(facts: Sequence[_Facts], k: int) -> bool:
     of the place that a narrow cell wrapped ("Số: 218/KH-UBND" / "Thành phố Hồ" / "Chí
     Minh, ngày 18 tháng 11 năm 2025"): the line under the number or the motto, a few words
     of a name in lower and upper case, nothing else."""
-    if k < 2:
+    if k < 2 or len(facts[k - 1].text) > 30:  # (most lines are longer: the cheap test first)
         return False
     before, part, line = facts[k - 2], facts[k - 1], facts[k]
-    if (line.src.blank_before or part.src.blank_before or part.caps or part.row
-            or line.src.cell != part.src.cell or line.src.band != part.src.band):
+    if (line.src.blank_before or part.src.blank_before or part.row
+            or line.src.cell != part.src.cell or line.src.band != part.src.band
+            or _NAME_PART_RE.fullmatch(part.text) is None or part.caps):
         return False
-    return (len(part.text) <= 30 and _NAME_PART_RE.fullmatch(part.text) is not None
-            and block_cue(line.head) == "place_date" and block_cue(part.head) is None
+    return (block_cue(line.head) == "place_date" and block_cue(part.head) is None
             and block_cue(before.head) in ("number", "motto"))
 
 
